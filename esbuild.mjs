@@ -1,0 +1,66 @@
+// Builds the extension (dist/extension.js), the simulator bundles loaded only for the demo and the
+// CLI (dist/simulator.js, dist/simulatorCli.js), and with --tests the test bundles (out/test/**).
+// Flags: --production (minify, no sourcemaps), --watch, --tests, --quiet.
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+const quiet = process.argv.includes('--quiet');
+
+/** @type {import('esbuild').Plugin} */
+const problemMatcher = {
+	name: 'esbuild-problem-matcher',
+	setup(build) {
+		build.onStart(() => {
+			if (watch) console.log('[watch] build started');
+		});
+		build.onEnd((result) => {
+			for (const { text, location } of result.errors) {
+				console.error(`✘ [ERROR] ${text}`);
+				if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+			}
+			if (watch) console.log('[watch] build finished');
+		});
+	},
+};
+
+const common = {
+	bundle: true,
+	format: 'cjs',
+	platform: 'node',
+	target: 'node20',
+	sourcemap: !production,
+	sourcesContent: false,
+	minify: production,
+	logLevel: quiet ? 'warning' : 'info',
+	plugins: [problemMatcher],
+};
+
+const testFiles = (dir) =>
+	readdirSync(dir)
+		.filter((f) => f.endsWith('.ts'))
+		.map((f) => join(dir, f));
+
+const builds = [
+	{ ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+	{ ...common, entryPoints: { simulator: 'src/simulator/simulator.ts', simulatorCli: 'src/simulator/cli.ts' }, outdir: 'dist', external: ['vscode'] },
+];
+if (tests) {
+	rmSync('out', { recursive: true, force: true });
+	const external = ['vscode', 'mocha', '@huaweicloud/huaweicloud-sdk-core', 'playwright-core', '@vscode/test-electron'];
+	builds.push(
+		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/unit'), outdir: 'out/test/unit', external },
+		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/integration'), outdir: 'out/test/integration', external },
+		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/ui'), outdir: 'out/test/ui', external },
+	);
+}
+
+if (watch) {
+	const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+	await Promise.all(contexts.map((c) => c.watch()));
+} else {
+	await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,153 @@
+// Which action a protection group allows (sdrs-api.md §2.3) and the pre-flight checks run
+// before it is sent. Pure decisions plus one function that reads live state through the client.
+import type { SdrsClient } from './client';
+import type { Project, ProtectionGroup, Server } from './model';
+
+export type ActionKind = 'enable' | 'enableAgain';
+export type StatusKind = 'stable' | 'transitional' | 'error' | 'unknown';
+
+const ENABLE = new Set(['available', 'error-starting']);
+const ENABLE_AGAIN = new Set(['failed-over', 'error-reprotecting']);
+const STABLE = new Set(['available', 'protected', 'failed-over']);
+const TRANSITIONAL = new Set(['creating', 'deleting', 'starting', 'reprotecting', 'stopping', 'reversing', 'failing-over', 'failing-back', 'failing-over-back']);
+
+export function statusKind(status: string): StatusKind {
+	if (STABLE.has(status)) {
+		return 'stable';
+	}
+	if (TRANSITIONAL.has(status)) {
+		return 'transitional';
+	}
+	if (status === 'error' || status.startsWith('error-')) {
+		return 'error';
+	}
+	return 'unknown';
+}
+
+/** The action a status allows, if any (no replication-pair or server checks here). */
+export function actionForStatus(status: string): ActionKind | undefined {
+	return ENABLE.has(status) ? 'enable' : ENABLE_AGAIN.has(status) ? 'enableAgain' : undefined;
+}
+
+export type BlockReason =
+	| { kind: 'status'; status: string }
+	| { kind: 'noReplicationPairs' }
+	| { kind: 'jobRunning'; jobId: string };
+
+export interface Availability {
+	action?: ActionKind;
+	/** Why no action (or why the status' action cannot run now). */
+	blocked?: BlockReason;
+}
+
+/** What can be done with a group right now, and if nothing, why. */
+export function availability(group: ProtectionGroup, runningJobId?: string): Availability {
+	const action = actionForStatus(group.status);
+	if (runningJobId) {
+		return { action, blocked: { kind: 'jobRunning', jobId: runningJobId } };
+	}
+	if (!action) {
+		return { blocked: { kind: 'status', status: group.status } };
+	}
+	if (group.replicationNum <= 0) {
+		return { action, blocked: { kind: 'noReplicationPairs' } };
+	}
+	return { action };
+}
+
+/**
+ * The tree item's `contextValue`: space-separated capability tokens that the menus match with
+ * `viewItem =~ /\bcanEnable\b/`. Actions appear only when allowed by status and not running.
+ */
+export function groupContextValue(group: ProtectionGroup, opts: { runningJobId?: string; simulated?: boolean } = {}): string {
+	const tokens = ['protectionGroup', `status-${group.status.replace(/[^a-z0-9-]/gi, '_')}`];
+	const action = actionForStatus(group.status);
+	if (opts.runningJobId) {
+		tokens.push('jobRunning');
+	} else if (action === 'enable') {
+		tokens.push('canEnable');
+	} else if (action === 'enableAgain') {
+		tokens.push('canEnableAgain');
+	}
+	if (opts.simulated) {
+		tokens.push('simulated');
+	}
+	return tokens.join(' ');
+}
+
+export type CheckId = 'status' | 'replicationPairs' | 'drServersStopped' | 'noJobInFlight';
+
+export interface CheckResult {
+	id: CheckId;
+	ok: boolean;
+	/** What was found, for the check list (plain English facts; the UI words the titles). */
+	detail: string;
+	/** DR-site servers that are not SHUTOFF (drServersStopped only). */
+	runningServers?: Server[];
+}
+
+export interface PreflightResult {
+	/** The group as just re-read from the service. */
+	group: ProtectionGroup;
+	action: ActionKind;
+	checks: CheckResult[];
+	ok: boolean;
+}
+
+/** The AZ that is the DR site now: the one that is not production (`priority_station`). */
+export function currentDrAz(group: ProtectionGroup): string {
+	return group.priorityStation === 'target' ? group.sourceAz : group.targetAz;
+}
+
+/**
+ * Re-reads the group and runs every check for `action`, returning every outcome (a failed check
+ * does not stop the others). Checks: live status allows the action; replication pairs > 0; for
+ * Enable Again, every server of the group in the current DR AZ is SHUTOFF (the servers are found
+ * by AZ, not by assuming which of source/target_server is which, §4.3); no job of ours running.
+ */
+export async function runPreflight(
+	client: SdrsClient,
+	project: Project,
+	groupId: string,
+	action: ActionKind,
+	runningJobId: string | undefined,
+	signal?: AbortSignal,
+): Promise<PreflightResult> {
+	const group = await client.getGroup(project, groupId, signal);
+	const checks: CheckResult[] = [];
+	const allowed = actionForStatus(group.status) === action;
+	checks.push({
+		id: 'status',
+		ok: allowed,
+		detail: allowed
+			? `status is ${group.status}`
+			: `status is ${group.status}; ${action === 'enable' ? 'Enable Protection needs available or error-starting' : 'Enable Protection Again needs failed-over or error-reprotecting'}`,
+	});
+	let pairs = group.replicationNum;
+	if (pairs <= 0) {
+		// replication_num can lag behind; ask for the pairs themselves before refusing.
+		pairs = (await client.listReplications(project, groupId, signal)).length;
+	}
+	checks.push({ id: 'replicationPairs', ok: pairs > 0, detail: `${pairs} replication pair${pairs === 1 ? '' : 's'}` });
+	if (action === 'enableAgain') {
+		const drAz = currentDrAz(group);
+		const instances = await client.listProtectedInstances(project, groupId, signal);
+		const ids = [...new Set(instances.flatMap((i) => [i.sourceServer, i.targetServer]).filter((id) => id !== ''))];
+		const servers = ids.length ? await client.listServers(project, ids, signal) : [];
+		const drServers = servers.filter((s) => s.availabilityZone === drAz);
+		const running = drServers.filter((s) => s.status !== 'SHUTOFF');
+		const unknown = instances.length > 0 && drServers.length === 0;
+		checks.push({
+			id: 'drServersStopped',
+			ok: running.length === 0 && !unknown,
+			detail: unknown
+				? `no server of the group was found in the DR availability zone ${drAz}`
+				: running.length
+					? `running in ${drAz}: ${running.map((s) => `${s.name} (${s.status})`).join(', ')}`
+					: `${drServers.length} DR-site server${drServers.length === 1 ? '' : 's'} in ${drAz} stopped`,
+			runningServers: running,
+		});
+	}
+	checks.push({ id: 'noJobInFlight', ok: !runningJobId, detail: runningJobId ? `job ${runningJobId} is still running` : 'no job running' });
+	return { group, action, checks, ok: checks.every((c) => c.ok) };
+}

@@ -1,0 +1,271 @@
+// One error type for everything that can go wrong talking to Huawei Cloud, a parser for every
+// error body shape the services use (sdrs-api.md §8.1), and plain explanations for the codes.
+
+export type ErrorKind =
+	| 'http' // the service answered with a non-2xx status
+	| 'network' // connection refused, reset, DNS, TLS
+	| 'timeout' // no complete answer within the request timeout
+	| 'parse' // a 2xx answer whose body is not what the API documents
+	| 'too-large' // the body passed the response size cap
+	| 'aborted' // the caller stopped waiting
+	| 'config'; // refused before sending (bad endpoint, plain http to a remote host, ...)
+
+export class SdrsError extends Error {
+	override readonly name = 'SdrsError';
+	constructor(
+		message: string,
+		readonly kind: ErrorKind,
+		readonly status?: number,
+		readonly code?: string,
+		readonly requestId?: string,
+		/** For `network` errors: the system code (ECONNRESET, ENOTFOUND, ...). */
+		readonly cause?: unknown,
+	) {
+		super(message);
+	}
+
+	/** Whether an idempotent request may be sent again. */
+	get transient(): boolean {
+		// A 2xx body that does not parse is most often a proxy or transport glitch.
+		if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'parse') {
+			return true;
+		}
+		if (this.kind !== 'http' || this.status === undefined) {
+			return false;
+		}
+		return this.status === 429 || isThrottleCode(this.code) || [500, 502, 503, 504].includes(this.status);
+	}
+
+	/** One line for logs and messages; never contains credentials. */
+	override toString(): string {
+		const parts = [this.message];
+		if (this.code) {
+			parts.push(`code ${this.code}`);
+		}
+		if (this.status) {
+			parts.push(`HTTP ${this.status}`);
+		}
+		if (this.requestId) {
+			parts.push(`request ${this.requestId}`);
+		}
+		return parts.join(' · ');
+	}
+}
+
+export function isThrottleCode(code: string | undefined): boolean {
+	return code === 'APIGW.0308' || code === 'APIG.0308';
+}
+
+interface CodeAndMessage {
+	code?: string;
+	message?: string;
+}
+
+function asString(v: unknown): string | undefined {
+	return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+/** Finds `error_code`/`error_msg`, then `code`/`message`, then recurses into nested objects (Go SDK order). */
+function findCode(value: unknown, depth = 0): CodeAndMessage | undefined {
+	if (value === null || typeof value !== 'object' || depth > 4) {
+		return undefined;
+	}
+	const o = value as Record<string, unknown>;
+	const gwCode = asString(o.error_code);
+	if (gwCode) {
+		return { code: gwCode, message: asString(o.error_msg) ?? asString(o.message) };
+	}
+	const code = asString(o.code);
+	if (code && (asString(o.message) !== undefined || /^[A-Z]+\.\d+/.test(code))) {
+		return { code, message: asString(o.message) };
+	}
+	for (const nested of Object.values(o)) {
+		const found = findCode(nested, depth + 1);
+		if (found) {
+			return found;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Turns an error response into an SdrsError. Handles `{"error":{code,message}}`, any other
+ * wrapper key (`badrequest`, `itemNotFound`, ...), gateway `{"error_code","error_msg"}`, and
+ * bodies that are not JSON at all (HTML error pages, empty, truncated).
+ */
+export function parseErrorResponse(status: number, body: string, requestId?: string): SdrsError {
+	let found: CodeAndMessage | undefined;
+	let bodyRequestId: string | undefined;
+	const trimmed = body.trim();
+	if (trimmed.startsWith('{')) {
+		try {
+			const parsed: unknown = JSON.parse(trimmed);
+			found = findCode(parsed);
+			bodyRequestId = asString((parsed as Record<string, unknown> | null)?.request_id);
+		} catch {
+			found = undefined;
+		}
+	}
+	const reqId = requestId ?? bodyRequestId;
+	if (found?.code || found?.message) {
+		return new SdrsError(clean(found.message) ?? `HTTP ${status}`, 'http', status, found.code, reqId);
+	}
+	let summary: string;
+	if (trimmed === '') {
+		summary = `HTTP ${status} with an empty body`;
+	} else if (/^<(!doctype|html)/i.test(trimmed)) {
+		const title = /<title>([^<]{1,120})<\/title>/i.exec(trimmed)?.[1];
+		summary = `HTTP ${status}: the server answered with an HTML page${title ? ` (“${clean(title)}”)` : ''}, not an API response`;
+	} else {
+		summary = `HTTP ${status}: ${clean(trimmed.slice(0, 160))}${trimmed.length > 160 ? '…' : ''}`;
+	}
+	return new SdrsError(summary, 'http', status, undefined, reqId);
+}
+
+/** Removes control characters and caps the length of text that came from a server. */
+export function clean(text: string | undefined, max = 500): string | undefined {
+	if (text === undefined) {
+		return undefined;
+	}
+	// eslint-disable-next-line no-control-regex
+	const s = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ').trim();
+	return s.length > max ? s.slice(0, max) + '…' : s;
+}
+
+export interface Explanation {
+	/** What went wrong, in plain words. */
+	explanation: string;
+	/** What to do about it. */
+	fix: string;
+}
+
+type Lang = 'en' | 'zh-cn';
+
+const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
+	'SDRS.0001': {
+		en: { explanation: 'The project ID is not valid for these credentials.', fix: 'Check that the project belongs to the account of this AK/SK.' },
+		'zh-cn': { explanation: '项目 ID 对当前凭证无效。', fix: '请确认该项目属于此 AK/SK 所在的账号。' },
+	},
+	'SDRS.0004': {
+		en: { explanation: 'The IAM user may not call this SDRS API.', fix: 'Grant the user the SDRS FullAccess (or SDRS Administrator) policy for this project.' },
+		'zh-cn': { explanation: '该 IAM 用户无权调用此 SDRS 接口。', fix: '请在该项目中为用户授予 SDRS FullAccess（或 SDRS Administrator）权限。' },
+	},
+	'SDRS.0005': {
+		en: { explanation: 'The IAM user has no permission for this operation.', fix: 'Grant the user the SDRS FullAccess policy for this project.' },
+		'zh-cn': { explanation: '该 IAM 用户无权执行此操作。', fix: '请在该项目中为用户授予 SDRS FullAccess 权限。' },
+	},
+	'SDRS.0221': {
+		en: { explanation: 'The page size is out of range.', fix: 'Use a limit from 1 to 1000.' },
+		'zh-cn': { explanation: '分页大小超出范围。', fix: 'limit 取值应为 1 到 1000。' },
+	},
+	'SDRS.0222': {
+		en: { explanation: 'The page offset is not a non-negative integer.', fix: 'Use an offset of 0 or more.' },
+		'zh-cn': { explanation: '分页偏移量不是非负整数。', fix: 'offset 应大于等于 0。' },
+	},
+	'SDRS.1002': {
+		en: {
+			explanation: 'The protection group is not in a state that allows this operation (or it has no replication pairs).',
+			fix: 'Refresh the group. Enable Protection needs status available or error-starting and at least one replication pair; Enable Protection Again needs failed-over or error-reprotecting.',
+		},
+		'zh-cn': {
+			explanation: '保护组当前状态不允许此操作（或保护组没有复制对）。',
+			fix: '请刷新保护组。开启保护要求状态为 available 或 error-starting 且至少有一个复制对；重保护要求状态为 failed-over 或 error-reprotecting。',
+		},
+	},
+	'SDRS.1013': {
+		en: { explanation: 'The protection group no longer exists.', fix: 'Refresh the view; it may have been deleted in the console.' },
+		'zh-cn': { explanation: '保护组已不存在。', fix: '请刷新视图；它可能已在控制台中被删除。' },
+	},
+	'SDRS.1027': {
+		en: { explanation: 'Enabling protection failed on the service side.', fix: 'Check the failing sub-jobs and the replication pairs, then run Enable Protection again (error-starting allows a retry).' },
+		'zh-cn': { explanation: '服务端开启保护失败。', fix: '请查看失败的子任务和复制对，然后再次执行开启保护（error-starting 状态允许重试）。' },
+	},
+	'SDRS.1032': {
+		en: {
+			explanation: 'Enabling protection again (re-protect) failed on the service side.',
+			fix: 'Make sure every DR-site server is stopped, check the failing sub-jobs, then run Enable Protection Again (error-reprotecting allows a retry).',
+		},
+		'zh-cn': { explanation: '服务端重保护失败。', fix: '请确认容灾端服务器均已关机，查看失败的子任务，然后再次执行重保护（error-reprotecting 状态允许重试）。' },
+	},
+	'SDRS.1316': {
+		en: { explanation: 'A server that must be stopped is still running.', fix: 'Stop the servers named in the check list in the ECS console, wait until they show Stopped, then try again.' },
+		'zh-cn': { explanation: '需要关机的服务器仍在运行。', fix: '请在 ECS 控制台关闭检查列表中列出的服务器，待其显示“关机”后重试。' },
+	},
+	'SDRS.1342': {
+		en: {
+			explanation: 'A server at the current DR site is not stopped; re-protection would overwrite a running server.',
+			fix: 'Stop the DR-site servers first (ECS console → Stop), wait until they show Stopped, then run Enable Protection Again.',
+		},
+		'zh-cn': { explanation: '当前容灾端的服务器未关机，重保护会覆盖正在运行的服务器。', fix: '请先关闭容灾端服务器（ECS 控制台 → 关机），待其显示“关机”后再执行重保护。' },
+	},
+	'SDRS.1830': {
+		en: { explanation: 'Replication pairs in the group are still synchronising data.', fix: 'Wait until synchronisation finishes, then try again.' },
+		'zh-cn': { explanation: '保护组中的复制对正在同步数据。', fix: '请等待同步完成后重试。' },
+	},
+	'APIGW.0301': {
+		en: {
+			explanation: 'The API gateway rejected the signature: the AK/SK pair is wrong, was deleted, or the security token expired.',
+			fix: 'Check the access key and secret key (or refresh temporary credentials) with SDRS: Add Profile.',
+		},
+		'zh-cn': { explanation: 'API 网关拒绝了签名：AK/SK 错误、已删除，或临时安全令牌已过期。', fix: '请通过“SDRS: 添加凭证”检查访问密钥和秘密访问密钥（或更新临时凭证）。' },
+	},
+	'APIGW.0201': {
+		en: { explanation: 'The request timestamp is outside the gateway’s 15-minute window.', fix: 'Check this computer’s clock; the extension corrects small offsets by itself.' },
+		'zh-cn': { explanation: '请求时间戳超出网关允许的 15 分钟范围。', fix: '请检查本机时钟；扩展会自动校正较小的偏差。' },
+	},
+	'APIGW.0308': {
+		en: { explanation: 'The API rate limit was reached.', fix: 'Wait a few seconds; the extension retries reads by itself. Lower sdrs.maxConcurrentRequests if it keeps happening.' },
+		'zh-cn': { explanation: '已达到 API 流控上限。', fix: '请稍候；扩展会自动重试读取请求。如频繁出现，请调低 sdrs.maxConcurrentRequests。' },
+	},
+};
+EXPLANATIONS['APIG.0308'] = EXPLANATIONS['APIGW.0308'];
+
+const SDRS_500: Record<Lang, Explanation> = {
+	en: { explanation: 'SDRS reported an internal error.', fix: 'Try again in a few minutes; if it persists, open a ticket with the request ID.' },
+	'zh-cn': { explanation: 'SDRS 返回内部错误。', fix: '请几分钟后重试；如持续出现，请携带请求 ID 提交工单。' },
+};
+
+/** A plain explanation and fix for a service error code, or undefined for codes we do not know. */
+export function explainCode(code: string | undefined, language = 'en'): Explanation | undefined {
+	if (!code) {
+		return undefined;
+	}
+	const lang: Lang = language.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
+	const entry = EXPLANATIONS[code] ?? (/^SDRS\.0(0(0[6-9]|1[0-6])|40[1-8])$/.test(code) ? SDRS_500 : undefined);
+	return entry?.[lang];
+}
+
+export type ErrorCategory = 'no-credentials' | 'auth' | 'forbidden' | 'network' | 'throttled' | 'not-offered' | 'server' | 'bad-response' | 'other';
+
+/** The category the UI uses to name the cause of a failure. */
+export function categorize(err: unknown): ErrorCategory {
+	if (!(err instanceof SdrsError)) {
+		return 'other';
+	}
+	if (err.kind === 'network' || err.kind === 'timeout') {
+		const sys = (err.cause as { code?: string } | undefined)?.code;
+		return sys === 'ENOTFOUND' ? 'not-offered' : 'network';
+	}
+	if (err.kind === 'parse' || err.kind === 'too-large') {
+		return 'bad-response';
+	}
+	if (err.kind !== 'http') {
+		return 'other';
+	}
+	if (err.status === 429 || isThrottleCode(err.code)) {
+		return 'throttled';
+	}
+	if (err.status === 401 || err.code === 'APIGW.0301' || err.code === 'APIGW.0201' || err.code === 'SDRS.0002') {
+		return 'auth';
+	}
+	if (err.status === 403 || ['SDRS.0003', 'SDRS.0004', 'SDRS.0005'].includes(err.code ?? '')) {
+		return 'forbidden';
+	}
+	if (err.status === 404) {
+		return 'not-offered';
+	}
+	if ((err.status ?? 0) >= 500) {
+		return 'server';
+	}
+	return 'other';
+}

@@ -1,0 +1,306 @@
+// The one seam for network I/O: the only file that imports node-fetch. Signs, limits
+// concurrency per host, times out, retries idempotent reads, corrects clock skew, caps
+// response size, and turns every failure into an SdrsError that carries the request id.
+//
+// VS Code patches Node's http/https for proxies and system certificates in the extension host,
+// so no agent is passed here and TLS verification is never touched.
+import nodeFetch from 'node-fetch';
+import { SdrsError, parseErrorResponse } from './errors';
+import { signRequest, type Credentials } from './signer';
+
+export interface FetchResponseLike {
+	status: number;
+	headers: { get(name: string): string | null };
+	body: AsyncIterable<Uint8Array | string> | null;
+}
+export type FetchLike = (
+	url: string,
+	init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' },
+) => Promise<FetchResponseLike>;
+
+export interface Logger {
+	info(message: string): void;
+	warn(message: string): void;
+	error(message: string): void;
+	debug(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+export interface HttpRequest {
+	method: 'GET' | 'POST';
+	url: string;
+	headers?: Record<string, string>;
+	body?: string;
+	/** Only idempotent requests are ever sent again after a failure. */
+	idempotent: boolean;
+	signal?: AbortSignal;
+}
+
+export interface HttpResult {
+	status: number;
+	body: string;
+	requestId?: string;
+	attempts: number;
+}
+
+export interface ParsedResult<T> extends HttpResult {
+	data: T;
+}
+
+export interface HttpOptions {
+	credentials: () => Credentials | Promise<Credentials>;
+	fetch?: FetchLike;
+	logger?: Logger;
+	/** Milliseconds since the epoch; injectable for tests. */
+	now?: () => number;
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	random?: () => number;
+	timeoutMs?: number;
+	maxAttempts?: number;
+	maxConcurrentPerHost?: number;
+	maxResponseBytes?: number;
+	baseBackoffMs?: number;
+	maxBackoffMs?: number;
+}
+
+export interface HttpStats {
+	requests: number;
+	retries: number;
+	skewCorrections: number;
+}
+
+const SKEW_THRESHOLD_MS = 5 * 60_000;
+
+/** A sleep that ends early (rejecting) when the signal aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) {
+			reject(new SdrsError('Stopped waiting', 'aborted'));
+			return;
+		}
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		const onAbort = (): void => {
+			clearTimeout(timer);
+			reject(new SdrsError('Stopped waiting', 'aborted'));
+		};
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}
+
+class Semaphore {
+	private active = 0;
+	private readonly waiting: (() => void)[] = [];
+	constructor(private readonly limit: number) {}
+	async acquire(): Promise<void> {
+		if (this.active < this.limit) {
+			this.active++;
+			return;
+		}
+		await new Promise<void>((resolve) => this.waiting.push(resolve));
+	}
+	release(): void {
+		const next = this.waiting.shift();
+		if (next) {
+			next(); // hand the slot over without decrementing
+		} else {
+			this.active--;
+		}
+	}
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds, capped at a minute. */
+export function retryAfterMs(value: string | null, nowMs: number): number | undefined {
+	if (!value) {
+		return undefined;
+	}
+	const seconds = Number(value);
+	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - nowMs;
+	return Number.isFinite(ms) && ms >= 0 ? Math.min(ms, 60_000) : undefined;
+}
+
+export class HttpPipeline {
+	/** Server time minus local time, learnt from a rejected request's `Date` header. */
+	private clockOffsetMs = 0;
+	private readonly hosts = new Map<string, Semaphore>();
+	readonly stats: HttpStats = { requests: 0, retries: 0, skewCorrections: 0 };
+	private readonly o: Required<Omit<HttpOptions, 'credentials'>> & Pick<HttpOptions, 'credentials'>;
+
+	constructor(options: HttpOptions) {
+		this.o = {
+			fetch: options.fetch ?? (nodeFetch as unknown as FetchLike),
+			logger: options.logger ?? silentLogger,
+			now: options.now ?? Date.now,
+			sleep: options.sleep ?? abortableSleep,
+			random: options.random ?? Math.random,
+			timeoutMs: options.timeoutMs ?? 30_000,
+			maxAttempts: options.maxAttempts ?? 4,
+			maxConcurrentPerHost: options.maxConcurrentPerHost ?? 4,
+			maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
+			baseBackoffMs: options.baseBackoffMs ?? 500,
+			maxBackoffMs: options.maxBackoffMs ?? 10_000,
+			credentials: options.credentials,
+		};
+	}
+
+	get clockOffset(): number {
+		return this.clockOffsetMs;
+	}
+
+	/**
+	 * Sends a request and parses its 2xx body with `parse` (which throws on a body that is not
+	 * what the API documents). Idempotent requests are retried on transient failures, including
+	 * unparseable bodies; others are sent exactly once. Rejects with an SdrsError.
+	 */
+	async send<T>(req: HttpRequest, parse: (body: string) => T): Promise<ParsedResult<T>> {
+		const host = new URL(req.url).host;
+		let sem = this.hosts.get(host);
+		if (!sem) {
+			sem = new Semaphore(this.o.maxConcurrentPerHost);
+			this.hosts.set(host, sem);
+		}
+		let skewRetried = false;
+		for (let attempt = 1; ; attempt++) {
+			let error: SdrsError;
+			let waitMs: number | undefined;
+			await sem.acquire();
+			try {
+				const { result, serverDate } = await this.once(req, attempt);
+				if (result.status >= 200 && result.status < 300) {
+					try {
+						return { status: result.status, body: result.body, requestId: result.requestId, attempts: result.attempts, data: parse(result.body) };
+					} catch (e) {
+						const detail = e instanceof Error ? e.message : String(e);
+						throw new SdrsError(`Unexpected response from ${pathOf(req.url)}: ${detail}`, 'parse', result.status, undefined, result.requestId);
+					}
+				}
+				error = parseErrorResponse(result.status, result.body, result.requestId);
+				// A date rejection never reached the service, so even a POST may be sent again, once.
+				if (!skewRetried && result.status === 401 && serverDate !== undefined && this.correctSkew(serverDate)) {
+					skewRetried = true;
+					attempt--;
+					continue;
+				}
+				waitMs = retryAfterMs(result.retryAfter, this.o.now());
+			} catch (e) {
+				error = e instanceof SdrsError ? e : new SdrsError(String(e), 'network', undefined, undefined, undefined, e);
+			} finally {
+				sem.release();
+			}
+			const retryable = req.idempotent && error.transient && attempt < this.o.maxAttempts && !req.signal?.aborted;
+			if (!retryable) {
+				throw error;
+			}
+			this.stats.retries++;
+			const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** (attempt - 1));
+			const delay = waitMs ?? Math.round(backoff / 2 + (this.o.random() * backoff) / 2);
+			this.o.logger.debug(`retrying ${req.method} ${pathOf(req.url)} in ${delay} ms after: ${error.toString()}`);
+			await this.o.sleep(delay, req.signal);
+		}
+	}
+
+	/** Returns true when the offset changed enough to be worth a new attempt. */
+	private correctSkew(serverDate: number): boolean {
+		const localNow = this.o.now();
+		const signedAt = localNow + this.clockOffsetMs;
+		if (Math.abs(serverDate - signedAt) < SKEW_THRESHOLD_MS) {
+			return false;
+		}
+		this.clockOffsetMs = serverDate - localNow;
+		this.stats.skewCorrections++;
+		this.o.logger.warn(
+			`This computer's clock differs from the server's by ${Math.round(this.clockOffsetMs / 1000)} s; signing with the server's time from now on.`,
+		);
+		return true;
+	}
+
+	private async once(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number }> {
+		const creds = await this.o.credentials();
+		const now = new Date(this.o.now() + this.clockOffsetMs);
+		const headers = signRequest({ method: req.method, url: req.url, headers: req.headers ?? {}, body: req.body }, creds, now);
+		const controller = new AbortController();
+		const onAbort = (): void => controller.abort();
+		req.signal?.addEventListener('abort', onAbort, { once: true });
+		const timer = setTimeout(() => controller.abort(), this.o.timeoutMs);
+		const started = this.o.now();
+		this.stats.requests++;
+		let status = 0;
+		let requestId: string | undefined;
+		try {
+			const res = await this.o.fetch(req.url, { method: req.method, headers, body: req.body, signal: controller.signal, redirect: 'manual' });
+			status = res.status;
+			requestId = res.headers.get('x-request-id') ?? undefined;
+			const body = await this.readBody(res, status, requestId);
+			const dateHeader = res.headers.get('date');
+			const serverDate = dateHeader ? Date.parse(dateHeader) : NaN;
+			this.o.logger.info(
+				`${req.method} ${pathOf(req.url)} → ${status} in ${this.o.now() - started} ms${requestId ? ` (request ${requestId})` : ''}${attempt > 1 ? ` [attempt ${attempt}]` : ''}`,
+			);
+			return {
+				result: { status, body, requestId, attempts: attempt, retryAfter: res.headers.get('retry-after') },
+				serverDate: Number.isNaN(serverDate) ? undefined : serverDate,
+			};
+		} catch (e) {
+			const err = this.toError(e, req, controller.signal.aborted, status, requestId);
+			this.o.logger.warn(`${req.method} ${pathOf(req.url)} failed after ${this.o.now() - started} ms: ${err.toString()}`);
+			throw err;
+		} finally {
+			clearTimeout(timer);
+			req.signal?.removeEventListener('abort', onAbort);
+		}
+	}
+
+	private async readBody(res: FetchResponseLike, status: number, requestId: string | undefined): Promise<string> {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const declared = Number(res.headers.get('content-length') ?? NaN);
+		if (declared > this.o.maxResponseBytes) {
+			throw new SdrsError(`The response is larger than ${this.o.maxResponseBytes} bytes`, 'too-large', status, undefined, requestId);
+		}
+		if (res.body) {
+			for await (const chunk of res.body) {
+				const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+				size += buf.length;
+				if (size > this.o.maxResponseBytes) {
+					throw new SdrsError(`The response is larger than ${this.o.maxResponseBytes} bytes`, 'too-large', status, undefined, requestId);
+				}
+				chunks.push(buf);
+			}
+		}
+		return Buffer.concat(chunks).toString('utf8');
+	}
+
+	private toError(e: unknown, req: HttpRequest, aborted: boolean, status: number, requestId: string | undefined): SdrsError {
+		if (e instanceof SdrsError) {
+			return e;
+		}
+		if (req.signal?.aborted) {
+			return new SdrsError('Stopped waiting', 'aborted', status || undefined, undefined, requestId);
+		}
+		if (aborted) {
+			return new SdrsError(
+				`No complete answer within ${Math.round(this.o.timeoutMs / 1000)} s (${req.method} ${pathOf(req.url)})`,
+				'timeout',
+				status || undefined,
+				undefined,
+				requestId,
+			);
+		}
+		const sys = (e as { code?: string }).code;
+		const text = e instanceof Error ? e.message : String(e);
+		const what = sys ? `${sys}` : text;
+		return new SdrsError(`Network error: ${what} (${new URL(req.url).host})`, 'network', status || undefined, undefined, requestId, { code: sys });
+	}
+}
+
+/** The path of a URL without its query (queries may carry names; logs keep only the path). */
+export function pathOf(url: string): string {
+	try {
+		return new URL(url).pathname;
+	} catch {
+		return '?';
+	}
+}

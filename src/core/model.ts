@@ -1,0 +1,179 @@
+// The shapes the extension works with, and lenient normalisation of what the services send:
+// wrong types, nulls and unknown values become safe defaults instead of crashes.
+import { clean } from './errors';
+
+export interface Project {
+	id: string;
+	/** The IAM project name: a region ID for system projects, user-chosen for sub-projects. */
+	name: string;
+	/** The region the project lives in (a sub-project's parent region). */
+	region: string;
+	isSubProject: boolean;
+}
+
+export interface ProtectionGroup {
+	id: string;
+	name: string;
+	description: string;
+	/** Any string the service sends; unknown values are kept as they are. */
+	status: string;
+	/** Synchronisation progress, 0 to 100, or undefined when not reported. */
+	progress?: number;
+	sourceAz: string;
+	targetAz: string;
+	/** Which AZ is production now: `source` or `target` (anything else is kept as sent). */
+	priorityStation: string;
+	replicationNum: number;
+	protectedInstanceNum: number;
+	drDrillNum: number;
+	createdAt?: string;
+	updatedAt?: string;
+}
+
+export interface ProtectedInstance {
+	id: string;
+	name: string;
+	status: string;
+	sourceServer: string;
+	targetServer: string;
+	priorityStation: string;
+}
+
+export interface Replication {
+	id: string;
+	name: string;
+	status: string;
+}
+
+export interface Server {
+	id: string;
+	name: string;
+	status: string;
+	availabilityZone: string;
+}
+
+export type JobStatus = 'INIT' | 'RUNNING' | 'SUCCESS' | 'FAIL' | string;
+
+export interface Job {
+	jobId: string;
+	status: JobStatus;
+	jobType: string;
+	beginTime?: string;
+	endTime?: string;
+	errorCode?: string;
+	failReason?: string;
+	serverGroupId?: string;
+	subJobs: Job[];
+}
+
+type Obj = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Obj {
+	return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function str(v: unknown, max = 300): string {
+	return typeof v === 'string' ? (clean(v, max) ?? '') : typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
+}
+
+function optStr(v: unknown): string | undefined {
+	const s = str(v);
+	return s === '' ? undefined : s;
+}
+
+/** A non-negative integer, or 0 for anything else (negative, NaN, strings that are not numbers). */
+export function count(v: unknown): number {
+	const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+	return Number.isFinite(n) && n > 0 ? Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER) : 0;
+}
+
+function percent(v: unknown): number | undefined {
+	if (v === null || v === undefined || v === '') {
+		return undefined;
+	}
+	const n = typeof v === 'number' ? v : Number(v);
+	return Number.isFinite(n) ? Math.max(0, Math.min(100, Math.round(n))) : undefined;
+}
+
+/** A list field: an array of objects, or empty for null/missing/wrong types. Non-objects are dropped. */
+export function list(v: unknown): Obj[] {
+	return Array.isArray(v) ? v.filter(isObject) : [];
+}
+
+export function toGroup(o: Obj): ProtectionGroup | undefined {
+	const id = str(o.id, 128);
+	if (id === '') {
+		return undefined;
+	}
+	return {
+		id,
+		name: str(o.name, 255) || id,
+		description: str(o.description, 1000),
+		status: str(o.status, 64) || 'unknown',
+		progress: percent(o.progress),
+		sourceAz: str(o.source_availability_zone, 128),
+		targetAz: str(o.target_availability_zone, 128),
+		priorityStation: str(o.priority_station, 32),
+		replicationNum: count(o.replication_num),
+		protectedInstanceNum: count(o.protected_instance_num),
+		drDrillNum: count(o.disaster_recovery_drill_num),
+		createdAt: optStr(o.created_at),
+		updatedAt: optStr(o.updated_at),
+	};
+}
+
+export function toInstance(o: Obj): ProtectedInstance | undefined {
+	const id = str(o.id, 128);
+	return id === ''
+		? undefined
+		: {
+				id,
+				name: str(o.name, 255) || id,
+				status: str(o.status, 64),
+				sourceServer: str(o.source_server, 128),
+				targetServer: str(o.target_server, 128),
+				priorityStation: str(o.priority_station, 32),
+			};
+}
+
+export function toReplication(o: Obj): Replication | undefined {
+	const id = str(o.id, 128);
+	return id === '' ? undefined : { id, name: str(o.name, 255) || id, status: str(o.status, 64) };
+}
+
+export function toServer(o: Obj): Server | undefined {
+	const id = str(o.id, 128);
+	return id === ''
+		? undefined
+		: { id, name: str(o.name, 255) || id, status: str(o.status, 64).toUpperCase(), availabilityZone: str(o['OS-EXT-AZ:availability_zone'], 128) };
+}
+
+export function toJob(o: Obj, fallbackId = ''): Job {
+	const entities = isObject(o.entities) ? o.entities : {};
+	return {
+		jobId: str(o.job_id, 128) || fallbackId,
+		status: str(o.status, 32).toUpperCase() || 'UNKNOWN',
+		jobType: str(o.job_type, 128),
+		beginTime: optStr(o.begin_time),
+		endTime: optStr(o.end_time),
+		errorCode: optStr(o.error_code),
+		failReason: optStr(o.fail_reason) ?? optStr(o.message),
+		serverGroupId: optStr(entities.server_group_id),
+		subJobs: list(entities.sub_jobs)
+			.slice(0, 200)
+			.map((s) => toJob(s)),
+	};
+}
+
+/** Parses `created_at`/`updated_at` in either documented form, as UTC. */
+export function parseTimestamp(value: string | undefined): Date | undefined {
+	if (!value) {
+		return undefined;
+	}
+	let s = value.trim().replace(' ', 'T');
+	if (!/[zZ]|[+-]\d{2}:?\d{2}$/.test(s)) {
+		s += 'Z';
+	}
+	const d = new Date(s);
+	return Number.isNaN(d.getTime()) ? undefined : d;
+}

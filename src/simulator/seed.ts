@@ -1,0 +1,183 @@
+// Seeded demo data for the simulator: several regions, a sub-project, OBS's MOS project, and
+// protection groups in every documented status, with DR-site servers both running and stopped.
+import { createHash } from 'node:crypto';
+
+export interface SimProject {
+	id: string;
+	name: string;
+	domain_id: string;
+	parent_id: string;
+	enabled: boolean;
+}
+
+export interface SimServer {
+	id: string;
+	name: string;
+	status: string;
+	az: string;
+	projectId: string;
+}
+
+export interface SimInstance {
+	id: string;
+	name: string;
+	groupId: string;
+	sourceServer: string;
+	targetServer: string;
+}
+
+export interface SimGroup {
+	id: string;
+	projectId: string;
+	name: string;
+	description: string | null;
+	status: string;
+	progress: number;
+	source_availability_zone: string;
+	target_availability_zone: string;
+	priority_station: 'source' | 'target';
+	replication_num: number;
+	protected_instance_num: number;
+	disaster_recovery_drill_num: number;
+	last_drill_at?: number;
+	created_at: string;
+	updated_at: string;
+	/** Simulator only: the outcome of the next job on this group. */
+	nextOutcome?: 'success' | 'fail';
+}
+
+export interface SeedData {
+	projects: SimProject[];
+	groups: SimGroup[];
+	instances: SimInstance[];
+	servers: SimServer[];
+}
+
+export const DEMO_DOMAIN_ID = '0f3c7d4e5a6b4c8d9e0f1a2b3c4d5e6f';
+
+/** A stable 32-hex id from a label, so seeded ids are the same on every run. */
+export function hexId(label: string): string {
+	return createHash('sha256').update(label).digest('hex').slice(0, 32);
+}
+
+/** A stable UUID-shaped id from a label. */
+export function uuidFrom(label: string): string {
+	const h = hexId(label);
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+interface GroupSpec {
+	name: string;
+	status: string;
+	region: string;
+	sub?: boolean;
+	pairs?: number;
+	drRunning?: number;
+	priority?: 'source' | 'target';
+	fail?: boolean;
+	progress?: number;
+	drills?: number;
+}
+
+const SPECS: GroupSpec[] = [
+	{ name: 'erp-prod', status: 'protected', region: 'cn-north-4', progress: 100, drills: 2 },
+	{ name: 'crm-web', status: 'available', region: 'cn-north-4', progress: 0 },
+	{ name: 'billing-db', status: 'available', region: 'cn-north-4', progress: 0, fail: true },
+	{ name: 'hr-portal', status: 'available', region: 'cn-north-4', pairs: 0 },
+	{ name: 'payments-core', status: 'failed-over', region: 'cn-north-4', priority: 'target' },
+	{ name: 'inventory-api', status: 'failed-over', region: 'cn-north-4', priority: 'target', drRunning: 1 },
+	{ name: 'reporting', status: 'error-starting', region: 'cn-north-4' },
+	{ name: 'search-cluster', status: 'error-reprotecting', region: 'cn-north-4', priority: 'target' },
+	{ name: 'mail-relay', status: 'starting', region: 'cn-north-4', progress: 35 },
+	{ name: 'wiki', status: 'reprotecting', region: 'cn-north-4', priority: 'target', progress: 60 },
+	{ name: 'legacy-ftp', status: 'error', region: 'cn-north-4' },
+	{ name: 'dev-sandbox', status: 'available', region: 'cn-north-4', sub: true },
+	{ name: 'dev-ci-runners', status: 'protected', region: 'cn-north-4', sub: true, progress: 100 },
+	{ name: 'shop-frontend', status: 'protected', region: 'ap-southeast-3', progress: 100, drills: 1 },
+	{ name: 'shop-orders', status: 'creating', region: 'ap-southeast-3' },
+	{ name: 'shop-catalog', status: 'deleting', region: 'ap-southeast-3' },
+	{ name: 'shop-cache', status: 'error-deleting', region: 'ap-southeast-3' },
+	{ name: 'logistics', status: 'stopping', region: 'ap-southeast-3' },
+	{ name: 'analytics', status: 'error-stopping', region: 'ap-southeast-3' },
+	{ name: 'gateway-a', status: 'reversing', region: 'ap-southeast-3' },
+	{ name: 'gateway-b', status: 'error-reversing', region: 'ap-southeast-3' },
+	{ name: 'vpn-hub', status: 'failing-over', region: 'ap-southeast-3' },
+	{ name: 'vpn-spoke', status: 'error-failing-over', region: 'ap-southeast-3' },
+	{ name: 'cms', status: 'failed-over', region: 'ap-southeast-3', priority: 'target', drRunning: 2 },
+	{ name: 'media-transcode', status: 'available', region: 'ap-southeast-3' },
+	{ name: 'tickets', status: 'protected', region: 'cn-east-3', progress: 100 },
+	{ name: 'chat', status: 'available', region: 'cn-east-3' },
+	{ name: 'identity', status: 'failed-over', region: 'cn-east-3', priority: 'target' },
+	{ name: 'metrics', status: 'error-starting', region: 'cn-east-3', fail: true },
+	{ name: 'backup-catalog', status: 'error-reprotecting', region: 'cn-east-3', priority: 'target', drRunning: 1 },
+	{ name: 'archive', status: 'protected', region: 'cn-east-3', progress: 72 },
+	{ name: '数据仓库', status: 'available', region: 'cn-east-3' },
+];
+
+const REGIONS = ['cn-north-4', 'ap-southeast-3', 'cn-east-3', 'la-south-2'];
+
+export function projectIdFor(region: string, sub = false): string {
+	return hexId(`project:${region}${sub ? ':dev' : ''}`);
+}
+
+export function seedDemo(): SeedData {
+	const projects: SimProject[] = REGIONS.map((r) => ({ id: projectIdFor(r), name: r, domain_id: DEMO_DOMAIN_ID, parent_id: DEMO_DOMAIN_ID, enabled: true }));
+	projects.push({ id: projectIdFor('cn-north-4', true), name: 'cn-north-4_dev', domain_id: DEMO_DOMAIN_ID, parent_id: projectIdFor('cn-north-4'), enabled: true });
+	projects.push({ id: hexId('project:MOS'), name: 'MOS', domain_id: DEMO_DOMAIN_ID, parent_id: DEMO_DOMAIN_ID, enabled: true });
+	const data: SeedData = { projects, groups: [], instances: [], servers: [] };
+	const base = Date.UTC(2026, 9, 1, 8, 0, 0);
+	SPECS.forEach((spec, i) => {
+		addGroup(data, {
+			...spec,
+			projectId: projectIdFor(spec.region, spec.sub),
+			createdAt: new Date(base + i * 3_600_000).toISOString(),
+		});
+	});
+	return data;
+}
+
+export function addGroup(data: SeedData, spec: GroupSpec & { projectId: string; createdAt?: string; id?: string; instances?: number }): SimGroup {
+	const id = spec.id ?? uuidFrom(`group:${spec.projectId}:${spec.name}`);
+	const srcAz = `${spec.region}a`;
+	const tgtAz = `${spec.region}b`;
+	const priority = spec.priority ?? 'source';
+	const pairs = spec.pairs ?? 2;
+	const instanceCount = spec.instances ?? (pairs === 0 ? 0 : Math.min(2, pairs));
+	const created = spec.createdAt ?? new Date().toISOString();
+	const group: SimGroup = {
+		id,
+		projectId: spec.projectId,
+		name: spec.name,
+		description: null,
+		status: spec.status,
+		progress: spec.progress ?? (spec.status === 'protected' ? 100 : 0),
+		source_availability_zone: srcAz,
+		target_availability_zone: tgtAz,
+		priority_station: priority,
+		replication_num: pairs,
+		protected_instance_num: instanceCount,
+		disaster_recovery_drill_num: spec.drills ?? 0,
+		last_drill_at: spec.drills ? Date.now() - 20 * 86_400_000 : undefined,
+		created_at: created,
+		updated_at: created,
+		nextOutcome: spec.fail ? 'fail' : undefined,
+	};
+	data.groups.push(group);
+	const drAz = priority === 'source' ? tgtAz : srcAz;
+	let running = spec.drRunning ?? 0;
+	for (let n = 1; n <= instanceCount; n++) {
+		const src: SimServer = { id: uuidFrom(`server:${id}:${n}:src`), name: `${spec.name}-vm${n}`, status: 'ACTIVE', az: srcAz, projectId: spec.projectId };
+		const tgt: SimServer = { id: uuidFrom(`server:${id}:${n}:tgt`), name: `${spec.name}-vm${n}-dr`, status: 'ACTIVE', az: tgtAz, projectId: spec.projectId };
+		for (const s of [src, tgt]) {
+			if (s.az === drAz) {
+				s.status = running > 0 ? 'ACTIVE' : 'SHUTOFF';
+				if (running > 0) {
+					running--;
+				}
+			}
+		}
+		data.servers.push(src, tgt);
+		data.instances.push({ id: uuidFrom(`instance:${id}:${n}`), name: `${spec.name}-vm${n}`, groupId: id, sourceServer: src.id, targetServer: tgt.id });
+	}
+	return group;
+}

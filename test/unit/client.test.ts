@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import { SdrsError } from '../../src/core/errors';
+import { checkEndpoint, endpointFor } from '../../src/core/endpoints';
+import { HttpPipeline } from '../../src/core/http';
+import { SdrsClient } from '../../src/core/client';
+import { projectIdFor } from '../../src/simulator/seed';
+import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
+import { rejects, rig, type Rig } from '../support/sim';
+
+describe('SdrsClient against the simulator', () => {
+	let r: Rig;
+	beforeEach(async () => {
+		r = await rig();
+	});
+	afterEach(async () => {
+		await r.sim.stop();
+	});
+
+	it('lists projects: skips MOS, maps the sub-project to its region', async () => {
+		const projects = await r.client.listProjects();
+		assert.ok(!projects.some((p) => p.name === 'MOS'));
+		const sub = projects.find((p) => p.name === 'cn-north-4_dev');
+		assert.deepEqual(sub && { region: sub.region, isSubProject: sub.isSubProject }, { region: 'cn-north-4', isSubProject: true });
+		assert.deepEqual(
+			projects.filter((p) => !p.isSubProject).map((p) => p.region),
+			['ap-southeast-3', 'cn-east-3', 'cn-north-4', 'la-south-2'],
+		);
+	});
+
+	it('falls back to /v3/projects when /v3/auth/projects is refused', async () => {
+		r.sim.configure({ faults: [{ match: '^GET /v3/auth/projects$', kind: 'respond', status: 403, count: 1, body: '{"error_code":"IAM.0002","error_msg":"forbidden"}' }] });
+		const projects = await r.client.listProjects();
+		assert.ok(projects.length >= 5);
+		assert.equal(r.sim.stats.byRoute['GET /v3/projects'], 1);
+	});
+
+	it('pages through 2,500 groups to the end, sending limit and offset', async () => {
+		r.sim.bulkAddGroups(r.project.id, 2500);
+		const groups = await r.client.listGroups(r.project);
+		const seeded = r.sim.groups(r.project.id).length;
+		assert.equal(groups.length, seeded);
+		assert.equal(new Set(groups.map((g) => g.id)).size, seeded);
+		const offsets = r.sim.stats.listQueries.map((q) => new URLSearchParams(q).get('offset')).sort();
+		assert.deepEqual(offsets, ['0', '1000', '2000']);
+	});
+
+	it('keeps paging when count is not the total (stops at the first short page)', async () => {
+		r.sim.bulkAddGroups(r.project.id, 1500);
+		const total = r.sim.groups(r.project.id).length;
+		// count is the size of the page, not the total: the client must not stop early.
+		r.sim.configure({ countMode: 'page' });
+		const groups = await r.client.listGroups(r.project);
+		assert.equal(groups.length, total);
+		assert.equal(r.sim.stats.listQueries.length, 2);
+	});
+
+	it('sends filters as the service query parameters', async () => {
+		const groups = await r.client.listGroups(r.project, { queryType: 'status_abnormal', name: 'a' });
+		assert.ok(groups.length > 0);
+		assert.ok(groups.every((g) => g.status.startsWith('error') && g.name.includes('a')));
+		const q = new URLSearchParams(r.sim.stats.listQueries.at(-1));
+		assert.equal(q.get('query_type'), 'status_abnormal');
+		assert.equal(q.get('name'), 'a');
+	});
+
+	it('gets a group, and maps a missing one to SDRS.1013', async () => {
+		const g = r.sim.findGroup('crm-web');
+		const got = await r.client.getGroup(r.project, g.id);
+		assert.equal(got.name, 'crm-web');
+		assert.equal(got.status, 'available');
+		const err = await rejects(r.client.getGroup(r.project, '00000000-0000-0000-0000-000000000000'));
+		assert.ok(err instanceof SdrsError);
+		assert.equal(err.code, 'SDRS.1013');
+		assert.equal(err.status, 400);
+		assert.match(String(err.requestId), /^[0-9a-f]{32}$/);
+	});
+
+	it('starts protection, and the job reaches SUCCESS with the group protected', async () => {
+		const g = r.sim.findGroup('crm-web');
+		const { jobId } = await r.client.startProtectionGroup(r.project, g.id);
+		assert.match(jobId, /^[0-9a-f]{32}$/);
+		assert.equal((await r.client.getGroup(r.project, g.id)).status, 'starting');
+		await new Promise((res) => setTimeout(res, 350));
+		const job = await r.client.getJob(r.project, jobId);
+		assert.equal(job.status, 'SUCCESS');
+		assert.equal(job.jobType, 'startProtectionGroupNoCG');
+		assert.equal((await r.client.getGroup(r.project, g.id)).status, 'protected');
+	});
+
+	it('reads protected instances, replication pairs and ECS servers of a group', async () => {
+		const g = r.sim.findGroup('inventory-api');
+		const instances = await r.client.listProtectedInstances(r.project, g.id);
+		assert.equal(instances.length, 2);
+		const pairs = await r.client.listReplications(r.project, g.id);
+		assert.equal(pairs.length, 2);
+		const servers = await r.client.listServers(r.project, instances.flatMap((i) => [i.sourceServer, i.targetServer]));
+		assert.equal(servers.length, 4);
+		assert.ok(servers.some((s) => s.status === 'ACTIVE' && s.availabilityZone === 'cn-north-4a'));
+	});
+
+	it('refuses an id that would change the path, and encodes / and % inside ids', async () => {
+		await assert.rejects(r.client.getGroup(r.project, '..'), /cannot be used as an id/);
+		const err = await rejects(r.client.getGroup(r.project, 'a/b%c'));
+		assert.equal(err.code, 'SDRS.1013'); // reached the service as one segment
+	});
+});
+
+describe('endpoints', () => {
+	it('uses the public templates and the overrides', () => {
+		assert.equal(endpointFor('sdrs', 'cn-north-4'), 'https://sdrs.cn-north-4.myhuaweicloud.com');
+		assert.equal(endpointFor('iam', 'cn-north-4'), 'https://iam.myhuaweicloud.com');
+		assert.equal(endpointFor('ecs', 'x-1', { ecs: 'https://ecs.{region}.hcs.example/' }), 'https://ecs.x-1.hcs.example');
+	});
+	it('refuses plain http except on loopback', () => {
+		assert.throws(() => checkEndpoint('http://sdrs.example.com', 'sdrs'), /Plain http is refused/);
+		assert.throws(() => checkEndpoint('http://10.0.0.1:8080', 'sdrs'), /Plain http is refused/);
+		assert.equal(checkEndpoint('http://127.0.0.1:9/', 'sdrs'), 'http://127.0.0.1:9');
+		assert.equal(checkEndpoint('http://localhost:9', 'sdrs'), 'http://localhost:9');
+		assert.equal(checkEndpoint('http://[::1]:9', 'sdrs'), 'http://[::1]:9');
+		assert.throws(() => checkEndpoint('ftp://x', 'sdrs'), /must use https/);
+		assert.throws(() => endpointFor('sdrs', 'a/../b'), /not a region ID/);
+	});
+	it('a client configured with a remote http endpoint sends nothing', async () => {
+		let sent = 0;
+		const http = new HttpPipeline({
+			credentials: () => DEMO_CREDENTIALS,
+			fetch: () => {
+				sent++;
+				return Promise.reject(new Error('must not be called'));
+			},
+		});
+		const client = new SdrsClient(http, { sdrs: 'http://sdrs.example.com' });
+		await assert.rejects(client.getGroup({ id: projectIdFor('cn-north-4'), name: 'cn-north-4', region: 'cn-north-4', isSubProject: false }, 'g'), /Plain http is refused/);
+		assert.equal(sent, 0);
+	});
+});
