@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import { availability, currentDrAz, groupContextValue, runPreflight, statusKind } from '../../src/core/actions';
+import type { ProtectionGroup } from '../../src/core/model';
+import { rig, type Rig } from '../support/sim';
+
+const group = (status: string, extra: Partial<ProtectionGroup> = {}): ProtectionGroup => ({
+	id: 'g',
+	name: 'g',
+	description: '',
+	status,
+	sourceAz: 'az-a',
+	targetAz: 'az-b',
+	priorityStation: 'source',
+	replicationNum: 1,
+	protectedInstanceNum: 1,
+	drDrillNum: 0,
+	...extra,
+});
+
+describe('actions', () => {
+	it('offers Enable only for available / error-starting and Enable Again only for failed-over / error-reprotecting', () => {
+		const expect: Record<string, string> = {
+			available: 'canEnable',
+			'error-starting': 'canEnable',
+			'failed-over': 'canEnableAgain',
+			'error-reprotecting': 'canEnableAgain',
+		};
+		const all = ['creating', 'available', 'protected', 'deleting', 'error-deleting', 'error', 'starting', 'error-starting', 'reprotecting', 'error-reprotecting', 'stopping', 'error-stopping', 'reversing', 'error-reversing', 'failing-over', 'failed-over', 'error-failing-over', 'failed-over-back', 'something-new'];
+		for (const status of all) {
+			const tokens = groupContextValue(group(status)).split(' ');
+			assert.ok(tokens.includes('protectionGroup'));
+			assert.equal(tokens.includes('canEnable'), expect[status] === 'canEnable', status);
+			assert.equal(tokens.includes('canEnableAgain'), expect[status] === 'canEnableAgain', status);
+		}
+	});
+
+	it('offers no action while a job of ours runs, and marks simulated groups', () => {
+		const v = groupContextValue(group('available'), { runningJobId: 'j', simulated: true });
+		assert.match(v, /\bjobRunning\b/);
+		assert.doesNotMatch(v, /\bcanEnable\b/);
+		assert.match(v, /\bsimulated\b/);
+		// The menu regex must not confuse canEnable with canEnableAgain.
+		assert.doesNotMatch(groupContextValue(group('failed-over')), /\bcanEnable\b/);
+	});
+
+	it('explains why nothing is offered', () => {
+		assert.deepEqual(availability(group('protected')), { blocked: { kind: 'status', status: 'protected' } });
+		assert.deepEqual(availability(group('available', { replicationNum: 0 })), { action: 'enable', blocked: { kind: 'noReplicationPairs' } });
+		assert.deepEqual(availability(group('available'), 'job1'), { action: 'enable', blocked: { kind: 'jobRunning', jobId: 'job1' } });
+		assert.deepEqual(availability(group('failed-over')), { action: 'enableAgain' });
+	});
+
+	it('classifies statuses, tolerating unknown ones', () => {
+		assert.equal(statusKind('protected'), 'stable');
+		assert.equal(statusKind('starting'), 'transitional');
+		assert.equal(statusKind('error-starting'), 'error');
+		assert.equal(statusKind('brand-new'), 'unknown');
+	});
+
+	it('finds the DR AZ from priority_station', () => {
+		assert.equal(currentDrAz(group('protected')), 'az-b');
+		assert.equal(currentDrAz(group('failed-over', { priorityStation: 'target' })), 'az-a');
+	});
+});
+
+describe('pre-flight checks against the simulator', () => {
+	let r: Rig;
+	beforeEach(async () => {
+		r = await rig();
+	});
+	afterEach(async () => {
+		await r.sim.stop();
+	});
+
+	it('all pass for an available group with pairs', async () => {
+		const res = await runPreflight(r.client, r.project, r.sim.findGroup('crm-web').id, 'enable', undefined);
+		assert.equal(res.ok, true);
+		assert.deepEqual(res.checks.map((c) => [c.id, c.ok]), [['status', true], ['replicationPairs', true], ['noJobInFlight', true]]);
+	});
+
+	it('the status check fails on a live status that changed since the tree was drawn', async () => {
+		const g = r.sim.findGroup('crm-web');
+		r.sim.patchGroup(g.id, { status: 'protected' });
+		const res = await runPreflight(r.client, r.project, g.id, 'enable', undefined);
+		assert.equal(res.ok, false);
+		assert.equal(res.checks.find((c) => c.id === 'status')?.ok, false);
+		assert.equal(res.group.status, 'protected');
+	});
+
+	it('the replication-pair check fails for a group without pairs', async () => {
+		const res = await runPreflight(r.client, r.project, r.sim.findGroup('hr-portal').id, 'enable', undefined);
+		assert.equal(res.checks.find((c) => c.id === 'replicationPairs')?.ok, false);
+		assert.equal(res.checks.find((c) => c.id === 'status')?.ok, true); // every check still ran
+	});
+
+	it('the DR-server check names the running servers, and passes once they are stopped', async () => {
+		const g = r.sim.findGroup('inventory-api');
+		const res = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
+		const dr = res.checks.find((c) => c.id === 'drServersStopped');
+		assert.equal(dr?.ok, false);
+		assert.deepEqual(dr?.runningServers?.map((s) => s.name), ['inventory-api-vm1']);
+		assert.match(dr?.detail ?? '', /inventory-api-vm1 \(ACTIVE\)/);
+		r.sim.stopDrServers(g.id);
+		const again = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
+		assert.equal(again.ok, true);
+	});
+
+	it('the job check fails when a job of ours is in flight', async () => {
+		const res = await runPreflight(r.client, r.project, r.sim.findGroup('crm-web').id, 'enable', 'abc');
+		assert.equal(res.checks.find((c) => c.id === 'noJobInFlight')?.ok, false);
+		assert.equal(res.ok, false);
+	});
+});

@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import { SdrsError } from '../../src/core/errors';
+import { HttpPipeline, retryAfterMs } from '../../src/core/http';
+import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
+import { rejects, rig, type Rig } from '../support/sim';
+
+describe('HttpPipeline over real sockets', () => {
+	let r: Rig;
+	afterEach(async () => {
+		await r.sim.stop();
+	});
+
+	for (const kind of ['500', '502', '503', '504', '429', 'reset', 'malformed', 'truncated', 'html502', 'empty200'] as const) {
+		it(`retries a GET after a ${kind} and succeeds`, async () => {
+			r = await rig({ faults: [{ match: '^GET .*/server-groups/[^/]+$', kind, count: 2 }] });
+			const g = r.sim.findGroup('crm-web');
+			const got = await r.client.getGroup(r.project, g.id);
+			assert.equal(got.id, g.id);
+			assert.equal(r.sim.stats.faults[kind], 2);
+			assert.equal(r.http.stats.retries, 2);
+		});
+	}
+
+	it('gives up on a GET after maxAttempts and reports the last error with its request id', async () => {
+		r = await rig({ faults: [{ match: 'server-groups/', kind: '503', rate: 1 }] }, { maxAttempts: 3 });
+		const err = await rejects(r.client.getGroup(r.project, r.sim.findGroup('crm-web').id));
+		assert.ok(err instanceof SdrsError);
+		assert.equal(err.status, 503);
+		assert.match(String(err.requestId), /^[0-9a-f]{32}$/);
+		assert.equal(r.sim.stats.faults['503'], 3);
+	});
+
+	it('times out a hanging request and retries it (GET)', async () => {
+		r = await rig({ faults: [{ match: 'server-groups/', kind: 'hang', count: 1 }] }, { timeoutMs: 200 });
+		const got = await r.client.getGroup(r.project, r.sim.findGroup('crm-web').id);
+		assert.equal(got.name, 'crm-web');
+		assert.equal(r.http.stats.retries, 1);
+	});
+
+	for (const kind of ['500', '503', 'reset', 'hang', 'lost-response', 'truncated', '429'] as const) {
+		it(`never resends the action POST after a ${kind} (counted by the server)`, async () => {
+			r = await rig({ faults: [{ match: '^POST .*/action$', kind, count: 1 }] }, { timeoutMs: 300 });
+			const g = r.sim.findGroup('crm-web');
+			const err = await rejects(r.client.startProtectionGroup(r.project, g.id));
+			assert.ok(err instanceof SdrsError, String(err));
+			assert.equal(r.sim.stats.actionPosts[g.id], 1);
+			assert.equal(r.http.stats.retries, 0);
+		});
+	}
+
+	it('a lost POST response leaves the job on the server: reconciled by reading the group', async () => {
+		r = await rig({ faults: [{ match: '^POST .*/action$', kind: 'lost-response', count: 1 }] });
+		const g = r.sim.findGroup('crm-web');
+		await rejects(r.client.startProtectionGroup(r.project, g.id));
+		assert.equal(r.sim.stats.jobsCreated[g.id], 1);
+		assert.equal((await r.client.getGroup(r.project, g.id)).status, 'starting');
+	});
+
+	it('honours Retry-After on 429', async () => {
+		const slept: number[] = [];
+		r = await rig(
+			{ faults: [{ match: 'server-groups/', kind: '429', count: 1 }] },
+			{ sleep: (ms) => (slept.push(ms), Promise.resolve()) },
+		);
+		await r.client.getGroup(r.project, r.sim.findGroup('crm-web').id);
+		assert.deepEqual(slept, [1000]);
+		assert.equal(retryAfterMs('2', 0), 2000);
+		assert.equal(retryAfterMs(new Date(10_000).toUTCString(), 4000), 6000);
+		assert.equal(retryAfterMs('junk', 0), undefined);
+	});
+
+	it('backs off exponentially with jitter when there is no Retry-After', async () => {
+		const slept: number[] = [];
+		r = await rig(
+			{ faults: [{ match: 'server-groups/', kind: '503', count: 3 }] },
+			{ sleep: (ms) => (slept.push(ms), Promise.resolve()), random: () => 1, baseBackoffMs: 100, maxBackoffMs: 10_000 },
+		);
+		await r.client.getGroup(r.project, r.sim.findGroup('crm-web').id);
+		assert.deepEqual(slept, [100, 200, 400]);
+	});
+
+	it('corrects a 20-minute clock skew from the Date header, once, and logs it once', async () => {
+		const warnings: string[] = [];
+		r = await rig({ clockOffsetMs: 20 * 60_000 }, { logger: { info() {}, debug() {}, error() {}, warn: (m) => warnings.push(m) } });
+		const g = r.sim.findGroup('crm-web');
+		await r.client.getGroup(r.project, g.id);
+		await r.client.getGroup(r.project, g.id);
+		assert.equal(r.sim.stats.authFailures, 1);
+		assert.equal(r.http.stats.skewCorrections, 1);
+		assert.equal(warnings.filter((w) => /clock/.test(w)).length, 1);
+		assert.ok(Math.abs(r.http.clockOffset - 20 * 60_000) < 5000);
+	});
+
+	it('caps the response size', async () => {
+		r = await rig({ faults: [{ match: 'server-groups/', kind: 'respond', status: 200, body: 'x'.repeat(2 * 1024 * 1024), rate: 1 }] }, { maxResponseBytes: 1024 * 1024, maxAttempts: 1 });
+		const err = await rejects(r.client.getGroup(r.project, r.sim.findGroup('crm-web').id));
+		assert.equal(err.kind, 'too-large');
+	});
+
+	it('limits concurrency per host', async () => {
+		r = await rig({ latencyMs: 40 }, { maxConcurrentPerHost: 2 });
+		let inFlight = 0;
+		let peak = 0;
+		const counting = new HttpPipeline({
+			credentials: () => DEMO_CREDENTIALS,
+			maxConcurrentPerHost: 2,
+			fetch: async (url, init) => {
+				inFlight++;
+				peak = Math.max(peak, inFlight);
+				try {
+					return (await fetch(url, init)) as never;
+				} finally {
+					inFlight--;
+				}
+			},
+		});
+		await Promise.all(Array.from({ length: 6 }, () => counting.send({ method: 'GET', url: `${r.sim.url}/v3/projects`, idempotent: true }, (b) => b)));
+		assert.equal(peak, 2);
+	});
+});

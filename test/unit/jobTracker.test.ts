@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import { SdrsError } from '../../src/core/errors';
+import { nextPollDelay, trackJob } from '../../src/core/jobTracker';
+import type { Job } from '../../src/core/model';
+import { rig, type Rig } from '../support/sim';
+
+describe('job tracker', () => {
+	let r: Rig;
+	afterEach(async () => {
+		await r?.sim.stop();
+	});
+
+	it('follows a real job to SUCCESS, reporting each status change once', async () => {
+		r = await rig({ jobDurationMs: 1500 });
+		const g = r.sim.findGroup('crm-web');
+		const startedAt = Date.now();
+		const { jobId } = await r.client.startProtectionGroup(r.project, g.id);
+		const seen: string[] = [];
+		const out = await trackJob({ jobId, startedAt }, { getJob: (id, s) => r.client.getJob(r.project, id, s), onStatus: (j) => seen.push(j.status) });
+		assert.equal(out.kind, 'SUCCESS');
+		assert.equal(seen.at(-1), 'SUCCESS');
+		assert.equal(new Set(seen).size, seen.length);
+		assert.ok(seen.includes('RUNNING'));
+	});
+
+	it('returns FAIL with error code, reason and the failing sub-jobs', async () => {
+		r = await rig({ jobDurationMs: 200 });
+		const { jobId } = await r.client.startProtectionGroup(r.project, r.sim.findGroup('billing-db').id);
+		const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (id) => r.client.getJob(r.project, id) });
+		assert.equal(out.kind, 'FAIL');
+		if (out.kind === 'FAIL') {
+			assert.equal(out.errorCode, 'SDRS.1027');
+			assert.match(out.failReason ?? '', /Failed to enable protection/);
+			assert.equal(out.failedSubJobs.length, 1);
+			assert.match(out.failedSubJobs[0].failReason ?? '', /storage link/);
+		}
+	});
+
+	it('keeps going through transient errors (5xx, resets, malformed bodies)', async () => {
+		r = await rig({ jobDurationMs: 1200, faults: [{ match: '/jobs/', kind: '503', count: 2 }, { match: '/jobs/', kind: 'reset', count: 1 }, { match: '/jobs/', kind: 'malformed', count: 1 }] }, { maxAttempts: 1 });
+		const { jobId } = await r.client.startProtectionGroup(r.project, r.sim.findGroup('crm-web').id);
+		let transient = 0;
+		const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (id) => r.client.getJob(r.project, id), onTransientError: () => transient++ });
+		assert.equal(out.kind, 'SUCCESS');
+		assert.equal(transient, 4);
+	});
+
+	it('times out (the job goes on; the outcome says TIMEOUT with the last status)', async () => {
+		r = await rig({ jobDurationMs: 60_000 });
+		const { jobId } = await r.client.startProtectionGroup(r.project, r.sim.findGroup('crm-web').id);
+		const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (id) => r.client.getJob(r.project, id), timeoutMs: 1500 });
+		assert.deepEqual(out, { kind: 'TIMEOUT', lastStatus: 'RUNNING' });
+	});
+
+	it('stops watching on abort', async () => {
+		r = await rig({ jobDurationMs: 60_000 });
+		const { jobId } = await r.client.startProtectionGroup(r.project, r.sim.findGroup('crm-web').id);
+		const ac = new AbortController();
+		setTimeout(() => ac.abort(), 300);
+		const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (id, s) => r.client.getJob(r.project, id, s), signal: ac.signal });
+		assert.equal(out.kind, 'ABORTED');
+	});
+
+	it('resumes from a serialised record after the watcher was gone', async () => {
+		r = await rig({ jobDurationMs: 800 });
+		const g = r.sim.findGroup('crm-web');
+		const record = { jobId: (await r.client.startProtectionGroup(r.project, g.id)).jobId, projectId: r.project.id, region: r.project.region, groupId: g.id, action: 'enable' as const, startedAt: Date.now() };
+		const revived = JSON.parse(JSON.stringify(record)) as typeof record;
+		await new Promise((res) => setTimeout(res, 1000)); // the job ended while nobody watched
+		const out = await trackJob(revived, { getJob: (id) => r.client.getJob({ id: revived.projectId, region: revived.region }, id) });
+		assert.equal(out.kind, 'SUCCESS');
+		assert.equal(r.sim.jobState(record.jobId)?.status, 'SUCCESS');
+	});
+
+	it('gives up after repeated hard errors with ERROR (not a crash)', async () => {
+		const job404 = (): Promise<Job> => Promise.reject(new SdrsError('gone', 'http', 400, 'SDRS.0401'));
+		const out = await trackJob({ jobId: 'x', startedAt: Date.now() }, { getJob: job404, sleep: () => Promise.resolve(), maxHardErrors: 3 });
+		assert.equal(out.kind, 'ERROR');
+	});
+
+	it('schedules polls adaptively: 1 s at first, 9% of elapsed later, at most a minute', () => {
+		assert.equal(nextPollDelay(0), 1000);
+		assert.equal(nextPollDelay(5_000), 1000);
+		assert.equal(nextPollDelay(100_000), 9000);
+		assert.equal(nextPollDelay(3_600_000), 60_000);
+		// GET count for a 10-minute job stays below Terraform's 5 s + 10 s cadence (61 GETs).
+		let t = 0;
+		let gets = 0;
+		while (t < 600_000) {
+			gets++;
+			t += nextPollDelay(t);
+		}
+		gets++;
+		assert.ok(gets <= 61, `${gets} GETs`);
+	});
+});

@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import { signRequest } from '../../src/core/signer';
+import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
+import { rejects, rig, type Rig } from '../support/sim';
+
+describe('simulator says no', () => {
+	let r: Rig;
+	beforeEach(async () => {
+		r = await rig();
+	});
+	afterEach(async () => {
+		await r.sim.stop();
+	});
+
+	async function call(method: string, path: string, opts: { creds?: typeof DEMO_CREDENTIALS & { securityToken?: string }; date?: Date; body?: string; tamper?: (h: Record<string, string>) => void } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+		const url = r.sim.url + path;
+		const headers = signRequest({ method, url, headers: { 'Content-Type': 'application/json' }, body: opts.body }, opts.creds ?? DEMO_CREDENTIALS, opts.date ?? new Date());
+		opts.tamper?.(headers);
+		delete headers.Host; // fetch sets it from the URL, byte-identical
+		const res = await fetch(url, { method, headers, body: opts.body });
+		return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+	}
+
+	it('accepts a correctly signed request', async () => {
+		const res = await call('GET', `/v1/${r.project.id}/server-groups?limit=5&offset=0`);
+		assert.equal(res.status, 200);
+		assert.equal((res.json.server_groups as unknown[]).length, 5);
+	});
+
+	it('rejects a wrong secret key with 401 APIGW.0301', async () => {
+		const res = await call('GET', `/v1/${r.project.id}/server-groups`, { creds: { ...DEMO_CREDENTIALS, secretKey: 'wrong' } });
+		assert.equal(res.status, 401);
+		assert.equal(res.json.error_code, 'APIGW.0301');
+		assert.match(String(res.json.error_msg), /verify aksk signature fail/);
+	});
+
+	it('rejects a tampered signed header and an unknown access key', async () => {
+		const tampered = await call('GET', `/v1/${r.project.id}/server-groups`, { tamper: (h) => (h['Content-Type'] = 'text/plain') });
+		assert.equal(tampered.status, 401);
+		const unknown = await call('GET', `/v1/${r.project.id}/server-groups`, { creds: { accessKey: 'NOPE', secretKey: 'x' } });
+		assert.equal(unknown.json.error_code, 'APIGW.0301');
+	});
+
+	it('rejects a date more than 15 minutes old with 401 APIGW.0201', async () => {
+		const res = await call('GET', `/v1/${r.project.id}/server-groups`, { date: new Date(Date.now() - 16 * 60_000) });
+		assert.equal(res.status, 401);
+		assert.equal(res.json.error_code, 'APIGW.0201');
+		const ok = await call('GET', `/v1/${r.project.id}/server-groups`, { date: new Date(Date.now() - 14 * 60_000) });
+		assert.equal(ok.status, 200);
+	});
+
+	it('rejects a body that does not match the signature', async () => {
+		const g = r.sim.findGroup('crm-web');
+		const url = `${r.sim.url}/v1/${r.project.id}/server-groups/${g.id}/action`;
+		const headers = signRequest({ method: 'POST', url, headers: {}, body: '{"start-server-group":{}}' }, DEMO_CREDENTIALS, new Date());
+		delete headers.Host;
+		const res = await fetch(url, { method: 'POST', headers, body: '{"start-server-group": {}}' });
+		assert.equal(res.status, 401);
+		assert.equal(r.sim.group(g.id)?.status, 'available');
+	});
+
+	it('checks temporary credentials: the token must be present, signed and unexpired', async () => {
+		await r.sim.stop();
+		const temp = { accessKey: 'TEMPAK', secretKey: 'TEMPSK', securityToken: 'tok' };
+		r = await rig({ temporaryCredentials: { TEMPAK: { secretKey: 'TEMPSK', securityToken: 'tok', expiresAt: Date.now() + 60_000 }, OLDAK: { secretKey: 'x', securityToken: 't', expiresAt: Date.now() - 1 } } });
+		assert.equal((await call('GET', '/v3/auth/projects', { creds: temp })).status, 200);
+		assert.equal((await call('GET', '/v3/auth/projects', { creds: { ...temp, securityToken: undefined } as never })).status, 401);
+		const expired = await call('GET', '/v3/auth/projects', { creds: { accessKey: 'OLDAK', secretKey: 'x', securityToken: 't' } as never });
+		assert.match(String(expired.json.error_msg), /expired/);
+	});
+
+	it('refuses Enable on a group in the wrong state with SDRS.1002, and with no replication pairs', async () => {
+		const protectedGroup = r.sim.findGroup('erp-prod');
+		const e1 = await rejects(r.client.startProtectionGroup(r.project, protectedGroup.id));
+		assert.equal(e1.code, 'SDRS.1002');
+		const noPairs = r.sim.findGroup('hr-portal');
+		const e2 = await rejects(r.client.startProtectionGroup(r.project, noPairs.id));
+		assert.equal(e2.code, 'SDRS.1002');
+		assert.match(e2.message, /replication pairs/);
+	});
+
+	it('refuses Enable Again while a DR-site server runs (SDRS.1342), accepts it once they are stopped', async () => {
+		const g = r.sim.findGroup('inventory-api');
+		const err = await rejects(r.client.startProtectionGroup(r.project, g.id));
+		assert.equal(err.code, 'SDRS.1342');
+		r.sim.stopDrServers(g.id);
+		const { jobId } = await r.client.startProtectionGroup(r.project, g.id);
+		assert.equal(r.sim.group(g.id)?.status, 'reprotecting');
+		await new Promise((res) => setTimeout(res, 350));
+		const job = await r.client.getJob(r.project, jobId);
+		assert.equal(job.jobType, 'reprotectProtectionGroupNoCG');
+		assert.equal(job.status, 'SUCCESS');
+		assert.equal(r.sim.group(g.id)?.status, 'protected');
+	});
+
+	it('a failing job ends FAIL with error_code and failing sub-jobs, the group in error-starting', async () => {
+		const g = r.sim.findGroup('billing-db');
+		const { jobId } = await r.client.startProtectionGroup(r.project, g.id);
+		await new Promise((res) => setTimeout(res, 350));
+		const job = await r.client.getJob(r.project, jobId);
+		assert.equal(job.status, 'FAIL');
+		assert.equal(job.errorCode, 'SDRS.1027');
+		assert.equal(job.subJobs.filter((s) => s.status === 'FAIL').length, 1);
+		assert.equal(r.sim.group(g.id)?.status, 'error-starting');
+	});
+
+	it('validates paging parameters with SDRS.0221 / SDRS.0222 and the status filter with SDRS.0209', async () => {
+		assert.equal((await call('GET', `/v1/${r.project.id}/server-groups?limit=0`)).json.error && true, true);
+		const l = await call('GET', `/v1/${r.project.id}/server-groups?limit=1001`);
+		assert.equal((l.json.error as { code: string }).code, 'SDRS.0221');
+		const o = await call('GET', `/v1/${r.project.id}/server-groups?offset=-1`);
+		assert.equal((o.json.error as { code: string }).code, 'SDRS.0222');
+		const s = await call('GET', `/v1/${r.project.id}/server-groups?status=bogus`);
+		assert.equal((s.json.error as { code: string }).code, 'SDRS.0209');
+	});
+
+	it('rejects an unknown action and a body that is not JSON', async () => {
+		const g = r.sim.findGroup('crm-web');
+		const bad = await call('POST', `/v1/${r.project.id}/server-groups/${g.id}/action`, { body: '{"frobnicate":{}}' });
+		assert.equal((bad.json.badrequest as { code: string }).code, 'SDRS.0206');
+		const notJson = await call('POST', `/v1/${r.project.id}/server-groups/${g.id}/action`, { body: 'nope' });
+		assert.equal((notJson.json.badrequest as { code: string }).code, 'SDRS.0201');
+	});
+
+	it('seeds every documented group status, at least 30 groups, DR servers running and stopped', () => {
+		const statuses = new Set(r.sim.groups().map((g) => g.status));
+		for (const s of ['creating', 'available', 'protected', 'deleting', 'error-deleting', 'error', 'starting', 'error-starting', 'reprotecting', 'error-reprotecting', 'stopping', 'error-stopping', 'reversing', 'error-reversing', 'failing-over', 'failed-over', 'error-failing-over']) {
+			assert.ok(statuses.has(s), s);
+		}
+		assert.ok(r.sim.groups().length >= 30);
+		const failedOver = r.sim.groups().filter((g) => g.status === 'failed-over');
+		const drStates = failedOver.flatMap((g) => r.sim.serversOf(g.id).filter((s) => s.az === g.source_availability_zone).map((s) => s.status));
+		assert.ok(drStates.includes('ACTIVE') && drStates.includes('SHUTOFF'));
+	});
+
+	it('listens on 127.0.0.1 only', () => {
+		assert.match(r.sim.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+	});
+});
