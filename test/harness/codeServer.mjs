@@ -1,0 +1,170 @@
+// Starts a real VS Code (code-server's workbench and Node extension host) on 127.0.0.1 with all
+// of its files inside one run folder, and a headless Chromium to drive it. See
+// ../shared/reference/real-vscode-testing.md for why each flag is here.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { provision } from './provision.mjs';
+
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = createServer();
+		s.once('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+function runCodeServer(host, args, env, { waitFor } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(host.node, [host.codeServer, ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		const onData = (d) => {
+			out += d.toString();
+			if (process.env.SDRS_TEST_VERBOSE) process.stderr.write(`[code-server] ${d}`);
+			if (waitFor && out.includes(waitFor)) {
+				resolve({ child, output: () => out });
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		child.once('error', reject);
+		child.once('exit', (code) => {
+			if (waitFor) reject(new Error(`code-server exited with ${code} before it was ready:\n${out.slice(-3000)}`));
+			else resolve({ child, code, output: () => out });
+		});
+	});
+}
+
+/**
+ * Starts code-server. Options: runDir (all state goes there), folder (workspace to open),
+ * vsix (installed first), locale, settings (user settings.json object).
+ * Returns { url, port, stop(), logs() }.
+ */
+export async function startCodeServer({ runDir, folder, vsix, locale, settings = {} }) {
+	const host = provision();
+	const dirs = {
+		userData: join(runDir, 'user-data'),
+		extensions: join(runDir, 'extensions'),
+		xdg: join(runDir, 'xdg'),
+		tmp: join(runDir, 'tmp'),
+	};
+	for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+	mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+	writeFileSync(
+		join(dirs.userData, 'User', 'settings.json'),
+		JSON.stringify(
+			{
+				'workbench.startupEditor': 'none',
+				'workbench.tips.enabled': false,
+				'telemetry.telemetryLevel': 'off',
+				'update.mode': 'none',
+				'extensions.autoCheckUpdates': false,
+				'extensions.autoUpdate': false,
+				'security.workspace.trust.enabled': false,
+				'window.commandCenter': false,
+				'chat.disableAIFeatures': true,
+				...settings,
+			},
+			null,
+			2,
+		),
+	);
+	if (locale) {
+		writeFileSync(join(dirs.userData, 'User', 'argv.json'), JSON.stringify({ locale }));
+	}
+	const config = join(runDir, 'config.yaml');
+	writeFileSync(config, 'auth: none\n');
+	const env = {
+		...process.env,
+		XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
+		XDG_DATA_HOME: join(dirs.xdg, 'data'),
+		XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+		TMPDIR: dirs.tmp,
+		NODE_COMPILE_CACHE: join(dirs.xdg, 'node-compile-cache'),
+		PATH: `${join(host.node, '..')}:${process.env.PATH}`,
+	};
+	const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', config];
+	if (vsix) {
+		const installed = await runCodeServer(host, [...common, '--install-extension', vsix], env);
+		if (installed.code !== 0) throw new Error(`Installing ${vsix} failed:\n${installed.output()}`);
+	}
+	const port = await freePort();
+	const args = [
+		...common,
+		'--bind-addr',
+		`127.0.0.1:${port}`,
+		'--auth',
+		'none',
+		'--disable-telemetry',
+		'--disable-update-check',
+		'--disable-workspace-trust',
+		'--disable-getting-started-override',
+		'--ignore-last-opened',
+		'--vscode-option',
+		'enable-smoke-test-driver',
+	];
+	if (locale) args.push('--locale', locale);
+	args.push(folder);
+	const { child, output } = await runCodeServer(host, args, env, { waitFor: 'HTTP server listening on' });
+	let stopped = false;
+	return {
+		port,
+		url: `http://127.0.0.1:${port}`,
+		logs: output,
+		async stop() {
+			if (stopped) return;
+			stopped = true;
+			const exited = new Promise((r) => child.once('exit', r));
+			try {
+				process.kill(-child.pid, 'SIGTERM');
+			} catch {
+				return;
+			}
+			const timer = setTimeout(() => {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					/* already gone */
+				}
+			}, 3000);
+			await exited;
+			clearTimeout(timer);
+		},
+	};
+}
+
+/** Headless Chromium (the system's) through playwright-core. */
+export async function launchBrowser({ locale } = {}) {
+	const { chromium } = await import('playwright-core');
+	const host = provision();
+	return chromium.launch({
+		executablePath: host.chromium,
+		headless: true,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			...(locale ? [`--lang=${locale}`] : []),
+		],
+	});
+}
+
+/** The workbench URL that makes the web workbench load a dev extension and run tests in its host. */
+export function testPayloadUrl(server, { folder, extensionDevelopmentPaths = [], extensionTestsPath, env = {} }) {
+	const authority = `127.0.0.1:${server.port}`;
+	const payload = [
+		...extensionDevelopmentPaths.map((p) => ['extensionDevelopmentPath', `vscode-remote://${authority}${p}`]),
+		...(extensionTestsPath ? [['extensionTestsPath', `vscode-remote://${authority}${extensionTestsPath}`]] : []),
+		['extensionEnvironment', JSON.stringify(env)],
+		['skipWelcome', 'true'],
+	];
+	return `${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
