@@ -27,6 +27,19 @@ const problemMatcher = {
 	},
 };
 
+/**
+ * fetch-blob (a node-fetch dependency) falls back to web-streams-polyfill only when Node has no
+ * `node:stream/web`; every Node that runs VS Code has it, so the 60 KB polyfill is left out.
+ * @type {import('esbuild').Plugin}
+ */
+const noStreamsPolyfill = {
+	name: 'no-web-streams-polyfill',
+	setup(build) {
+		build.onResolve({ filter: /^web-streams-polyfill/ }, (args) => ({ path: args.path, namespace: 'empty' }));
+		build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+	},
+};
+
 const common = {
 	bundle: true,
 	format: 'cjs',
@@ -36,7 +49,7 @@ const common = {
 	sourcesContent: false,
 	minify: production,
 	logLevel: quiet ? 'warning' : 'info',
-	plugins: [problemMatcher],
+	plugins: [problemMatcher, noStreamsPolyfill],
 };
 
 const testFiles = (dir) =>

@@ -1,1 +1,60 @@
-export function activate(): void {}
+// Activation: wires the log, profiles, clients, tree, jobs and commands. Nothing here talks to
+// the network or loads the simulator; the tree loads lazily when the view is shown.
+import * as vscode from 'vscode';
+import { commandMap, registerCommands } from './ui/commands';
+import { Demo } from './ui/demo';
+import { JobManager } from './ui/jobs';
+import { createLog } from './ui/log';
+import { ProfileStore } from './ui/profiles';
+import { Sessions } from './ui/session';
+import { ProtectionGroupsProvider, type Node } from './ui/tree';
+
+/** What activate() returns: used by the benchmark and the extension-host tests. */
+export interface SdrsApi {
+	activationMs: number;
+	profiles: ProfileStore;
+	tree: ProtectionGroupsProvider;
+	view: vscode.TreeView<Node>;
+	jobs: JobManager;
+	demo: Demo;
+	commandIds: string[];
+}
+
+export function activate(context: vscode.ExtensionContext): SdrsApi {
+	const started = performance.now();
+	const { channel, logger } = createLog(context);
+	const profiles = new ProfileStore(context);
+	const sessions = new Sessions(profiles, logger);
+	const tree = new ProtectionGroupsProvider(profiles, sessions);
+	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true });
+	const demo = new Demo(context, profiles, logger);
+	const jobs = new JobManager(context, profiles, sessions, tree, logger, () => channel.show(true));
+	tree.setJobs(jobs);
+	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
+	context.subscriptions.push(profiles, tree, view, demo, jobs);
+
+	const commandContext = { profiles, sessions, tree, view, jobs, demo, log: channel };
+	registerCommands(context, commandContext);
+
+	context.subscriptions.push(
+		profiles.onDidChange(() => {
+			sessions.reset();
+			void profiles.updateContext();
+		}),
+		vscode.workspace.onDidChangeConfiguration((e) => {
+			if (e.affectsConfiguration('sdrs')) {
+				sessions.reset();
+				tree.refresh();
+			}
+		}),
+	);
+	void profiles.updateContext();
+	const resumed = jobs.resumeAll();
+	const activationMs = performance.now() - started;
+	logger.info(`Activated in ${activationMs.toFixed(1)} ms${resumed ? `; resumed ${resumed} job(s)` : ''}`);
+	return { activationMs, profiles, tree, view, jobs, demo, commandIds: Object.keys(commandMap(commandContext)) };
+}
+
+export function deactivate(): void {
+	// Everything is disposed through context.subscriptions; unfinished jobs stay recorded.
+}

@@ -19,7 +19,7 @@ export class SdrsError extends Error {
 		readonly code?: string,
 		readonly requestId?: string,
 		/** For `network` errors: the system code (ECONNRESET, ENOTFOUND, ...). */
-		readonly cause?: unknown,
+		override readonly cause?: unknown,
 	) {
 		super(message);
 	}
@@ -235,12 +235,18 @@ export function explainCode(code: string | undefined, language = 'en'): Explanat
 	return entry?.[lang];
 }
 
+/** The code of the `config` error raised when a profile has no stored keys. */
+export const NO_CREDENTIALS = 'NO_CREDENTIALS';
+
 export type ErrorCategory = 'no-credentials' | 'auth' | 'forbidden' | 'network' | 'throttled' | 'not-offered' | 'server' | 'bad-response' | 'other';
 
 /** The category the UI uses to name the cause of a failure. */
 export function categorize(err: unknown): ErrorCategory {
 	if (!(err instanceof SdrsError)) {
 		return 'other';
+	}
+	if (err.kind === 'config' && err.code === NO_CREDENTIALS) {
+		return 'no-credentials';
 	}
 	if (err.kind === 'network' || err.kind === 'timeout') {
 		const sys = (err.cause as { code?: string } | undefined)?.code;

@@ -1,0 +1,80 @@
+// Builds the HTTP pipeline and client for a profile from the current settings. One pipeline per
+// profile, so each keeps its own clock-skew correction and per-host limits.
+import * as vscode from 'vscode';
+import { SdrsClient } from '../core/client';
+import type { EndpointOverrides } from '../core/endpoints';
+import { NO_CREDENTIALS, SdrsError } from '../core/errors';
+import { HttpPipeline, type Logger } from '../core/http';
+import type { Credentials } from '../core/signer';
+import type { Profile, ProfileStore } from './profiles';
+
+export interface Settings {
+	regions: string[];
+	projects: string[];
+	endpoints: EndpointOverrides;
+	jobTimeoutMs: number;
+	requestTimeoutMs: number;
+	maxConcurrentRequests: number;
+}
+
+export function readSettings(): Settings {
+	const c = vscode.workspace.getConfiguration('sdrs');
+	const num = (key: string, def: number, min: number, max: number): number => {
+		const v = c.get<number>(key, def);
+		return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
+	};
+	const strings = (key: string): string[] => (c.get<unknown[]>(key, []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+	return {
+		regions: strings('regions'),
+		projects: strings('projects'),
+		endpoints: c.get<EndpointOverrides>('endpoints', {}) ?? {},
+		jobTimeoutMs: num('jobs.timeoutMinutes', 30, 1, 1440) * 60_000,
+		requestTimeoutMs: num('requestTimeoutSeconds', 30, 1, 600) * 1000,
+		maxConcurrentRequests: Math.round(num('maxConcurrentRequests', 4, 1, 32)),
+	};
+}
+
+export class Sessions {
+	private readonly cache = new Map<string, SdrsClient>();
+
+	constructor(
+		private readonly profiles: ProfileStore,
+		private readonly logger: Logger,
+	) {}
+
+	/** Drops cached clients (settings or credentials changed). */
+	reset(): void {
+		this.cache.clear();
+	}
+
+	client(stale: Profile): SdrsClient {
+		// The stored profile, not the caller's copy: the demo's endpoints change between sessions.
+		const profile = this.profiles.get(stale.id) ?? stale;
+		let client = this.cache.get(profile.id);
+		if (!client) {
+			client = SessionsFactory.create(
+				() => this.credentialsOf(profile),
+				profile.kind === 'demo' ? (profile.endpoints ?? {}) : readSettings().endpoints,
+				this.logger,
+			);
+			this.cache.set(profile.id, client);
+		}
+		return client;
+	}
+
+	private async credentialsOf(profile: Profile): Promise<Credentials> {
+		const creds = await this.profiles.credentials(profile.id);
+		if (!creds) {
+			throw new SdrsError(vscode.l10n.t('No credentials are stored for profile “{0}”.', profile.name), 'config', undefined, NO_CREDENTIALS);
+		}
+		return creds;
+	}
+}
+
+export const SessionsFactory = {
+	create(credentials: () => Credentials | Promise<Credentials>, endpoints: EndpointOverrides, logger: Logger): SdrsClient {
+		const s = readSettings();
+		const http = new HttpPipeline({ credentials, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
+		return new SdrsClient(http, endpoints);
+	},
+};

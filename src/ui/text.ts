@@ -1,0 +1,121 @@
+// User-visible words for statuses, actions, checks and error causes, all through vscode.l10n.
+import * as vscode from 'vscode';
+import type { ActionKind, BlockReason, CheckResult } from '../core/actions';
+import { categorize, explainCode, SdrsError } from '../core/errors';
+
+export function statusLabel(status: string): string {
+	const labels: Record<string, string> = {
+		creating: vscode.l10n.t('Creating'),
+		available: vscode.l10n.t('Not protected'),
+		protected: vscode.l10n.t('Protected'),
+		deleting: vscode.l10n.t('Deleting'),
+		'error-deleting': vscode.l10n.t('Deletion failed'),
+		error: vscode.l10n.t('Creation failed'),
+		starting: vscode.l10n.t('Enabling protection'),
+		'error-starting': vscode.l10n.t('Enabling protection failed'),
+		reprotecting: vscode.l10n.t('Enabling protection again'),
+		'error-reprotecting': vscode.l10n.t('Re-protection failed'),
+		stopping: vscode.l10n.t('Disabling protection'),
+		'error-stopping': vscode.l10n.t('Disabling protection failed'),
+		reversing: vscode.l10n.t('Planned failover in progress'),
+		'error-reversing': vscode.l10n.t('Planned failover failed'),
+		'failing-over': vscode.l10n.t('Failing over'),
+		'failed-over': vscode.l10n.t('Failed over'),
+		'error-failing-over': vscode.l10n.t('Failover failed'),
+	};
+	return labels[status] ?? status;
+}
+
+export function actionTitle(action: ActionKind): string {
+	return action === 'enable' ? vscode.l10n.t('Enable Protection') : vscode.l10n.t('Enable Protection Again');
+}
+
+export function blockReasonText(reason: BlockReason): string {
+	switch (reason.kind) {
+		case 'status':
+			return vscode.l10n.t('No action: Enable Protection needs status available or error-starting, Enable Protection Again needs failed-over or error-reprotecting (status is {0}).', reason.status);
+		case 'noReplicationPairs':
+			return vscode.l10n.t('No action: the group has no replication pairs. Add a protected instance first.');
+		case 'jobRunning':
+			return vscode.l10n.t('No action: job {0} of this extension is still running for this group.', reason.jobId);
+	}
+}
+
+export function checkTitle(check: CheckResult): string {
+	switch (check.id) {
+		case 'status':
+			return vscode.l10n.t('Live status allows the action');
+		case 'replicationPairs':
+			return vscode.l10n.t('The group has replication pairs');
+		case 'drServersStopped':
+			return vscode.l10n.t('Every server at the current DR site is stopped');
+		case 'noJobInFlight':
+			return vscode.l10n.t('No job of this extension is running for the group');
+	}
+}
+
+export function checkFix(check: CheckResult): string | undefined {
+	if (check.ok) {
+		return undefined;
+	}
+	switch (check.id) {
+		case 'status':
+			return vscode.l10n.t('Refresh the view: the group changed since it was shown.');
+		case 'replicationPairs':
+			return vscode.l10n.t('Create a protected instance (with its replication pairs) in the group first.');
+		case 'drServersStopped':
+			return vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', (check.runningServers ?? []).map((s) => s.name).join(', ') || check.detail);
+		case 'noJobInFlight':
+			return vscode.l10n.t('Wait for the running job to end (see its notification).');
+	}
+}
+
+/** The check list as lines: ✓ or ✗, title, what was found, and the fix for failures. */
+export function checkList(checks: readonly CheckResult[]): string {
+	return checks
+		.map((c) => {
+			const fix = checkFix(c);
+			return `${c.ok ? '✓' : '✗'} ${checkTitle(c)} — ${c.detail}${fix ? `\n    ${fix}` : ''}`;
+		})
+		.join('\n');
+}
+
+export function consequences(action: ActionKind): string {
+	return action === 'enable'
+		? vscode.l10n.t(
+				'After protection is enabled, later changes to the production servers’ hostname, name, security group, agency, ECS group, tags and auto-recovery settings are not synchronised to the DR site; you must apply them there yourself.',
+			)
+		: vscode.l10n.t('Data replication restarts from the current production site. The servers at the DR site must stay stopped while protection is enabled again and afterwards.');
+}
+
+/** A one-line cause for an error, naming its category and code. */
+export function describeError(err: unknown): string {
+	const e = err instanceof SdrsError ? err : undefined;
+	const code = e?.code ? ` (${e.status ? `${e.status} ` : ''}${e.code})` : e?.status ? ` (HTTP ${e.status})` : '';
+	const message = e?.message ?? (err instanceof Error ? err.message : String(err));
+	switch (categorize(err)) {
+		case 'no-credentials':
+			return vscode.l10n.t('No credentials: add them with “SDRS: Add Credentials”.');
+		case 'auth':
+			return vscode.l10n.t('Authentication failed{0}: check the access key, secret key and security token.', code);
+		case 'forbidden':
+			return vscode.l10n.t('Access denied{0}: the IAM user needs SDRS permissions in this project.', code);
+		case 'network':
+			return vscode.l10n.t('Network error: {0}. Check the connection and the http.proxy setting.', message);
+		case 'throttled':
+			return vscode.l10n.t('Throttled by the API gateway{0}: try again in a moment.', code);
+		case 'not-offered':
+			return vscode.l10n.t('SDRS is not offered in this region, or the endpoint is wrong{0}.', code);
+		case 'server':
+			return vscode.l10n.t('The service failed{0}: {1}', code, message);
+		case 'bad-response':
+			return vscode.l10n.t('The service sent an answer that could not be read: {0}', message);
+		default:
+			return message + code;
+	}
+}
+
+/** Explanation and fix for an error's service code, in the UI language. */
+export function explain(code: string | undefined): { explanation: string; fix: string } | undefined {
+	return explainCode(code, vscode.env.language);
+}

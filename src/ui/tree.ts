@@ -1,0 +1,309 @@
+// The Protection Groups tree: profile (when there is more than one) → project → groups.
+// Elements are plain data; TreeItems are built in getTreeItem. Errors and emptiness are
+// elements too, never pop-ups from getChildren.
+import * as vscode from 'vscode';
+import { availability, groupContextValue, statusKind } from '../core/actions';
+import { regionName } from '../core/endpoints';
+import { parseTimestamp, type Project, type ProtectionGroup } from '../core/model';
+import type { GroupFilter } from '../core/client';
+import type { Profile, ProfileStore } from './profiles';
+import { readSettings, type Sessions } from './session';
+import { blockReasonText, describeError, statusLabel } from './text';
+
+export interface ProfileNode {
+	type: 'profile';
+	profile: Profile;
+}
+export interface ProjectNode {
+	type: 'project';
+	profile: Profile;
+	project: Project;
+}
+export interface GroupNode {
+	type: 'group';
+	profile: Profile;
+	project: Project;
+	group: ProtectionGroup;
+}
+export interface MessageNode {
+	type: 'message';
+	id: string;
+	label: string;
+	kind: 'error' | 'empty' | 'info';
+	/** What clicking (or the inline retry) reloads. */
+	retry?: ProfileNode | ProjectNode;
+	command?: vscode.Command;
+}
+export type Node = ProfileNode | ProjectNode | GroupNode | MessageNode;
+
+/** Where a job runs, for the spinner and the menus. */
+export interface RunningJobs {
+	runningJobFor(profileId: string, projectId: string, groupId: string): string | undefined;
+}
+
+type Loaded<T> = { ok: true; items: T } | { ok: false; error: unknown };
+
+export const projectKey = (profileId: string, projectId: string): string => `${profileId}/${projectId}`;
+
+export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+	private readonly changed = new vscode.EventEmitter<Node | undefined>();
+	readonly onDidChangeTreeData = this.changed.event;
+	private readonly projects = new Map<string, Loaded<ProjectNode[]>>();
+	private readonly groups = new Map<string, Loaded<GroupNode[]>>();
+	private readonly inflight = new Map<string, Promise<unknown>>();
+	/** Per-profile filter (issue: filters); sent as the service's own query parameters. */
+	readonly filters = new Map<string, GroupFilter>();
+	private jobs: RunningJobs = { runningJobFor: () => undefined };
+
+	constructor(
+		private readonly profiles: ProfileStore,
+		private readonly sessions: Sessions,
+	) {}
+
+	dispose(): void {
+		this.changed.dispose();
+	}
+
+	setJobs(jobs: RunningJobs): void {
+		this.jobs = jobs;
+	}
+
+	/** Runs before a profile's projects load (the demo profile starts its simulator there). */
+	setPrepare(prepare: (profile: Profile) => Promise<Profile>): void {
+		this.prepare = prepare;
+	}
+	private prepare: (profile: Profile) => Promise<Profile> = (p) => Promise.resolve(p);
+
+	/** Forgets cached data under a node (or everything) and redraws it. */
+	refresh(node?: Node): void {
+		if (!node) {
+			this.projects.clear();
+			this.groups.clear();
+			this.changed.fire(undefined);
+			return;
+		}
+		if (node.type === 'message' && node.retry) {
+			this.refresh(node.retry);
+			return;
+		}
+		if (node.type === 'profile') {
+			this.projects.delete(node.profile.id);
+			for (const key of [...this.groups.keys()].filter((k) => k.startsWith(node.profile.id + '/'))) {
+				this.groups.delete(key);
+			}
+			// With one profile the projects are the roots.
+			this.changed.fire(this.profiles.list().length > 1 ? node : undefined);
+		} else if (node.type === 'project') {
+			this.groups.delete(projectKey(node.profile.id, node.project.id));
+			this.changed.fire(node);
+		} else if (node.type === 'group') {
+			this.changed.fire(node);
+		}
+	}
+
+	/** Replaces one group's data after a re-read and redraws just that item. */
+	updateGroup(profileId: string, projectId: string, group: ProtectionGroup): GroupNode | undefined {
+		const loaded = this.groups.get(projectKey(profileId, projectId));
+		const node = loaded?.ok ? loaded.items.find((n) => n.group.id === group.id) : undefined;
+		if (node) {
+			node.group = group;
+			this.changed.fire(node);
+		}
+		return node;
+	}
+
+	findGroup(profileId: string, projectId: string, groupId: string): GroupNode | undefined {
+		const loaded = this.groups.get(projectKey(profileId, projectId));
+		return loaded?.ok ? loaded.items.find((n) => n.group.id === groupId) : undefined;
+	}
+
+	/** Redraws a group (spinner on/off) without re-reading it. */
+	redrawGroup(profileId: string, projectId: string, groupId: string): void {
+		const node = this.findGroup(profileId, projectId, groupId);
+		if (node) {
+			this.changed.fire(node);
+		}
+	}
+
+	getParent(node: Node): Node | undefined {
+		if (node.type === 'group') {
+			return this.projectNodeFor(node.profile, node.project);
+		}
+		if (node.type === 'project' && this.profiles.list().length > 1) {
+			return { type: 'profile', profile: node.profile };
+		}
+		return undefined;
+	}
+
+	private projectNodeFor(profile: Profile, project: Project): ProjectNode {
+		const loaded = this.projects.get(profile.id);
+		return (loaded?.ok ? loaded.items.find((p) => p.project.id === project.id) : undefined) ?? { type: 'project', profile, project };
+	}
+
+	async getChildren(node?: Node): Promise<Node[]> {
+		if (!node) {
+			const all = this.profiles.list();
+			if (all.length === 0) {
+				return []; // the welcome view takes over
+			}
+			return all.length === 1 ? this.projectChildren(all[0]) : all.map((profile) => ({ type: 'profile', profile }) as ProfileNode);
+		}
+		if (node.type === 'profile') {
+			return this.projectChildren(node.profile);
+		}
+		if (node.type === 'project') {
+			return this.groupChildren(node);
+		}
+		return [];
+	}
+
+	/** Loads once per key even when VS Code asks twice at the same time. */
+	private async once<T>(key: string, cache: Map<string, Loaded<T>>, load: () => Promise<T>): Promise<Loaded<T>> {
+		const cached = cache.get(key);
+		if (cached) {
+			return cached;
+		}
+		let pending = this.inflight.get(key) as Promise<Loaded<T>> | undefined;
+		if (!pending) {
+			pending = load().then(
+				(items): Loaded<T> => ({ ok: true, items }),
+				(error: unknown): Loaded<T> => ({ ok: false, error }),
+			);
+			this.inflight.set(key, pending);
+		}
+		const result = await pending;
+		this.inflight.delete(key);
+		cache.set(key, result);
+		return result;
+	}
+
+	private async projectChildren(profile: Profile): Promise<Node[]> {
+		const loaded = await this.once(profile.id, this.projects, async () => {
+			profile = await this.prepare(profile);
+			const settings = readSettings();
+			const projects = await this.sessions.client(profile).listProjects();
+			return projects
+				.filter((p) => (settings.regions.length === 0 || settings.regions.includes(p.region)) && (settings.projects.length === 0 || settings.projects.includes(p.id) || settings.projects.includes(p.name)))
+				.map((project): ProjectNode => ({ type: 'project', profile, project }));
+		});
+		const retry: ProfileNode = { type: 'profile', profile };
+		if (!loaded.ok) {
+			return [errorNode(`${profile.id}/error`, loaded.error, retry)];
+		}
+		return loaded.items.length ? loaded.items : [{ type: 'message', id: `${profile.id}/empty`, kind: 'empty', label: vscode.l10n.t('No projects match the sdrs.regions and sdrs.projects settings.') }];
+	}
+
+	private async groupChildren(node: ProjectNode): Promise<Node[]> {
+		const key = projectKey(node.profile.id, node.project.id);
+		const loaded = await this.once(key, this.groups, async () => {
+			const groups = await this.sessions.client(node.profile).listGroups(node.project, this.filters.get(node.profile.id) ?? {});
+			return groups.map((group): GroupNode => ({ type: 'group', profile: node.profile, project: node.project, group }));
+		});
+		if (!loaded.ok) {
+			return [errorNode(`${key}/error`, loaded.error, node)];
+		}
+		return loaded.items.length ? loaded.items : [{ type: 'message', id: `${key}/empty`, kind: 'empty', label: vscode.l10n.t('No protection groups in this project.') }];
+	}
+
+	getTreeItem(node: Node): vscode.TreeItem {
+		switch (node.type) {
+			case 'profile': {
+				const item = new vscode.TreeItem(node.profile.name, vscode.TreeItemCollapsibleState.Expanded);
+				item.id = `profile/${node.profile.id}`;
+				item.iconPath = new vscode.ThemeIcon(node.profile.kind === 'demo' ? 'beaker' : 'account');
+				const active = this.profiles.active()?.id === node.profile.id;
+				item.description = [node.profile.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · ');
+				item.contextValue = 'profile';
+				return item;
+			}
+			case 'project': {
+				const { project } = node;
+				const item = new vscode.TreeItem(project.name, vscode.TreeItemCollapsibleState.Collapsed);
+				item.id = `project/${node.profile.id}/${project.id}`;
+				item.iconPath = new vscode.ThemeIcon(project.isSubProject ? 'folder-library' : 'globe');
+				const region = regionName(project.region);
+				item.description = project.isSubProject ? vscode.l10n.t('sub-project of {0}', project.region) : (region ?? '');
+				item.tooltip = new vscode.MarkdownString().appendText(`${project.name}\n${vscode.l10n.t('Region')}: ${project.region}${region ? ` (${region})` : ''}\n${vscode.l10n.t('Project ID')}: ${project.id}`);
+				item.contextValue = 'project';
+				return item;
+			}
+			case 'group':
+				return this.groupItem(node);
+			case 'message': {
+				const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+				item.id = node.id;
+				item.iconPath = new vscode.ThemeIcon(node.kind === 'error' ? 'error' : 'info', node.kind === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+				item.tooltip = node.label;
+				item.contextValue = node.kind === 'error' ? 'loadError' : 'message';
+				item.command = node.command ?? (node.retry ? { command: 'sdrs.refresh', title: vscode.l10n.t('Retry'), arguments: [node] } : undefined);
+				return item;
+			}
+		}
+	}
+
+	private groupItem(node: GroupNode): vscode.TreeItem {
+		const { group } = node;
+		const jobId = this.jobs.runningJobFor(node.profile.id, node.project.id, group.id);
+		const kind = statusKind(group.status);
+		const item = new vscode.TreeItem(group.name, vscode.TreeItemCollapsibleState.None);
+		item.id = `group/${node.profile.id}/${node.project.id}/${group.id}`;
+		const status = statusLabel(group.status);
+		const syncing = (kind === 'transitional' || group.status === 'protected') && group.progress !== undefined && group.progress < 100;
+		item.description = syncing ? `${status} · ${group.progress}%` : status;
+		if (jobId || kind === 'transitional') {
+			item.iconPath = new vscode.ThemeIcon('loading~spin');
+		} else if (kind === 'error') {
+			item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+		} else if (group.status === 'protected') {
+			item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('testing.iconPassed'));
+		} else if (group.status === 'failed-over') {
+			item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+		} else if (kind === 'stable') {
+			item.iconPath = new vscode.ThemeIcon('circle-large-outline');
+		} else {
+			item.iconPath = new vscode.ThemeIcon('question');
+		}
+		item.contextValue = groupContextValue(group, { runningJobId: jobId, simulated: node.profile.kind === 'demo' });
+		item.accessibilityInformation = { label: vscode.l10n.t('Protection group {0}, status {1}', group.name, item.description), role: 'treeitem' };
+		item.tooltip = this.tooltip(node, jobId);
+		return item;
+	}
+
+	private tooltip(node: GroupNode, jobId: string | undefined): vscode.MarkdownString {
+		const { group } = node;
+		// Untrusted, no HTML, and every server-provided value escaped: a name can never become a link or a command.
+		const md = new vscode.MarkdownString(undefined, false);
+		md.isTrusted = false;
+		md.supportHtml = false;
+		const row = (label: string, value: string): void => {
+			md.appendMarkdown(`**${label}:** `);
+			md.appendText(value);
+			md.appendMarkdown('  \n');
+		};
+		md.appendMarkdown('**');
+		md.appendText(group.name);
+		md.appendMarkdown('**  \n');
+		row(vscode.l10n.t('ID'), group.id);
+		row(vscode.l10n.t('Status'), `${statusLabel(group.status)} (${group.status})${group.progress !== undefined ? ` · ${group.progress}%` : ''}`);
+		const production = group.priorityStation === 'target' ? group.targetAz : group.sourceAz;
+		row(vscode.l10n.t('Current production site'), `${production} (${group.priorityStation || '?'})`);
+		row(vscode.l10n.t('Source / target AZ'), `${group.sourceAz} → ${group.targetAz}`);
+		row(vscode.l10n.t('Replication pairs'), String(group.replicationNum));
+		row(vscode.l10n.t('Protected instances'), String(group.protectedInstanceNum));
+		const updated = parseTimestamp(group.updatedAt);
+		row(vscode.l10n.t('Updated'), updated ? updated.toLocaleString() : (group.updatedAt ?? '—'));
+		if (group.description) {
+			row(vscode.l10n.t('Description'), group.description);
+		}
+		const a = availability(group, jobId);
+		if (a.blocked) {
+			md.appendMarkdown('\n---\n');
+			md.appendText(blockReasonText(a.blocked));
+		}
+		return md;
+	}
+}
+
+function errorNode(id: string, error: unknown, retry: ProfileNode | ProjectNode): MessageNode {
+	return { type: 'message', id, kind: 'error', label: describeError(error), retry };
+}

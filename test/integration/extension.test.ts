@@ -1,0 +1,228 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { SdrsApi } from '../../src/extension';
+import type { MessageNode } from '../../src/ui/tree';
+import { api, demoProjects, group, groupsOf, reset, waitFor, EXTENSION_ID } from './support';
+
+interface Manifest {
+	contributes: {
+		commands: { command: string }[];
+		menus: Record<string, { command: string; when?: string }[]>;
+		views: Record<string, { id: string }[]>;
+		configuration: { properties: Record<string, { markdownDescription?: string; description?: string; default?: unknown }> };
+	};
+}
+
+const manifest = (): Manifest => vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as Manifest;
+
+describe('extension in a real VS Code', () => {
+	let a: SdrsApi;
+	before(async () => {
+		a = await api();
+	});
+	beforeEach(async () => {
+		await reset(a);
+	});
+
+	it('activates and reports its activation time', () => {
+		assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
+		assert.ok(a.activationMs > 0 && a.activationMs < 5000, `${a.activationMs} ms`);
+	});
+
+	it('registers every contributed command, and contributes every registered one', async () => {
+		const contributed = manifest().contributes.commands.map((c) => c.command).sort();
+		const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('sdrs.') && !id.startsWith('sdrs.protectionGroups.')).sort();
+		assert.deepEqual(registered, contributed);
+		assert.deepEqual([...a.commandIds].sort(), contributed);
+	});
+
+	it('describes and defaults every setting', () => {
+		const props = manifest().contributes.configuration.properties;
+		for (const key of ['sdrs.regions', 'sdrs.projects', 'sdrs.endpoints', 'sdrs.jobs.timeoutMinutes', 'sdrs.requestTimeoutSeconds', 'sdrs.maxConcurrentRequests']) {
+			assert.ok(props[key], key);
+			assert.ok(props[key].markdownDescription ?? props[key].description, `${key} has a description`);
+			assert.notEqual(props[key].default, undefined, `${key} has a default`);
+		}
+	});
+
+	it('shows no tree (the welcome view) without a profile', async () => {
+		assert.deepEqual(await a.tree.getChildren(), []);
+	});
+
+	it('the demo shows projects (regions and the sub-project) without MOS', async () => {
+		const projects = await demoProjects(a);
+		assert.deepEqual(
+			projects.map((p) => p.project.name),
+			['ap-southeast-3', 'cn-east-3', 'cn-north-4', 'cn-north-4_dev', 'la-south-2'],
+		);
+		const sub = a.tree.getTreeItem(projects.find((p) => p.project.isSubProject)!);
+		assert.match(String(sub.description), /cn-north-4/);
+		assert.equal(a.profiles.list()[0].name, 'Demo (simulated)');
+	});
+
+	it('lists the groups of a project with status as text, a stable id and an accessible label', async () => {
+		const groups = await groupsOf(a, 'cn-north-4');
+		const sim = a.demo.running!;
+		const expected = sim.groups(groups[0].project.id).map((g) => g.name).sort();
+		assert.deepEqual(groups.map((g) => g.group.name).sort(), expected);
+		const erp = groups.find((g) => g.group.name === 'erp-prod')!;
+		const item = a.tree.getTreeItem(erp);
+		assert.equal(item.description, 'Protected');
+		assert.equal(item.id, `group/${erp.profile.id}/${erp.project.id}/${erp.group.id}`);
+		assert.match(item.accessibilityInformation?.label ?? '', /erp-prod.*Protected/);
+		const starting = a.tree.getTreeItem(groups.find((g) => g.group.name === 'mail-relay')!);
+		assert.equal((starting.iconPath as vscode.ThemeIcon).id, 'loading~spin');
+		assert.match(String(starting.description), /Enabling protection · 35%/);
+	});
+
+	it('offers exactly the menu entries the status allows (the package.json when-clauses against each contextValue)', async () => {
+		const menus = manifest().contributes.menus['view/item/context'];
+		const regexFor = (command: string): RegExp => {
+			const when = menus.find((m) => m.command === command)?.when ?? '';
+			const m = /viewItem =~ \/(.+?)\/(\s|$)/.exec(when);
+			assert.ok(m, `${command} has a viewItem regex`);
+			return new RegExp(m[1]);
+		};
+		const enable = regexFor('sdrs.enableProtection');
+		const again = regexFor('sdrs.enableProtectionAgain');
+		const all = [...(await groupsOf(a, 'cn-north-4')), ...(await groupsOf(a, 'ap-southeast-3')), ...(await groupsOf(a, 'cn-east-3'))];
+		assert.ok(all.length >= 30);
+		for (const g of all) {
+			const cv = String(a.tree.getTreeItem(g).contextValue);
+			assert.equal(enable.test(cv), ['available', 'error-starting'].includes(g.group.status), `${g.group.name} (${g.group.status}): ${cv}`);
+			assert.equal(again.test(cv), ['failed-over', 'error-reprotecting'].includes(g.group.status), `${g.group.name} (${g.group.status}): ${cv}`);
+		}
+	});
+
+	it('keeps server text out of links and commands in tooltips', async () => {
+		const g = await group(a, 'crm-web');
+		a.demo.running!.patchGroup(g.group.id, { name: '[click](command:sdrs.removeProfile) <b>x</b>', description: '[evil](https://example.com)' });
+		a.tree.refresh(g.project.name ? { type: 'project', profile: g.profile, project: g.project } : undefined);
+		const renamed = (await groupsOf(a, 'cn-north-4')).find((n) => n.group.id === g.group.id)!;
+		const md = a.tree.getTreeItem(renamed).tooltip as vscode.MarkdownString;
+		assert.equal(md.isTrusted, false);
+		assert.equal(md.supportHtml, false);
+		assert.doesNotMatch(md.value, /\]\(command:/);
+		assert.doesNotMatch(md.value, /\]\(https:/);
+		assert.match(md.value, /\\\[click\\\]/);
+	});
+
+	it('turns a failed project load into an error item that names the cause, with a retry', async () => {
+		const projects = await demoProjects(a);
+		const sim = a.demo.running!;
+		const project = projects.find((p) => p.project.name === 'cn-east-3')!;
+		sim.configure({ faults: [{ match: 'server-groups$', kind: 'respond', status: 403, count: 1, body: '{"error":{"code":"SDRS.0004","message":"Incorrect API invoking permissions."}}' }] });
+		const children = await a.tree.getChildren(project);
+		assert.equal(children.length, 1);
+		const err = children[0] as MessageNode;
+		assert.equal(err.kind, 'error');
+		assert.match(err.label, /Access denied \(403 SDRS\.0004\)/);
+		const item = a.tree.getTreeItem(err);
+		assert.equal(item.command?.command, 'sdrs.refresh');
+		await vscode.commands.executeCommand('sdrs.refresh', err);
+		const again = await a.tree.getChildren(project);
+		assert.ok(again.length > 1 && again.every((n) => n.type === 'group'));
+	});
+
+	it('Enable Protection end to end: checks, confirmation, one POST, job to SUCCESS, group protected', async () => {
+		const g = await group(a, 'crm-web');
+		const sim = a.demo.running!;
+		sim.configure({ jobDurationMs: 1500 });
+		const asked: string[] = [];
+		a.jobs.prompts = { confirm: (m, d) => (asked.push(m + '\n' + d), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
+		const result = await vscode.commands.executeCommand('sdrs.enableProtection', g);
+		assert.equal(result, 'started');
+		assert.match(asked[0], /Enable Protection for protection group “crm-web”\?/);
+		assert.match(asked[0], /hostname, name, security group, agency, ECS group, tags and auto-recovery/);
+		assert.match(asked[0], /✓ Live status allows the action/);
+		const jobId = a.jobs.all().find((j) => j.groupId === g.group.id)!.jobId;
+		assert.ok(a.jobs.runningJobFor(g.profile.id, g.project.id, g.group.id));
+		assert.match(String(a.tree.getTreeItem(a.tree.findGroup(g.profile.id, g.project.id, g.group.id)!).contextValue), /jobRunning/);
+		await waitFor('the job outcome', () => a.jobs.reported.find((r) => r.jobId === jobId));
+		assert.equal(a.jobs.reported.find((r) => r.jobId === jobId)?.outcome, 'SUCCESS');
+		assert.equal(sim.stats.actionPosts[g.group.id], 1);
+		await waitFor('the group to show protected', () => a.tree.findGroup(g.profile.id, g.project.id, g.group.id)?.group.status === 'protected' || undefined);
+		assert.equal(a.jobs.all().find((j) => j.jobId === jobId)?.outcome, 'SUCCESS');
+	});
+
+	it('Enable Protection Again end to end on a failed-over group whose DR servers are stopped', async () => {
+		const g = await group(a, 'payments-core');
+		a.demo.running!.configure({ jobDurationMs: 1000 });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtectionAgain', g), 'started');
+		const jobId = a.jobs.all().find((j) => j.groupId === g.group.id)!.jobId;
+		await waitFor('the job outcome', () => a.jobs.reported.find((r) => r.jobId === jobId));
+		assert.equal(a.jobs.reported.find((r) => r.jobId === jobId)?.outcome, 'SUCCESS');
+		assert.equal(a.demo.running!.group(g.group.id)?.status, 'protected');
+	});
+
+	it('a FAIL job is reported with its error code and recorded', async () => {
+		const g = await group(a, 'billing-db');
+		a.demo.running!.configure({ jobDurationMs: 500 });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+		const jobId = a.jobs.all().find((j) => j.groupId === g.group.id)!.jobId;
+		await waitFor('the job outcome', () => a.jobs.reported.find((r) => r.jobId === jobId));
+		const stored = a.jobs.all().find((j) => j.jobId === jobId)!;
+		assert.equal(stored.outcome, 'FAIL');
+		assert.equal(stored.errorCode, 'SDRS.1027');
+		await waitFor('error-starting in the tree', () => a.tree.findGroup(g.profile.id, g.project.id, g.group.id)?.group.status === 'error-starting' || undefined);
+	});
+
+	for (const [name, action, command, expect] of [
+		['hr-portal', 'enable', 'sdrs.enableProtection', /✗ The group has replication pairs — 0 replication pairs/],
+		['inventory-api', 'enableAgain', 'sdrs.enableProtectionAgain', /✗ Every server at the current DR site is stopped — running in cn-north-4a: inventory-api-vm1 \(ACTIVE\)/],
+	] as const) {
+		it(`stops before the POST when a pre-flight check fails (${name}, ${action})`, async () => {
+			const g = await group(a, name);
+			const alerts: string[] = [];
+			a.jobs.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
+			assert.equal(await vscode.commands.executeCommand(command, g), 'refused');
+			assert.match(alerts[0], expect);
+			assert.equal(a.demo.running!.stats.actionPosts[g.group.id] ?? 0, 0);
+		});
+	}
+
+	it('stops when the live status changed since the tree was drawn', async () => {
+		const g = await group(a, 'chat', 'cn-east-3');
+		a.demo.running!.patchGroup(g.group.id, { status: 'protected' });
+		const alerts: string[] = [];
+		a.jobs.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'refused');
+		assert.match(alerts[0], /✗ Live status allows the action — status is protected/);
+	});
+
+	it('a cancelled confirmation sends nothing', async () => {
+		const g = await group(a, 'media-transcode', 'ap-southeast-3');
+		a.jobs.prompts = { confirm: () => Promise.resolve(false), alert: () => Promise.resolve() };
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'cancelled');
+		assert.equal(a.demo.running!.stats.actionPosts[g.group.id] ?? 0, 0);
+	});
+
+	it('refuses a second action on a group while the first is in flight: one POST', async () => {
+		const g = await group(a, 'reporting');
+		a.demo.running!.configure({ jobDurationMs: 3000 });
+		const [first, second] = await Promise.all([vscode.commands.executeCommand('sdrs.enableProtection', g), vscode.commands.executeCommand('sdrs.enableProtection', g)]);
+		assert.deepEqual([first, second].sort(), ['refused', 'started']);
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'refused');
+		assert.equal(a.demo.running!.stats.actionPosts[g.group.id], 1);
+	});
+
+	it('keeps keys out of globalState and settings: only SecretStorage has them', async () => {
+		await demoProjects(a);
+		const meta = JSON.stringify(a.profiles.list());
+		const creds = await a.profiles.credentials(a.profiles.list()[0].id);
+		assert.ok(creds?.secretKey);
+		assert.ok(!meta.includes(creds.secretKey));
+		assert.ok(!meta.includes(creds.accessKey));
+		const settings = JSON.stringify(vscode.workspace.getConfiguration('sdrs'));
+		assert.ok(!settings.includes(creds.secretKey));
+	});
+
+	it('ships a complete Simplified Chinese bundle for the manifest', () => {
+		const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+		const en = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+		const zh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
+		assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
+	});
+});

@@ -1,0 +1,63 @@
+// Shared by the extension-host suites: the real extension's API, a clean slate, and waiting.
+import * as vscode from 'vscode';
+import type { SdrsApi } from '../../src/extension';
+import type { GroupNode, Node, ProjectNode } from '../../src/ui/tree';
+
+export const EXTENSION_ID = 'sdrs-explorer.sdrs-explorer';
+
+export async function api(): Promise<SdrsApi> {
+	const ext = vscode.extensions.getExtension<SdrsApi>(EXTENSION_ID);
+	if (!ext) {
+		throw new Error(`${EXTENSION_ID} is not installed in this host`);
+	}
+	return ext.activate();
+}
+
+/** Removes every profile and job so each test starts from nothing. */
+export async function reset(a: SdrsApi): Promise<void> {
+	for (const p of a.profiles.list()) {
+		await a.profiles.remove(p.id);
+	}
+	a.demo.running?.reset();
+	a.jobs.prompts = { confirm: () => Promise.resolve(true), alert: () => Promise.resolve() };
+	a.tree.refresh();
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+	const until = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await probe();
+		if (v !== undefined && v !== false) {
+			return v;
+		}
+		if (Date.now() > until) {
+			throw new Error(`timed out waiting for ${what}`);
+		}
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+/** The demo started and the projects of its profile (the only profile, so they are the roots). */
+export async function demoProjects(a: SdrsApi): Promise<ProjectNode[]> {
+	await vscode.commands.executeCommand('sdrs.startDemo');
+	const roots = await a.tree.getChildren();
+	return roots.filter((n): n is ProjectNode => n.type === 'project');
+}
+
+export async function groupsOf(a: SdrsApi, region: string): Promise<GroupNode[]> {
+	const projects = await demoProjects(a);
+	const project = projects.find((p) => p.project.name === region);
+	if (!project) {
+		throw new Error(`no project ${region}`);
+	}
+	const children: Node[] = await a.tree.getChildren(project);
+	return children.filter((n): n is GroupNode => n.type === 'group');
+}
+
+export async function group(a: SdrsApi, name: string, region = 'cn-north-4'): Promise<GroupNode> {
+	const g = (await groupsOf(a, region)).find((n) => n.group.name === name);
+	if (!g) {
+		throw new Error(`no group ${name}`);
+	}
+	return g;
+}
