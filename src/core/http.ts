@@ -131,7 +131,7 @@ export class HttpPipeline {
 
 	constructor(options: HttpOptions) {
 		this.o = {
-			fetch: options.fetch ?? (nodeFetch as unknown as FetchLike),
+			fetch: options.fetch ?? (nodeFetch),
 			logger: options.logger ?? silentLogger,
 			now: options.now ?? Date.now,
 			sleep: options.sleep ?? abortableSleep,

@@ -52,7 +52,8 @@ export interface Server {
 	availabilityZone: string;
 }
 
-export type JobStatus = 'INIT' | 'RUNNING' | 'SUCCESS' | 'FAIL' | string;
+/** `INIT`, `RUNNING`, `SUCCESS` or `FAIL`; kept open, since the service may add others. */
+export type JobStatus = string;
 
 export interface Job {
 	jobId: string;

@@ -100,7 +100,7 @@ class HttpError extends Error {
 		readonly status: number,
 		readonly body: unknown,
 	) {
-		super(typeof body === 'object' ? JSON.stringify(body) : String(body));
+		super(JSON.stringify(body));
 	}
 }
 
@@ -795,29 +795,33 @@ export class Simulator {
 			return { ok: true };
 		}
 		if (method === 'POST' && parts[0] === 'config') {
-			this.configure(input as Partial<SimulatorOptions>);
+			this.configure(input);
 			return { ok: true };
 		}
 		if (method === 'GET' && parts[0] === 'groups') {
 			return { groups: this.groups() };
 		}
 		if (method === 'POST' && parts[0] === 'groups' && parts[1]) {
-			return this.patchGroup(decodeURIComponent(parts[1]), input as Partial<SimGroup>);
+			return this.patchGroup(decodeURIComponent(parts[1]), input);
 		}
 		if (method === 'POST' && parts[0] === 'stop-dr-servers' && parts[1]) {
 			this.stopDrServers(decodeURIComponent(parts[1]));
 			return { ok: true };
 		}
 		if (method === 'POST' && parts[0] === 'servers' && parts[1]) {
-			this.setServerStatus(decodeURIComponent(parts[1]), String(input.status));
+			this.setServerStatus(decodeURIComponent(parts[1]), text(input.status));
 			return { ok: true };
 		}
 		if (method === 'POST' && parts[0] === 'bulk') {
-			this.bulkAddGroups(String(input.projectId), Number(input.count), input.status ? String(input.status) : undefined);
+			this.bulkAddGroups(text(input.projectId), Number(input.count), input.status ? text(input.status) : undefined);
 			return { ok: true };
 		}
 		throw new HttpError(404, { error: { code: 'ADMIN.404', message: `unknown admin call ${method} ${path}` } });
 	}
+}
+
+function text(v: unknown): string {
+	return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

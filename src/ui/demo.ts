@@ -2,11 +2,12 @@
 // "Demo (simulated)" profile whose keys go through SecretStorage like any other. The simulator's
 // code is a separate bundle (dist/simulator.js), loaded only here, never on the activation path.
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Logger } from '../core/http';
 import type { Profile, ProfileStore } from './profiles';
+import type * as SimulatorExports from '../simulator/simulator';
 
-type SimulatorModule = typeof import('../simulator/simulator');
+type SimulatorModule = typeof SimulatorExports;
 type Simulator = InstanceType<SimulatorModule['Simulator']>;
 
 export const DEMO_PROFILE_NAME = 'Demo (simulated)';

@@ -146,7 +146,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 			if (all.length === 0) {
 				return []; // the welcome view takes over
 			}
-			return all.length === 1 ? this.projectChildren(all[0]) : all.map((profile) => ({ type: 'profile', profile }) as ProfileNode);
+			return all.length === 1 ? this.projectChildren(all[0]) : all.map((profile) => ({ type: 'profile', profile }));
 		}
 		if (node.type === 'profile') {
 			return this.projectChildren(node.profile);

@@ -32,6 +32,7 @@ describe('error parsing', () => {
 
 	it('strips control characters and caps long messages', () => {
 		const e = parseErrorResponse(400, JSON.stringify({ error: { code: 'SDRS.0201', message: 'bad\u0007\u001b[31m' + 'x'.repeat(2000) } }));
+		// eslint-disable-next-line no-control-regex
 		assert.doesNotMatch(e.message, /[\u0007\u001b]/);
 		assert.ok(e.message.length <= 501);
 	});

@@ -108,7 +108,7 @@ describe('HttpPipeline over real sockets', () => {
 				inFlight++;
 				peak = Math.max(peak, inFlight);
 				try {
-					return (await fetch(url, init)) as never;
+					return (await fetch(url, init));
 				} finally {
 					inFlight--;
 				}

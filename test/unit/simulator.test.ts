@@ -64,8 +64,8 @@ describe('simulator says no', () => {
 		const temp = { accessKey: 'TEMPAK', secretKey: 'TEMPSK', securityToken: 'tok' };
 		r = await rig({ temporaryCredentials: { TEMPAK: { secretKey: 'TEMPSK', securityToken: 'tok', expiresAt: Date.now() + 60_000 }, OLDAK: { secretKey: 'x', securityToken: 't', expiresAt: Date.now() - 1 } } });
 		assert.equal((await call('GET', '/v3/auth/projects', { creds: temp })).status, 200);
-		assert.equal((await call('GET', '/v3/auth/projects', { creds: { ...temp, securityToken: undefined } as never })).status, 401);
-		const expired = await call('GET', '/v3/auth/projects', { creds: { accessKey: 'OLDAK', secretKey: 'x', securityToken: 't' } as never });
+		assert.equal((await call('GET', '/v3/auth/projects', { creds: { ...temp, securityToken: undefined } })).status, 401);
+		const expired = await call('GET', '/v3/auth/projects', { creds: { accessKey: 'OLDAK', secretKey: 'x', securityToken: 't' } });
 		assert.match(String(expired.json.error_msg), /expired/);
 	});
 

@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { l10nKeys } from '../support/l10nKeys';
+
+const json = (path: string): Record<string, string> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+
+describe('localisation (English and Simplified Chinese)', () => {
+	it('every vscode.l10n.t string has a Chinese translation, and the bundle has no unused key', () => {
+		const { keys, nonLiteral } = l10nKeys('src');
+		assert.deepEqual(nonLiteral, [], 'l10n.t must be called with a string literal');
+		assert.ok(keys.length > 50);
+		const zh = json('l10n/bundle.l10n.zh-cn.json');
+		assert.deepEqual(keys.filter((k) => !(k in zh)), [], 'missing in l10n/bundle.l10n.zh-cn.json');
+		assert.deepEqual(Object.keys(zh).filter((k) => !keys.includes(k)), [], 'unused in l10n/bundle.l10n.zh-cn.json');
+		for (const [k, v] of Object.entries(zh)) {
+			const placeholders = (s: string): string => (s.match(/\{\d+\}/g) ?? []).sort().join();
+			assert.equal(placeholders(v), placeholders(k), `placeholders differ for “${k}”`);
+			assert.notEqual(v.trim(), '', k);
+		}
+	});
+
+	it('package.json uses exactly the keys of package.nls.json, and Chinese covers them all', () => {
+		const manifest = readFileSync('package.json', 'utf8');
+		const used = [...new Set([...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]))].sort();
+		const en = Object.keys(json('package.nls.json')).sort();
+		const zh = Object.keys(json('package.nls.zh-cn.json')).sort();
+		assert.deepEqual(used, en);
+		assert.deepEqual(zh, en);
+	});
+});
