@@ -44,7 +44,7 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
  * vsix (installed first), locale, settings (user settings.json object).
  * Returns { url, port, stop(), logs() }.
  */
-export async function startCodeServer({ runDir, folder, vsix, locale, settings = {} }) {
+export async function startCodeServer({ runDir, folder, vsix, locale, settings = {}, smokeTestDriver = true }) {
 	const host = provision();
 	const dirs = {
 		userData: join(runDir, 'user-data'),
@@ -67,6 +67,7 @@ export async function startCodeServer({ runDir, folder, vsix, locale, settings =
 				'security.workspace.trust.enabled': false,
 				'window.commandCenter': false,
 				'chat.disableAIFeatures': true,
+				'workbench.secondarySideBar.defaultVisibility': 'hidden',
 				...settings,
 			},
 			null,
@@ -104,9 +105,9 @@ export async function startCodeServer({ runDir, folder, vsix, locale, settings =
 		'--disable-workspace-trust',
 		'--disable-getting-started-override',
 		'--ignore-last-opened',
-		'--vscode-option',
-		'enable-smoke-test-driver',
 	];
+	// Needed for the test payload (extensionTestsPath) to be honoured; UI tests do without.
+	if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
 	if (locale) args.push('--locale', locale);
 	args.push(folder);
 	const { child, output } = await runCodeServer(host, args, env, { waitFor: 'HTTP server listening on' });

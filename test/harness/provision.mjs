@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -81,6 +80,6 @@ export function readMarker() {
 	return JSON.parse(readFileSync(join(dir, '.complete'), 'utf8'));
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (process.argv[1]?.endsWith('provision.mjs')) {
 	console.log(JSON.stringify(provision(), null, 2));
 }

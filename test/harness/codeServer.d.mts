@@ -1,0 +1,16 @@
+// Types for codeServer.mjs (plain JavaScript so the launcher runs without a build step).
+import type { Browser } from 'playwright-core';
+
+export interface CodeServer {
+	port: number;
+	url: string;
+	logs(): string;
+	stop(): Promise<void>;
+}
+export function freePort(): Promise<number>;
+export function startCodeServer(options: { runDir: string; folder: string; vsix?: string; locale?: string; settings?: Record<string, unknown>; smokeTestDriver?: boolean }): Promise<CodeServer>;
+export function launchBrowser(options?: { locale?: string }): Promise<Browser>;
+export function testPayloadUrl(
+	server: CodeServer,
+	options: { folder: string; extensionDevelopmentPaths?: string[]; extensionTestsPath?: string; env?: Record<string, string> },
+): string;

@@ -1,0 +1,90 @@
+// A person's path through the real workbench: add a profile through the input boxes, expand a
+// project, right-click Enable Protection, confirm, watch the job, see the status change; then the
+// same for Enable Protection Again once the DR-site servers are stopped.
+import * as assert from 'node:assert/strict';
+import { DEMO_CREDENTIALS, startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { answerInput, contextMenu, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+
+describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
+	let sim: Simulator;
+	let wb: Workbench;
+
+	before(async () => {
+		sim = await startSimulator({ jobDurationMs: 5000 });
+		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } });
+	});
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed') {
+			await wb?.shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+		}
+	});
+	after(async () => {
+		await wb?.close();
+		await sim?.stop();
+	});
+
+	it('shows the welcome view, then adds a profile through the input boxes (checked with IAM)', async () => {
+		const { page } = wb;
+		await openSdrs(page);
+		const welcome = page.getByRole('region', { name: 'Welcome' });
+		const add = welcome.getByRole('button', { name: 'Add Credentials' });
+		await add.waitFor();
+		await welcome.getByRole('button', { name: /Try the Demo/ }).waitFor();
+		await wb.shot('01-welcome');
+		await add.click();
+		await answerInput(page, DEMO_CREDENTIALS.accessKey, /Access Key ID/);
+		await answerInput(page, DEMO_CREDENTIALS.secretKey, /Secret Access Key/);
+		assert.equal(await page.locator('.quick-input-widget input.input').getAttribute('type'), 'password');
+		await answerInput(page, '', /Security Token/);
+		await answerInput(page, 'ui-test', /Name this profile/);
+		await notification(page, /Profile “ui-test” added/).waitFor();
+		await treeItem(page, /cn-north-4/).first().waitFor();
+		assert.ok(sim.stats.byRoute['GET /v3/auth/projects'] >= 1);
+	});
+
+	it('expands a project, right-clicks Enable Protection, confirms, follows the job to success', async () => {
+		const { page } = wb;
+		await treeItem(page, /^cn-north-4\b/).first().click();
+		const crm = treeItem(page, /crm-web/);
+		await crm.waitFor();
+		await wb.shot('02-tree');
+		await crm.click({ button: 'right' });
+		const menu = page.getByRole('menuitem', { name: 'Enable Protection', exact: true });
+		await menu.waitFor();
+		assert.equal(await page.getByRole('menuitem', { name: 'Enable Protection Again' }).count(), 0);
+		await wb.shot('03-context-menu');
+		await menu.click();
+		const dialog = page.getByRole('dialog');
+		await dialog.getByText(/Enable Protection for protection group “crm-web”\?/).waitFor();
+		await wb.shot('04-confirm');
+		await dialog.getByRole('button', { name: 'Enable Protection' }).click();
+		await notification(page, /Enable Protection: “crm-web”/).waitFor();
+		await wb.shot('05-progress');
+		await notification(page, /Protection enabled for “crm-web”/).waitFor({ timeout: 60_000 });
+		await page.getByRole('treeitem', { name: /crm-web.*Protected/ }).waitFor({ timeout: 20_000 });
+		await wb.shot('06-success');
+		assert.equal(sim.group(sim.findGroup('crm-web').id)?.status, 'protected');
+		assert.equal(Object.values(sim.stats.actionPosts).reduce((a, b) => a + b, 0), 1);
+	});
+
+	it('refuses Enable Protection Again while a DR-site server runs, naming it; succeeds once stopped', async () => {
+		const { page } = wb;
+		const item = treeItem(page, /inventory-api/);
+		await contextMenu(page, item, 'Enable Protection Again');
+		const dialog = page.getByRole('dialog');
+		await dialog.getByText(/inventory-api-vm1 \(ACTIVE\)/).first().waitFor();
+		await wb.shot('07-preflight-failed');
+		await page.keyboard.press('Escape');
+		await dialog.waitFor({ state: 'hidden' });
+		assert.equal(sim.stats.actionPosts[sim.findGroup('inventory-api').id] ?? 0, 0);
+
+		sim.stopDrServers(sim.findGroup('inventory-api').id);
+		await contextMenu(page, item, 'Enable Protection Again');
+		await dialog.getByText(/DR site must stay stopped/).waitFor();
+		await dialog.getByRole('button', { name: 'Enable Protection Again' }).click();
+		await notification(page, /Protection enabled again for “inventory-api”/).waitFor({ timeout: 60_000 });
+		await page.getByRole('treeitem', { name: /inventory-api.*Protected/ }).waitFor({ timeout: 20_000 });
+		await wb.shot('08-enable-again-success');
+		assert.equal(sim.stats.actionPosts[sim.findGroup('inventory-api').id], 1);
+	});
+});

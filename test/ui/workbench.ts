@@ -1,0 +1,85 @@
+// UI-test plumbing: code-server with the packaged .vsix installed, headless Chromium on its
+// workbench, and helpers that act as a person would (click, type, read what is on screen).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { launchBrowser, startCodeServer } from '../harness/codeServer.mjs';
+
+export const ROOT = resolve(__dirname, '../../..');
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export interface Workbench {
+	page: Page;
+	close(): Promise<void>;
+	shot(name: string): Promise<string>;
+}
+
+export async function openWorkbench(opts: { settings?: Record<string, unknown>; locale?: string } = {}): Promise<Workbench> {
+	const runDir = mkdtempSync(join(process.env.SDRS_RUN_DIR ?? tmpdir(), 'sdrs-ui-'));
+	const folder = join(runDir, 'workspace');
+	mkdirSync(folder, { recursive: true });
+	mkdirSync(SHOTS, { recursive: true });
+	// Without the smoke-test driver: with it, the workbench shows no notification toasts.
+	const server = await startCodeServer({ runDir, folder, vsix: join(ROOT, 'sdrs-explorer.vsix'), locale: opts.locale, settings: opts.settings, smokeTestDriver: false });
+	const browser = await launchBrowser({ locale: opts.locale });
+	const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: opts.locale });
+	await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+	return {
+		page,
+		async shot(name) {
+			await page.waitForTimeout(800); // notifications fade in
+			const path = join(SHOTS, `${name}.png`);
+			await page.screenshot({ path });
+			return path;
+		},
+		async close() {
+			await browser.close().catch(() => undefined);
+			await server.stop();
+			rmSync(runDir, { recursive: true, force: true });
+		},
+	};
+}
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+	await page.keyboard.press('F1');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor();
+	await input.fill(`>${title}`);
+	await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+	await page.keyboard.press('Enter');
+}
+
+/** Types into the open quick input (an input box) and presses Enter. */
+export async function answerInput(page: Page, text: string, titlePart?: string | RegExp): Promise<void> {
+	const widget = page.locator('.quick-input-widget');
+	if (titlePart) {
+		await widget.locator('.quick-input-title', { hasText: titlePart }).waitFor();
+	}
+	const input = widget.locator('input.input');
+	await input.waitFor();
+	await input.fill(text);
+	await page.keyboard.press('Enter');
+}
+
+export function notification(page: Page, text: string | RegExp): Locator {
+	return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+export function treeItem(page: Page, name: string | RegExp): Locator {
+	return page.getByRole('treeitem', { name });
+}
+
+export async function openSdrs(page: Page): Promise<void> {
+	await page.getByRole('tab', { name: /SDRS/ }).click();
+}
+
+/** Right-clicks a tree item and chooses a context-menu entry, as a person would. */
+export async function contextMenu(page: Page, item: Locator, entry: string): Promise<void> {
+	await item.click({ button: 'right' });
+	const menuItem = page.getByRole('menuitem', { name: entry, exact: true });
+	await menuItem.waitFor();
+	await page.waitForTimeout(300); // the menu ignores clicks while it fades in
+	await menuItem.click();
+}
