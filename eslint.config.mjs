@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'out/**', 'node_modules/**', '*.vsix', 'test-results/**', 'bench/results.json'] },
+	{ ignores: ['dist/**', 'out/**', 'node_modules/**', '*.vsix', 'test-results/**', 'bench/results.json', '**/*.d.mts'] },
 	js.configs.recommended,
 	...tseslint.configs.recommendedTypeChecked,
 	{
@@ -59,8 +59,10 @@ export default tseslint.config(
 		},
 	},
 	{
-		files: ['**/*.mjs', '**/*.js'],
+		files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
 		...tseslint.configs.disableTypeChecked,
-		languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', window: 'readonly', Buffer: 'readonly' } },
+		languageOptions: {
+			globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', window: 'readonly', Buffer: 'readonly', module: 'writable', require: 'readonly' },
+		},
 	},
 );

@@ -44,7 +44,7 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
  * vsix (installed first), locale, settings (user settings.json object).
  * Returns { url, port, stop(), logs() }.
  */
-export async function startCodeServer({ runDir, folder, vsix, locale, settings = {}, smokeTestDriver = true }) {
+export async function startCodeServer({ runDir, folder, vsix, locale, settings = {}, smokeTestDriver = true, port: wantedPort }) {
 	const host = provision();
 	const dirs = {
 		userData: join(runDir, 'user-data'),
@@ -93,7 +93,7 @@ export async function startCodeServer({ runDir, folder, vsix, locale, settings =
 		const installed = await runCodeServer(host, [...common, '--install-extension', vsix], env);
 		if (installed.code !== 0) throw new Error(`Installing ${vsix} failed:\n${installed.output()}`);
 	}
-	const port = await freePort();
+	const port = wantedPort || (await freePort());
 	const args = [
 		...common,
 		'--bind-addr',
