@@ -69,6 +69,5 @@ if (host === 'code') {
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
-	setTimeout(stop, hours * 3_600_000).unref?.();
-	setInterval(() => {}, 1 << 30);
+	setTimeout(stop, hours * 3_600_000); // the code-server child's pipes keep the process alive until then
 }
