@@ -82,6 +82,8 @@ export interface SimulatorStats {
 	byRoute: Record<string, number>;
 	/** Query strings received on list calls, newest last (for filter tests). */
 	listQueries: string[];
+	/** Time spent computing answers (not injected latency), in ms: the server's share of a benchmark floor. */
+	processingMs: number;
 }
 
 function mulberry32(seed: number): () => number {
@@ -163,7 +165,7 @@ export class Simulator {
 	}
 
 	private static emptyStats(): SimulatorStats {
-		return { requests: 0, actionPosts: {}, jobsCreated: {}, faults: {}, authFailures: 0, byRoute: {}, listQueries: [] };
+		return { requests: 0, actionPosts: {}, jobsCreated: {}, faults: {}, authFailures: 0, byRoute: {}, listQueries: [], processingMs: 0 };
 	}
 
 	private freshData(): SeedData {
@@ -438,6 +440,7 @@ export class Simulator {
 	}
 
 	private async respond(res: ServerResponse, requestId: string, work: () => unknown, fault?: FaultKind): Promise<void> {
+		const started = performance.now();
 		let status = 200;
 		let payload: unknown;
 		try {
@@ -454,12 +457,13 @@ export class Simulator {
 				payload = { error: { code: 'SDRS.0016', message: `Simulator error: ${String(e)}` } };
 			}
 		}
+		let text = JSON.stringify(payload);
+		this.stats.processingMs += performance.now() - started;
 		await this.delay();
 		if (fault === 'lost-response') {
 			res.socket?.destroy();
 			return;
 		}
-		let text = JSON.stringify(payload);
 		if (status === 200 && fault === 'malformed') {
 			text = '{"server_groups": [ {"id": "oops", ' + '<<not json>>';
 		} else if (status === 200 && fault === 'empty200') {

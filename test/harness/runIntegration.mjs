@@ -12,7 +12,8 @@ import { provision } from './provision.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const mode = process.env.SDRS_VSCODE_HOST ?? 'auto';
 const extensionDevelopmentPath = root;
-const extensionTestsPath = join(root, 'out/test/integration/index.js');
+// SDRS_TESTS_PATH lets the benchmark run its activation probe through the same host.
+const extensionTestsPath = process.env.SDRS_TESTS_PATH ?? join(root, 'out/test/integration/index.js');
 const workspace = join(root, 'out/test/workspace');
 mkdirSync(workspace, { recursive: true });
 

@@ -1,0 +1,318 @@
+// `npm run bench`: each row measured against a reference in the same run; medians of 5 or more
+// runs and ratios. Writes bench/results.json; `npm run bench:check` compares it with the budgets.
+// Never part of `npm test`.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SdrsClient, PAGE_SIZE } from '../src/core/client';
+import { HttpPipeline } from '../src/core/http';
+import { nextPollDelay, trackJob } from '../src/core/jobTracker';
+import type { Job, Project } from '../src/core/model';
+import { formatSdkDate, signRequest } from '../src/core/signer';
+import { DEMO_CREDENTIALS, startSimulator } from '../src/simulator/simulator';
+
+const ROOT = resolve(__dirname, '../..');
+const RUNS = Number(process.env.SDRS_BENCH_RUNS ?? 5);
+const only = process.argv.slice(2);
+
+export interface Row {
+	name: string;
+	ours: string;
+	reference: string;
+	ratio: number;
+	/** What the ratio is: "ours / reference" unless stated. */
+	ratioMeaning: string;
+	values: Record<string, number>;
+}
+
+const rows: Row[] = [];
+const median = (xs: number[]): number => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const percentile = (xs: number[], p: number): number => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
+
+type SdkSigner = { sign(req: unknown, cred: unknown): Record<string, string> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkSigner = (): SdkSigner => (require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner') as { AKSKSigner: SdkSigner }).AKSKSigner;
+
+function activation(): void {
+	// The SDK's cost: require() of the core package in a fresh Node process.
+	const sdk: number[] = [];
+	for (let i = 0; i < RUNS; i++) {
+		const out = execFileSync(process.execPath, ['-e', "const t=process.hrtime.bigint();require('@huaweicloud/huaweicloud-sdk-core');console.log(Number(process.hrtime.bigint()-t)/1e6)"], { cwd: ROOT }).toString();
+		sdk.push(Number(out.trim()));
+	}
+	// Ours: activate() as measured by the extension itself, in a real extension host, once per host start.
+	const ours: number[] = [];
+	for (let i = 0; i < RUNS; i++) {
+		const file = join(ROOT, 'out', 'bench', `activation-${i}.json`);
+		execFileSync(process.execPath, [join(ROOT, 'test/harness/runIntegration.mjs')], {
+			cwd: ROOT,
+			env: { ...process.env, SDRS_BENCH_ACTIVATION_OUT: file, SDRS_TEST_GREP: 'activation probe', SDRS_TESTS_PATH: join(ROOT, 'out/bench/activationProbe.js') },
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+		ours.push((JSON.parse(readFileSync(file, 'utf8')) as { activationMs: number }).activationMs);
+	}
+	const o = median(ours);
+	const r = median(sdk);
+	rows.push({ name: 'Activation', ours: ms(o), reference: `${ms(r)} (require the official SDK core)`, ratio: o / r, ratioMeaning: 'ours / reference', values: { oursMs: o, referenceMs: r } });
+}
+
+function size(): void {
+	execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'ignore' });
+	const bundle = statSync(join(ROOT, 'dist/extension.js')).size;
+	const vsix = statSync(join(ROOT, 'sdrs-explorer.vsix')).size;
+	const out = join(ROOT, 'out/bench/sdk-core.js');
+	execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), ['--bundle', '--platform=node', '--format=cjs', '--target=node20', '--minify', `--outfile=${out}`, '--log-level=error', join(ROOT, 'node_modules/@huaweicloud/huaweicloud-sdk-core/huaweicloud-sdk-core.js')], { cwd: ROOT });
+	const sdk = statSync(out).size;
+	rows.push({ name: 'Size', ours: `${kb(bundle)} bundle, ${kb(vsix)} .vsix`, reference: `${kb(sdk)} (SDK core, same esbuild settings)`, ratio: bundle / sdk, ratioMeaning: 'our bundle / SDK bundle', values: { bundleBytes: bundle, vsixBytes: vsix, sdkBytes: sdk } });
+}
+
+function signing(): void {
+	const Signer = sdkSigner();
+	const n = 10_000;
+	const reqs = Array.from({ length: n }, (_, i) => ({
+		method: i % 3 ? 'GET' : 'POST',
+		path: `/v1/${(i * 7919).toString(16).padStart(32, '0')}/server-groups/${i}`,
+		query: i % 2 ? { limit: String(100 + (i % 900)), offset: String(i), name: `grp ${i % 17}` } : {},
+		data: i % 3 ? undefined : { 'start-server-group': {} },
+		token: i % 5 ? undefined : `token-${i}`,
+	}));
+	const date = new Date(Date.UTC(2026, 10, 27, 12, 0, 0));
+	const sdkDate = formatSdkDate(date);
+	const prepared = reqs.map((r) => {
+		const q = Object.entries(r.query as Record<string, string>)
+			.map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+			.sort()
+			.join('&');
+		return { ...r, url: `https://sdrs.cn-north-4.myhuaweicloud.com${r.path}${q ? '?' + q.replace(/%20/g, '%20') : ''}`, body: r.data ? JSON.stringify(r.data) : undefined };
+	});
+	const runOurs = (): string[] => prepared.map((r) => signRequest({ method: r.method, url: r.url, headers: { 'Content-Type': 'application/json', 'X-Project-Id': 'p' }, body: r.body }, { ...DEMO_CREDENTIALS, securityToken: r.token }, date).Authorization);
+	const runSdk = (): string[] =>
+		prepared.map((r) => {
+			const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Project-Id': 'p', 'X-Sdk-Date': sdkDate };
+			if (r.token) {
+				headers['X-Security-Token'] = r.token;
+			}
+			return Signer.sign({ endpoint: `https://sdrs.cn-north-4.myhuaweicloud.com${r.path}`, method: r.method, headers, queryParams: r.query, data: r.data }, { getAk: () => DEMO_CREDENTIALS.accessKey, getSk: () => DEMO_CREDENTIALS.secretKey }).Authorization;
+		});
+	const a = runOurs();
+	const b = runSdk();
+	const disagree = a.filter((x, i) => x !== b[i]).length;
+	if (disagree) {
+		throw new Error(`signatures disagree on ${disagree} of ${n} requests`);
+	}
+	const time = (f: () => unknown): number => {
+		const t = performance.now();
+		f();
+		return performance.now() - t;
+	};
+	const ours: number[] = [];
+	const sdk: number[] = [];
+	for (let i = 0; i < RUNS; i++) {
+		ours.push(time(runOurs));
+		sdk.push(time(runSdk));
+	}
+	const oRate = n / (median(ours) / 1000);
+	const sRate = n / (median(sdk) / 1000);
+	rows.push({
+		name: 'Signing',
+		ours: `${Math.round(oRate).toLocaleString('en')} signatures/s`,
+		reference: `${Math.round(sRate).toLocaleString('en')} signatures/s (official SDK signer; all ${n.toLocaleString('en')} agree)`,
+		ratio: oRate / sRate,
+		ratioMeaning: 'our rate / SDK rate',
+		values: { oursPerSecond: oRate, sdkPerSecond: sRate, agreed: n },
+	});
+}
+
+async function listing(): Promise<void> {
+	const latency = 50;
+	const concurrency = 4;
+	const sim = await startSimulator({ latencyMs: latency, seed: 'empty' });
+	try {
+		const http = new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, maxConcurrentPerHost: concurrency });
+		const client = new SdrsClient(http, { iam: sim.url, sdrs: sim.url, ecs: sim.url });
+		const cases: { label: string; projects: number; groups: number }[] = [
+			{ label: '1 project × 1,000 groups', projects: 1, groups: 1000 },
+			{ label: '1 project × 2,500 groups', projects: 1, groups: 2500 },
+			{ label: '1 project × 10,000 groups', projects: 1, groups: 10_000 },
+			{ label: '100 projects × 100 groups', projects: 100, groups: 100 },
+		];
+		for (const c of cases) {
+			const projects: Project[] = [];
+			for (let p = 0; p < c.projects; p++) {
+				const id = sim.addProject('cn-north-4');
+				sim.bulkAddGroups(id, c.groups);
+				projects.push({ id, name: 'cn-north-4', region: 'cn-north-4', isSubProject: false });
+			}
+			// Rounds on the critical path at this concurrency: the first page, then the remaining
+			// pages in parallel, plus one confirming request when the last page is full (the
+			// safe paging rule, §1.1), per project; projects share the concurrency.
+			const pages = Math.floor(c.groups / PAGE_SIZE) + 1;
+			const perProjectRequests = pages;
+			const rounds = c.projects === 1 ? 1 + Math.ceil((pages - 1) / concurrency) : Math.ceil((c.projects * perProjectRequests) / concurrency);
+			const ratios: number[] = [];
+			const times: number[] = [];
+			const floors: number[] = [];
+			for (let i = 0; i < RUNS; i++) {
+				sim.stats.processingMs = 0;
+				const t = performance.now();
+				const all = await Promise.all(projects.map((p) => client.listGroups(p)));
+				const took = performance.now() - t;
+				if (all.some((g) => g.length !== c.groups)) {
+					throw new Error(`${c.label}: wrong group count`);
+				}
+				const floor = rounds * latency + sim.stats.processingMs;
+				times.push(took);
+				floors.push(floor);
+				ratios.push(took / floor);
+			}
+			rows.push({
+				name: `Listing: ${c.label}`,
+				ours: ms(median(times)),
+				reference: `${ms(median(floors))} floor (${rounds} round${rounds > 1 ? 's' : ''} × ${latency} ms at concurrency ${concurrency} + server time)`,
+				ratio: median(ratios),
+				ratioMeaning: 'ours / floor',
+				values: { oursMs: median(times), floorMs: median(floors), rounds },
+			});
+		}
+	} finally {
+		await sim.stop();
+	}
+}
+
+/** Job end detection on virtual time: our tracker against Terraform's 5 s + every 10 s cadence. */
+async function jobs(): Promise<void> {
+	const durations = [10_000, 30_000, 120_000, 600_000];
+	let seed = 7;
+	const rnd = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+	for (const d of durations) {
+		const lags: number[] = [];
+		const tfLags: number[] = [];
+		const gets: number[] = [];
+		const tfGets: number[] = [];
+		for (let k = 0; k < 40; k++) {
+			const runMs = d * (0.9 + 0.2 * rnd());
+			let now = 0;
+			let count = 0;
+			const outcome = await trackJob(
+				{ jobId: 'j', startedAt: 0 },
+				{
+					now: () => now,
+					sleep: (wait) => ((now += wait), Promise.resolve()),
+					timeoutMs: 3_600_000,
+					getJob: (): Promise<Job> => {
+						count++;
+						return Promise.resolve({ jobId: 'j', status: now >= runMs ? 'SUCCESS' : 'RUNNING', jobType: '', subJobs: [] });
+					},
+				},
+			);
+			if (outcome.kind !== 'SUCCESS') {
+				throw new Error('job did not end');
+			}
+			lags.push(now - runMs);
+			gets.push(count);
+			// Terraform: WaitFor sleeps 5 s, GETs, sleeps 5 s, sleeps 5 s, GETs, … (first at 5 s, then every 10 s).
+			let t = 5000;
+			let n = 1;
+			while (t < runMs) {
+				t += 10_000;
+				n++;
+			}
+			tfLags.push(t - runMs);
+			tfGets.push(n);
+		}
+		const p95 = percentile(lags, 95);
+		const budget = Math.max(1000, 0.1 * d);
+		rows.push({
+			name: `Job end: ${d / 1000 >= 60 ? `${d / 60_000} min` : `${d / 1000} s`} job`,
+			ours: `p95 lag ${ms(p95)}, ${median(gets)} GETs`,
+			reference: `Terraform p95 lag ${ms(percentile(tfLags, 95))}, ${median(tfGets)} GETs`,
+			ratio: median(gets) / median(tfGets),
+			ratioMeaning: 'our GETs / Terraform GETs',
+			values: { p95LagMs: p95, lagBudgetMs: budget, gets: median(gets), terraformGets: median(tfGets), terraformP95LagMs: percentile(tfLags, 95), firstIntervalMs: nextPollDelay(0) },
+		});
+	}
+}
+
+async function memory(): Promise<void> {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (!gc) {
+		throw new Error('run with --expose-gc');
+	}
+	const sim = await startSimulator({ seed: 'empty' });
+	try {
+		const id = sim.addProject('cn-north-4');
+		sim.bulkAddGroups(id, 10_000);
+		const client = new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
+		const project: Project = { id, name: 'cn-north-4', region: 'cn-north-4', isSubProject: false };
+		const growth: number[] = [];
+		const keep: unknown[] = [];
+		for (let i = 0; i < RUNS; i++) {
+			gc();
+			const before = process.memoryUsage().heapUsed;
+			const groups = await client.listGroups(project);
+			// The tree model: one plain element per group, as ProtectionGroupsProvider keeps them.
+			keep.push(groups.map((group) => ({ type: 'group', profile: { id: 'p' }, project, group })));
+			gc();
+			growth.push(process.memoryUsage().heapUsed - before);
+		}
+		const g = median(growth);
+		rows.push({ name: 'Memory: 10,000 groups in the tree model', ours: `${(g / 1048576).toFixed(1)} MB heap growth`, reference: '30 MB budget', ratio: g / (30 * 1048576), ratioMeaning: 'growth / budget', values: { heapGrowthBytes: g, kept: keep.length } });
+	} finally {
+		await sim.stop();
+	}
+}
+
+async function main(): Promise<void> {
+	mkdirSync(join(ROOT, 'out/bench'), { recursive: true });
+	const sections: [string, () => void | Promise<void>][] = [
+		['size', size],
+		['signing', signing],
+		['listing', listing],
+		['jobs', jobs],
+		['memory', memory],
+		['activation', activation],
+	];
+	for (const [name, run] of sections) {
+		if (only.length && !only.includes(name)) {
+			continue;
+		}
+		process.stderr.write(`[bench] ${name}…\n`);
+		await run();
+	}
+	const width = (k: 'name' | 'ours' | 'reference'): number => Math.max(...rows.map((r) => r[k].length), k.length);
+	const w = { name: width('name'), ours: width('ours'), reference: width('reference') };
+	const line = (a: string, b: string, c: string, d: string): string => `| ${a.padEnd(w.name)} | ${b.padEnd(w.ours)} | ${c.padEnd(w.reference)} | ${d} |`;
+	console.log(line('Benchmark', 'Ours', 'Reference (same run)', 'Ratio'));
+	console.log(line('-'.repeat(w.name), '-'.repeat(w.ours), '-'.repeat(w.reference), '---'));
+	for (const r of rows) {
+		console.log(line(r.name, r.ours, r.reference, `${r.ratio.toFixed(r.ratio < 0.1 ? 3 : 2)}× (${r.ratioMeaning})`));
+	}
+	const results = { at: new Date().toISOString(), runs: RUNS, node: process.version, rows };
+	mkdirSync(join(ROOT, 'bench'), { recursive: true });
+	const file = join(ROOT, 'bench/results.json');
+	let previous: { rows: Row[] } = { rows: [] };
+	try {
+		previous = JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] };
+	} catch {
+		// first run
+	}
+	// Sections not run this time keep their last result.
+	const merged = [...previous.rows.filter((p) => !rows.some((r) => r.name === p.name)), ...rows];
+	writeFileSync(file, JSON.stringify({ ...results, rows: merged }, null, 2));
+}
+
+main().then(
+	() => process.exit(0),
+	(e: unknown) => {
+		console.error(e);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,35 @@
+// `npm run bench:check`: fails when bench/results.json misses a budget (issue: benchmarks).
+import { readFileSync } from 'node:fs';
+
+const { rows } = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
+const get = (prefix) => rows.find((r) => r.name.startsWith(prefix));
+const failures = [];
+const check = (ok, what) => {
+	console.log(`${ok ? 'ok  ' : 'MISS'} ${what}`);
+	if (!ok) failures.push(what);
+};
+const activation = get('Activation');
+if (activation) {
+	check(activation.values.oursMs <= 10, `activation ${activation.values.oursMs.toFixed(2)} ms <= 10 ms`);
+	check(activation.ratio <= 0.1, `activation ${activation.ratio.toFixed(3)}x <= 0.1x the SDK's require()`);
+} else check(false, 'activation was measured');
+const size = get('Size');
+if (size) {
+	check(size.values.bundleBytes <= 150 * 1024, `bundle ${(size.values.bundleBytes / 1024).toFixed(1)} KB <= 150 KB`);
+	check(size.values.vsixBytes <= 250 * 1024, `.vsix ${(size.values.vsixBytes / 1024).toFixed(1)} KB <= 250 KB`);
+} else check(false, 'size was measured');
+const signing = get('Signing');
+check(!!signing && signing.ratio >= 5, `signing ${signing?.ratio.toFixed(1)}x >= 5x the SDK`);
+for (const r of rows.filter((x) => x.name.startsWith('Listing'))) check(r.ratio <= 1.1, `${r.name}: ${r.ratio.toFixed(2)}x <= 1.1x the floor`);
+check(rows.some((x) => x.name.startsWith('Listing')), 'listing was measured');
+for (const r of rows.filter((x) => x.name.startsWith('Job end'))) {
+	check(r.values.p95LagMs <= r.values.lagBudgetMs, `${r.name}: p95 lag ${r.values.p95LagMs.toFixed(0)} ms <= ${r.values.lagBudgetMs} ms`);
+	if (/min/.test(r.name) && parseFloat(r.name.split(':')[1]) >= 10) check(r.values.gets <= r.values.terraformGets, `${r.name}: ${r.values.gets} GETs <= Terraform's ${r.values.terraformGets}`);
+}
+const memory = get('Memory');
+check(!!memory && memory.values.heapGrowthBytes <= 30 * 1048576, `memory ${((memory?.values.heapGrowthBytes ?? NaN) / 1048576).toFixed(1)} MB <= 30 MB`);
+if (failures.length) {
+	console.error(`\n${failures.length} budget(s) missed`);
+	process.exit(1);
+}
+console.log('\nall budgets met');
