@@ -105,8 +105,12 @@ export class SdrsClient {
 	/**
 	 * Every protection group of a project matching the filter, all pages. Pages by offset/limit
 	 * and stops at the first short page (`count` is not trusted to be the total, §1.1); when
-	 * `count` does promise more, the remaining pages are fetched in parallel.
+	 * `count` does promise more, or an earlier listing showed how many there were, the pages are
+	 * fetched in parallel.
 	 */
+	/** How many groups each listing returned last time: a refresh then asks for every page at once. */
+	private readonly sizeHints = new Map<string, number>();
+
 	async listGroups(project: Project, filter: GroupFilter = {}, signal?: AbortSignal): Promise<ProtectionGroup[]> {
 		const q: Query = { status: filter.status, name: filter.name, query_type: filter.queryType, availability_zone: filter.availabilityZone };
 		const path = p('v1', project.id, 'server-groups');
@@ -115,31 +119,39 @@ export class SdrsClient {
 			const items = list(body.server_groups);
 			return { groups: items.map(toGroup).filter((g): g is ProtectionGroup => g !== undefined), raw: items.length, count: Number(body.count) };
 		};
-		const first = await page(0);
-		const all = [...first.groups];
-		let offset = first.raw;
-		let last = first.raw;
-		if (last === PAGE_SIZE && Number.isInteger(first.count) && first.count > offset) {
-			const offsets: number[] = [];
-			for (let o = offset; o < first.count; o += PAGE_SIZE) {
-				offsets.push(o);
-			}
-			const pages = await Promise.all(offsets.map(page));
+		const all: ProtectionGroup[] = [];
+		let offset = 0;
+		let last = 0;
+		const take = (pages: { groups: ProtectionGroup[]; raw: number }[]): void => {
 			for (const p of pages) {
 				all.push(...p.groups);
 				offset += p.raw;
 				last = p.raw;
 				if (p.raw < PAGE_SIZE) {
-					break;
+					break; // the list ended (or shrank); later pages are not used
 				}
+			}
+		};
+		const hintKey = `${project.region}/${project.id}?${JSON.stringify(q)}`;
+		const hint = this.sizeHints.get(hintKey);
+		if (hint !== undefined && hint >= PAGE_SIZE) {
+			// Listed before: ask for every page we expect at once (the last one should be short).
+			take(await Promise.all(Array.from({ length: Math.floor(hint / PAGE_SIZE) + 1 }, (_, i) => page(i * PAGE_SIZE))));
+		} else {
+			const first = await page(0);
+			take([first]);
+			if (last === PAGE_SIZE && Number.isInteger(first.count) && first.count > offset) {
+				const offsets: number[] = [];
+				for (let o = offset; o < first.count; o += PAGE_SIZE) {
+					offsets.push(o);
+				}
+				take(await Promise.all(offsets.map(page)));
 			}
 		}
 		while (last === PAGE_SIZE) {
-			const p = await page(offset);
-			all.push(...p.groups);
-			offset += p.raw;
-			last = p.raw;
+			take([await page(offset)]);
 		}
+		this.sizeHints.set(hintKey, offset);
 		// Pages fetched while the list changed can overlap; keep one entry per id.
 		const seen = new Set<string>();
 		return all.filter((g) => !seen.has(g.id) && (seen.add(g.id), true));

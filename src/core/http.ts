@@ -164,31 +164,40 @@ export class HttpPipeline {
 		}
 		let skewRetried = false;
 		for (let attempt = 1; ; attempt++) {
-			let error: SdrsError;
+			let error: SdrsError | undefined;
 			let waitMs: number | undefined;
+			let answer: Awaited<ReturnType<HttpPipeline['once']>> | undefined;
 			await sem.acquire();
 			try {
-				const { result, serverDate } = await this.once(req, attempt);
+				answer = await this.once(req, attempt);
+			} catch (e) {
+				error = e instanceof SdrsError ? e : new SdrsError(String(e), 'network', undefined, undefined, undefined, e);
+			} finally {
+				// Released before parsing, so the next request is on the wire while this body is parsed.
+				sem.release();
+			}
+			if (answer) {
+				const { result, serverDate } = answer;
 				if (result.status >= 200 && result.status < 300) {
 					try {
 						return { status: result.status, body: result.body, requestId: result.requestId, attempts: result.attempts, data: parse(result.body) };
 					} catch (e) {
 						const detail = e instanceof Error ? e.message : String(e);
-						throw new SdrsError(`Unexpected response from ${pathOf(req.url)}: ${detail}`, 'parse', result.status, undefined, result.requestId);
+						error = new SdrsError(`Unexpected response from ${pathOf(req.url)}: ${detail}`, 'parse', result.status, undefined, result.requestId);
 					}
+				} else {
+					error = parseErrorResponse(result.status, result.body, result.requestId);
+					// A date rejection never reached the service, so even a POST may be sent again, once.
+					if (!skewRetried && result.status === 401 && serverDate !== undefined && this.correctSkew(serverDate)) {
+						skewRetried = true;
+						attempt--;
+						continue;
+					}
+					waitMs = retryAfterMs(result.retryAfter, this.o.now());
 				}
-				error = parseErrorResponse(result.status, result.body, result.requestId);
-				// A date rejection never reached the service, so even a POST may be sent again, once.
-				if (!skewRetried && result.status === 401 && serverDate !== undefined && this.correctSkew(serverDate)) {
-					skewRetried = true;
-					attempt--;
-					continue;
-				}
-				waitMs = retryAfterMs(result.retryAfter, this.o.now());
-			} catch (e) {
-				error = e instanceof SdrsError ? e : new SdrsError(String(e), 'network', undefined, undefined, undefined, e);
-			} finally {
-				sem.release();
+			}
+			if (!error) {
+				throw new SdrsError('No answer and no error (internal)', 'network');
 			}
 			const retryable = req.idempotent && error.transient && attempt < this.o.maxAttempts && !req.signal?.aborted;
 			if (!retryable) {

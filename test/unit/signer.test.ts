@@ -154,3 +154,25 @@ describe('signer', () => {
 		});
 	});
 });
+
+describe('splitUrl', () => {
+	it('agrees with WHATWG URL on host, pathname and search', async () => {
+		const { splitUrl } = await import('../../src/core/signer');
+		for (const u of [
+			'https://sdrs.cn-north-4.myhuaweicloud.com/v1/p/server-groups?limit=1000&offset=0',
+			'https://HOST.example.com:443/a',
+			'http://127.0.0.1:8080/v1/x/jobs/abc',
+			'http://127.0.0.1:80/',
+			'https://h.example.com',
+			'https://h.example.com/a/../b',
+			'https://h.example.com/a/%2e%2e/b',
+			'https://h.example.com/a b/中?x=y z',
+			'http://[::1]:9/v1?',
+			'https://h.example.com/a?b=%2F&c',
+			'https://user:pw@h.example.com/x',
+		]) {
+			const url = new URL(u);
+			assert.deepEqual(splitUrl(u), { host: url.host, pathname: url.pathname, search: url.search }, u);
+		}
+	});
+});
