@@ -1,11 +1,13 @@
 // Running Enable / Enable Again: pre-flight checks, a modal that names the consequences, one
 // POST, then the job tracked in a progress notification. Every job is recorded in globalState
 // (no secrets) before it is watched, so a reload resumes it instead of forgetting it.
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { runPreflight, type ActionKind } from '../core/actions';
-import { SdrsError } from '../core/errors';
+import { groupAsJob, startAction } from '../core/actionRunner';
 import { trackJob, type JobOutcome, type JobRecord } from '../core/jobTracker';
 import type { Job, Project, ProtectionGroup } from '../core/model';
+import type { StartResult } from '../core/actionRunner';
 import type { Logger } from '../core/http';
 import type { ProfileStore, Profile } from './profiles';
 import { readSettings, type Sessions } from './session';
@@ -22,9 +24,15 @@ export interface StoredJob extends JobRecord {
 	outcome?: 'SUCCESS' | 'FAIL' | 'TIMEOUT' | 'ERROR';
 	errorCode?: string;
 	failReason?: string;
+	/** `group` when the action's answer was lost: the job id is unknown, the group is followed. */
+	trackBy?: 'job' | 'group';
+	/** Which window polls the job, and until when (renewed by a heartbeat). */
+	lease?: { owner: string; until: number };
 }
 
 const JOBS_KEY = 'sdrs.jobs';
+const LEASE_MS = 15_000;
+const HEARTBEAT_MS = 5_000;
 const KEEP_FINISHED = 50;
 const KEEP_FINISHED_MS = 7 * 86_400_000;
 
@@ -65,12 +73,64 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 		private readonly showLog: () => void,
 	) {}
 
+	/** This window's identity for leases (a new one after every reload). */
+	readonly owner = randomUUID();
+	/** Renews this window's leases and picks up jobs whose window went away; runs while active. */
+	private heartbeat?: NodeJS.Timeout;
+
 	dispose(): void {
+		this.suspend();
+		this.changed.dispose();
+	}
+
+	/** Stops watching every job here, as deactivation does; their leases are released. */
+	suspend(): void {
+		clearInterval(this.heartbeat);
+		this.heartbeat = undefined;
+		const mine = [...this.watching.keys()];
 		for (const c of this.watching.values()) {
 			c.abort();
 		}
 		this.watching.clear();
-		this.changed.dispose();
+		if (mine.length) {
+			void this.context.globalState.update(
+				JOBS_KEY,
+				this.all().map((j) => (mine.includes(j.jobId) && j.lease?.owner === this.owner ? { ...j, lease: undefined } : j)),
+			);
+		}
+	}
+
+	/** Forgets finished jobs (all jobs with `everything`, after stopping to watch them). */
+	async clearHistory(everything = false): Promise<void> {
+		if (everything) {
+			this.suspend();
+		}
+		await this.context.globalState.update(
+			JOBS_KEY,
+			everything ? [] : this.all().filter((j) => !j.outcome),
+		);
+		this.changed.fire();
+	}
+
+	/** Another window on the same state (tests use it for the lease). */
+	spawnPeer(): JobManager {
+		return new JobManager(this.context, this.profiles, this.sessions, this.tree, this.log, this.showLog);
+	}
+
+	/** Is this window the one watching the job? */
+	isWatching(jobId: string): boolean {
+		return this.watching.has(jobId);
+	}
+
+	private async beat(): Promise<void> {
+		const now = Date.now();
+		if (this.watching.size) {
+			await this.context.globalState.update(
+				JOBS_KEY,
+				this.all().map((j) => (this.watching.has(j.jobId) && !j.outcome ? { ...j, lease: { owner: this.owner, until: now + LEASE_MS } } : j)),
+			);
+		}
+		this.resumeAll();
 	}
 
 	all(): StoredJob[] {
@@ -83,7 +143,12 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 
 	private async save(job: StoredJob): Promise<void> {
 		const now = Date.now();
-		const others = this.all().filter((j) => j.jobId !== job.jobId);
+		const current = this.all();
+		const stored = current.find((j) => j.jobId === job.jobId);
+		if (stored?.lease && !job.outcome) {
+			job.lease = stored.lease;
+		}
+		const others = current.filter((j) => j.jobId !== job.jobId);
 		const finished = others.filter((j) => j.outcome && now - (j.endedAt ?? now) < KEEP_FINISHED_MS).slice(-KEEP_FINISHED);
 		await this.context.globalState.update(JOBS_KEY, [...others.filter((j) => !j.outcome), ...finished, job]);
 		this.changed.fire();
@@ -140,15 +205,14 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 			return 'refused';
 		}
 		const startedAt = Date.now();
-		let jobId: string;
-		try {
-			jobId = (await client.startProtectionGroup(project, group.id)).jobId;
-		} catch (e) {
-			await this.reportPostFailure(target, action, e);
+		const result = await startAction(client, project, preflight.group);
+		if (result.kind === 'refused' || result.kind === 'not-applied' || result.kind === 'unknown') {
+			await this.reportNotStarted(target, action, result);
 			return 'failed';
 		}
 		const job: StoredJob = {
-			jobId,
+			jobId: result.kind === 'started' ? result.jobId : `unknown-${startedAt.toString(36)}`,
+			trackBy: result.kind === 'started' ? 'job' : 'group',
 			projectId: project.id,
 			region: project.region,
 			groupId: group.id,
@@ -157,60 +221,91 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 			action,
 			profile: profile.id,
 			startedAt,
-			lastStatus: 'INIT',
+			lastStatus: result.kind === 'started' ? 'INIT' : result.group.status,
+			lease: { owner: this.owner, until: Date.now() + LEASE_MS },
 		};
 		await this.save(job);
-		this.log.info(`Started ${action} on ${group.id}: job ${jobId}`);
+		if (result.kind === 'applied') {
+			this.log.warn(`${action} on ${group.id}: the answer was lost (${result.error.toString()}), but the group is now ${result.group.status}; following the group.`);
+			this.tree.updateGroup(profile.id, project.id, result.group);
+			void vscode.window.showWarningMessage(
+				vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. It was not sent again; the group is followed until it settles.', title, group.name, statusLabel(result.group.status)),
+			);
+		} else {
+			this.log.info(`Started ${action} on ${group.id}: job ${result.jobId}`);
+		}
 		this.tree.redrawGroup(profile.id, project.id, group.id);
 		void this.watch(job);
 		return 'started';
 	}
 
-	/**
-	 * The POST failed. A definite refusal (4xx) changed nothing; anything else (timeout, reset,
-	 * 5xx, unreadable answer) may have been applied, so the group is re-read — never re-posted.
-	 */
-	private async reportPostFailure(target: ActionTarget, action: ActionKind, e: unknown): Promise<void> {
+	/** The action was refused, or its answer was lost and the group shows it was not applied (or cannot tell). */
+	private async reportNotStarted(target: ActionTarget, action: ActionKind, result: Exclude<StartResult, { kind: 'started' } | { kind: 'applied' }>): Promise<void> {
 		const title = actionTitle(action);
-		const err = e instanceof SdrsError ? e : undefined;
-		this.log.error(`${action} on ${target.group.id} failed: ${err?.toString() ?? String(e)}`);
-		const definite = err?.kind === 'http' && (err.status ?? 0) >= 400 && (err.status ?? 0) < 500;
-		if (definite || err?.kind === 'config') {
-			const ex = explain(err?.code);
-			await this.prompts.alert(vscode.l10n.t('{0} was refused for “{1}”: {2}', title, target.group.name, describeError(e)), ex ? `${ex.explanation}\n\n${ex.fix}` : undefined);
+		this.log.error(`${action} on ${target.group.id} not started (${result.kind}): ${result.error.toString()}`);
+		if (result.kind === 'refused') {
+			const ex = explain(result.error.code);
+			await this.prompts.alert(vscode.l10n.t('{0} was refused for “{1}”: {2}', title, target.group.name, describeError(result.error)), ex ? `${ex.explanation}\n\n${ex.fix}` : undefined);
 			return;
 		}
-		let now: ProtectionGroup | undefined;
-		try {
-			now = await this.sessions.client(target.profile).getGroup(target.project, target.group.id);
-			this.tree.updateGroup(target.profile.id, target.project.id, now);
-		} catch (readError) {
-			this.log.warn(`Could not re-read ${target.group.id} after the failed request: ${String(readError)}`);
+		if (result.kind === 'not-applied') {
+			this.tree.updateGroup(target.profile.id, target.project.id, result.group);
 		}
-		const applied = now && now.status !== target.group.status;
-		const message = applied
-			? vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. The extension did not send it again; refresh to follow the group.', title, target.group.name, statusLabel(now!.status))
-			: now
-				? vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group is unchanged. Nothing was sent twice; you can try again.', title, target.group.name, describeError(e))
-				: vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group could not be re-read. Refresh before trying again: it may have been applied.', title, target.group.name, describeError(e));
+		const message =
+			result.kind === 'not-applied'
+				? vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group is unchanged. Nothing was sent twice; you can try again.', title, target.group.name, describeError(result.error))
+				: vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group could not be re-read. Refresh before trying again: it may have been applied.', title, target.group.name, describeError(result.error));
 		const choice = await vscode.window.showErrorMessage(message, vscode.l10n.t('Show Log'));
 		if (choice) {
 			this.showLog();
 		}
 	}
 
-	/** Resumes watching every unfinished job recorded in globalState (after a reload or restart). */
+	/**
+	 * Resumes watching every unfinished job recorded in globalState (after a reload or restart)
+	 * whose lease is free or expired; the lease makes sure only one window polls a job.
+	 */
 	resumeAll(): number {
+		this.heartbeat ??= setInterval(() => void this.beat(), HEARTBEAT_MS);
 		let resumed = 0;
+		const now = Date.now();
 		for (const job of this.all().filter((j) => !j.outcome)) {
-			if (!this.watching.has(job.jobId) && this.profiles.get(job.profile)) {
-				resumed++;
-				this.log.info(`Resuming job ${job.jobId} (${job.action} on ${job.groupId})`);
-				void this.watch(job);
+			if (this.watching.has(job.jobId) || !this.profiles.get(job.profile)) {
+				continue;
 			}
+			if (job.lease && job.lease.owner !== this.owner && job.lease.until > now) {
+				continue; // another window is watching it
+			}
+			resumed++;
+			void this.claimAndWatch(job);
 		}
 		return resumed;
 	}
+
+	private async claimAndWatch(job: StoredJob): Promise<void> {
+		const lease = { owner: this.owner, until: Date.now() + LEASE_MS };
+		// Reserve locally first so a second beat does not claim it again.
+		const placeholder = new AbortController();
+		this.watching.set(job.jobId, placeholder);
+		await this.context.globalState.update(
+			JOBS_KEY,
+			this.all().map((j) => (j.jobId === job.jobId ? { ...j, lease } : j)),
+		);
+		// Two windows may claim at once: the last write wins; the other backs off.
+		await new Promise((r) => setTimeout(r, 300));
+		const now = this.all().find((j) => j.jobId === job.jobId);
+		if (!now || now.outcome || now.lease?.owner !== this.owner || placeholder.signal.aborted) {
+			this.watching.delete(job.jobId);
+			return;
+		}
+		this.watching.delete(job.jobId);
+		this.log.info(`Resuming job ${job.jobId} (${job.action} on ${job.groupId})`);
+		this.resumed.push(job.jobId);
+		await this.watch(now);
+	}
+
+	/** Jobs this window picked up after a reload or from another window (tests read it). */
+	readonly resumed: string[] = [];
 
 	/** Watches a job in a progress notification until it ends, then reports the outcome once. */
 	private async watch(job: StoredJob): Promise<void> {
@@ -220,6 +315,7 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 		}
 		const controller = new AbortController();
 		this.watching.set(job.jobId, controller);
+		job.lease = { owner: this.owner, until: Date.now() + LEASE_MS };
 		const client = this.sessions.client(profile);
 		const project: Project = { id: job.projectId, name: job.projectName, region: job.region, isSubProject: false };
 		const title = vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName);
@@ -233,7 +329,8 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 			const refreshTimer = setInterval(() => void this.refreshGroup(profile, project, job.groupId), 5000);
 			try {
 				outcome = await trackJob(job, {
-					getJob: (id, signal) => client.getJob(project, id, signal),
+					getJob: async (id, signal) =>
+						job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action) : client.getJob(project, id, signal),
 					signal: controller.signal,
 					timeoutMs: readSettings().jobTimeoutMs,
 					onStatus: (j) => {
@@ -252,6 +349,9 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 		this.watching.delete(job.jobId);
 		if (!outcome || outcome.kind === 'ABORTED') {
 			return; // the window is closing; the record stays unfinished and is resumed next time
+		}
+		if (this.all().find((j) => j.jobId === job.jobId)?.outcome) {
+			return; // another window reported it
 		}
 		await this.finish(job, profile, project, outcome);
 	}

@@ -226,3 +226,68 @@ describe('extension in a real VS Code', () => {
 		assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
 	});
 });
+
+describe('jobs that outlive a window', () => {
+	let a: SdrsApi;
+	before(async () => {
+		a = await api();
+	});
+	beforeEach(async () => {
+		await reset(a);
+	});
+
+	it('resumes a job in flight after deactivate/activate and reports its outcome', async () => {
+		const g = await group(a, 'crm-web');
+		const sim = a.demo.running!;
+		sim.configure({ jobDurationMs: 2500 });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+		a.jobs.suspend(); // what deactivation does: stop watching, keep the record
+		assert.equal(a.jobs.isWatching(job.jobId), false);
+		assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, undefined);
+		await new Promise((r) => setTimeout(r, 300)); // a GET already on the wire may still arrive
+		const polls = sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
+		await new Promise((r) => setTimeout(r, 1500));
+		assert.equal(sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0, polls, `nobody polls while deactivated (${JSON.stringify(sim.stats.byRoute)}; watching ${a.jobs.isWatching(job.jobId)})`);
+		assert.ok(a.jobs.resumeAll() >= 1); // what activation does
+		await waitFor('the resumed job to be reported', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
+		assert.ok(a.jobs.resumed.includes(job.jobId));
+		assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
+		assert.equal(sim.stats.actionPosts[g.group.id], 1);
+	});
+
+	it('two windows: one polls the job, the other takes over only when the first goes away', async () => {
+		const g = await group(a, 'chat', 'cn-east-3');
+		const sim = a.demo.running!;
+		sim.configure({ jobDurationMs: 9000 });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+		const peer = a.jobs.spawnPeer();
+		try {
+			peer.resumeAll();
+			await new Promise((r) => setTimeout(r, 800));
+			assert.equal(peer.isWatching(job.jobId), false, 'the lease keeps the second window off');
+			assert.equal(a.jobs.isWatching(job.jobId), true);
+			a.jobs.suspend(); // the first window closes; its lease is released
+			await waitFor('the second window to take over', () => peer.isWatching(job.jobId) || undefined, 15_000);
+			await waitFor('the outcome from the second window', () => peer.reported.find((r) => r.jobId === job.jobId), 20_000);
+			assert.equal(a.jobs.reported.some((r) => r.jobId === job.jobId), false, 'reported once, by the window that watched');
+		} finally {
+			peer.dispose();
+		}
+	});
+
+	it('a lost answer to the action is not resent: the group is followed to its outcome', async () => {
+		const g = await group(a, 'metrics', 'cn-east-3');
+		const sim = a.demo.running!;
+		sim.configure({ jobDurationMs: 1000, faults: [{ match: '^POST .*/action$', kind: 'lost-response', count: 1 }] });
+		sim.patchGroup(g.group.id, { nextOutcome: 'success' });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+		assert.equal(job.trackBy, 'group');
+		await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId), 20_000);
+		assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
+		assert.equal(sim.stats.actionPosts[g.group.id], 1);
+		assert.equal(sim.stats.jobsCreated[g.group.id], 1);
+	});
+});

@@ -18,6 +18,9 @@ export async function reset(a: SdrsApi): Promise<void> {
 	for (const p of a.profiles.list()) {
 		await a.profiles.remove(p.id);
 	}
+	await a.jobs.clearHistory(true);
+	a.jobs.resumeAll();
+	a.jobs.reported.length = 0;
 	a.demo.running?.reset();
 	a.jobs.prompts = { confirm: () => Promise.resolve(true), alert: () => Promise.resolve() };
 	a.tree.refresh();
