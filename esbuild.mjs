@@ -69,6 +69,7 @@ if (tests) {
 		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/integration'), outdir: 'out/test/integration', external },
 		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/ui'), outdir: 'out/test/ui', external },
 		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('bench'), outdir: 'out/bench', external },
+		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/chaos'), outdir: 'out/test/chaos', external },
 	);
 }
 

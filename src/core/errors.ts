@@ -42,7 +42,7 @@ export class SdrsError extends Error {
 		if (this.code) {
 			parts.push(`code ${this.code}`);
 		}
-		if (this.status) {
+		if (this.status && !this.message.startsWith(`HTTP ${this.status}`)) {
 			parts.push(`HTTP ${this.status}`);
 		}
 		if (this.requestId) {

@@ -25,7 +25,8 @@ export type FaultKind =
 	| 'html502' // a proxy's HTML error page
 	| 'empty200' // 200 with an empty body
 	| 'lost-response' // the request IS applied, then the connection drops (POST: the job exists)
-	| 'respond'; // a fixed answer: `status`, `body`, `headers`
+	| 'respond' // a fixed answer: `status`, `body`, `headers`
+	| 'drip'; // 200 whose body arrives a byte every 200 ms (ends after 30 s or when the client leaves)
 
 export interface FaultRule {
 	/** Matched against `METHOD /path` (no query), e.g. `^POST .*\/action$`. */
@@ -379,7 +380,7 @@ export class Simulator {
 			}
 			return; // a hang: the socket is destroyed when the client gives up or on stop()
 		}
-		if (fault && ['500', '502', '503', '504', '429', 'html502', 'respond'].includes(fault.kind)) {
+		if (fault && ['500', '502', '503', '504', '429', 'html502', 'respond', 'drip'].includes(fault.kind)) {
 			await this.delay();
 			this.sendFault(res, fault, requestId);
 			return;
@@ -424,7 +425,18 @@ export class Simulator {
 
 	private sendFault(res: ServerResponse, fault: FaultRule, requestId: string): void {
 		const headers = this.baseHeaders(requestId);
-		if (fault.kind === 'html502') {
+		if (fault.kind === 'drip') {
+			res.writeHead(200, headers);
+			const timer = setInterval(() => res.write(' '), 200);
+			const end = setTimeout(() => {
+				clearInterval(timer);
+				res.end('{}');
+			}, 30_000);
+			res.on('close', () => {
+				clearInterval(timer);
+				clearTimeout(end);
+			});
+		} else if (fault.kind === 'html502') {
 			res.writeHead(502, { ...headers, 'Content-Type': 'text/html' });
 			res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>');
 		} else if (fault.kind === 'respond') {

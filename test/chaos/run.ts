@@ -1,0 +1,40 @@
+// `npm run chaos`: the long profile of the fault, bad-input and clock-skew runs, with figures.
+// SDRS_CHAOS_ACTIONS (default 300) sets the number of actions. Exits non-zero when anything held
+// less than it should: a mismatch, a duplicate POST, a crash, a hang or a missed skew correction.
+import { runBadInput, runClockSkew, runFaults } from '../support/chaos';
+
+async function main(): Promise<number> {
+	const actions = Number(process.env.SDRS_CHAOS_ACTIONS ?? 300);
+	console.log(`== Faults: ${actions} Enable / Enable Again actions, 20% of calls failing ==`);
+	const f = await runFaults({ actions, faultRate: 0.2, concurrency: 12, seed: Number(process.env.SDRS_CHAOS_SEED ?? 1) });
+	console.log(`actions ${f.actions} in ${f.seconds.toFixed(1)} s; ${f.requests} requests; faults injected ${Object.values(f.faults).reduce((a, b) => a + b, 0)}:`);
+	console.log(`  ${Object.entries(f.faults).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(`retries ${f.retries}; outcomes: ${Object.entries(f.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(`outcomes matching the server's truth ${f.matched}/${f.actions}; duplicate POSTs ${f.duplicates}; tree loads ${f.treeLoads} (attempts ${f.treeLoadAttempts})`);
+	for (const m of f.mismatches) {
+		console.log(`  MISMATCH ${m}`);
+	}
+
+	console.log('\n== Bad input ==');
+	const b = await runBadInput();
+	for (const line of b.lines) {
+		console.log(`  ${line}`);
+	}
+	console.log(`cases ${b.cases}; outcomes: ${Object.entries(b.byOutcome).map(([k, v]) => `${k} ${v}`).join(', ')}; crashes ${b.crashes.length}; hangs ${b.hangs.length}; tree usable after each: ${b.treeUsableAfterEach}`);
+
+	console.log('\n== Clock skew (simulator 20 minutes ahead) ==');
+	const s = await runClockSkew();
+	console.log(`rejected on the date ${s.authFailures}; corrections ${s.corrections}; log lines about the clock ${s.clockLogLines}; then succeeded: ${s.succeeded}`);
+
+	const ok = f.mismatches.length === 0 && f.duplicates === 0 && f.matched === f.actions && b.crashes.length === 0 && b.hangs.length === 0 && !b.byOutcome['unsafe-value'] && b.treeUsableAfterEach && s.corrections === 1 && s.clockLogLines === 1 && s.succeeded;
+	console.log(`\n${ok ? 'held' : 'DID NOT HOLD'}`);
+	return ok ? 0 : 1;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(e: unknown) => {
+		console.error(e);
+		process.exit(1);
+	},
+);

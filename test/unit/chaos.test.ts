@@ -1,0 +1,35 @@
+// The short profile of `npm run chaos` (same code, fewer actions).
+import * as assert from 'node:assert/strict';
+import { BAD_INPUTS, runBadInput, runClockSkew, runFaults } from '../support/chaos';
+
+describe('chaos (short profile)', () => {
+	it('40 actions with 20% of calls failing: every outcome definite and true, no duplicate POST, every tree load succeeds', async function () {
+		this.timeout(120_000);
+		const r = await runFaults({ actions: 40, faultRate: 0.2, concurrency: 10, seed: 3 });
+		assert.deepEqual(r.mismatches, []);
+		assert.equal(r.matched, 40);
+		assert.equal(r.duplicates, 0);
+		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 20, `faults were injected: ${JSON.stringify(r.faults)}`);
+		assert.ok(r.retries > 0);
+		assert.ok(r.treeLoads >= 4);
+	});
+
+	it(`${BAD_INPUTS.length} bad answers: a clear error or a safe value each, no crash, no hang, the tree still loads`, async function () {
+		this.timeout(120_000);
+		assert.ok(BAD_INPUTS.length >= 40);
+		const r = await runBadInput();
+		assert.equal(r.cases, BAD_INPUTS.length);
+		assert.deepEqual(r.crashes, []);
+		assert.deepEqual(r.hangs, []);
+		assert.equal(r.byOutcome['unsafe-value'] ?? 0, 0, r.lines.join('\n'));
+		assert.equal(r.byOutcome['unclear-error'] ?? 0, 0, r.lines.join('\n'));
+		assert.ok(r.treeUsableAfterEach);
+		assert.ok((r.byOutcome['clear-error:too-large'] ?? 0) >= 1, 'the 10 MB body hits the cap');
+		assert.ok((r.byOutcome['clear-error:timeout'] ?? 0) >= 1, 'the slow drip times out');
+	});
+
+	it('corrects a 20-minute clock skew once and says so once', async () => {
+		const r = await runClockSkew();
+		assert.deepEqual(r, { authFailures: 1, corrections: 1, clockLogLines: 1, succeeded: true });
+	});
+});
