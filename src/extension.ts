@@ -1,7 +1,8 @@
 // Activation: wires the log, profiles, clients, tree, jobs and commands. Nothing here talks to
 // the network or loads the simulator; the tree loads lazily when the view is shown.
 import * as vscode from 'vscode';
-import { commandMap, registerCommands } from './ui/commands';
+import { applyFilters, commandMap, registerCommands } from './ui/commands';
+import { JobsProvider } from './ui/jobsView';
 import { Demo } from './ui/demo';
 import { JobManager } from './ui/jobs';
 import { createLog } from './ui/log';
@@ -31,16 +32,21 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	const jobs = new JobManager(context, profiles, sessions, tree, logger, () => channel.show(true));
 	tree.setJobs(jobs);
 	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
-	context.subscriptions.push(profiles, tree, view, demo, jobs);
+	const jobsView = new JobsProvider(jobs, profiles);
+	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
+	context.subscriptions.push(profiles, tree, view, demo, jobs, jobsView, jobsTree);
 
-	const commandContext = { profiles, sessions, tree, view, jobs, demo, log: channel };
+	const commandContext = { context, profiles, sessions, tree, view, jobs, demo, log: channel };
 	registerCommands(context, commandContext);
+	void applyFilters(commandContext);
 
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
 			sessions.reset();
 			void profiles.updateContext();
+			void applyFilters(commandContext);
 		}),
+		jobs.onDidChange(() => void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0)),
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (e.affectsConfiguration('sdrs')) {
 				sessions.reset();
@@ -49,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		}),
 	);
 	void profiles.updateContext();
+	void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0);
 	const resumed = jobs.resumeAll();
 	const activationMs = performance.now() - started;
 	logger.info(`Activated in ${activationMs.toFixed(1)} ms${resumed ? `; resumed ${resumed} job(s)` : ''}`);

@@ -80,10 +80,22 @@ export type CheckId = 'status' | 'replicationPairs' | 'drServersStopped' | 'noJo
 export interface CheckResult {
 	id: CheckId;
 	ok: boolean;
-	/** What was found, for the check list (plain English facts; the UI words the titles). */
+	/** What was found, in English, for logs; the UI words it from `facts`. */
 	detail: string;
+	/** The facts behind the outcome, for wording in the user's language. */
+	facts: CheckFacts;
 	/** DR-site servers that are not SHUTOFF (drServersStopped only). */
 	runningServers?: Server[];
+}
+
+export interface CheckFacts {
+	status?: string;
+	pairs?: number;
+	drAz?: string;
+	stopped?: number;
+	/** No server of the group was found in the DR AZ. */
+	noneFound?: boolean;
+	jobId?: string;
 }
 
 export interface PreflightResult {
@@ -119,6 +131,7 @@ export async function runPreflight(
 	checks.push({
 		id: 'status',
 		ok: allowed,
+		facts: { status: group.status },
 		detail: allowed
 			? `status is ${group.status}`
 			: `status is ${group.status}; ${action === 'enable' ? 'Enable Protection needs available or error-starting' : 'Enable Protection Again needs failed-over or error-reprotecting'}`,
@@ -128,7 +141,7 @@ export async function runPreflight(
 		// replication_num can lag behind; ask for the pairs themselves before refusing.
 		pairs = (await client.listReplications(project, groupId, signal)).length;
 	}
-	checks.push({ id: 'replicationPairs', ok: pairs > 0, detail: `${pairs} replication pair${pairs === 1 ? '' : 's'}` });
+	checks.push({ id: 'replicationPairs', ok: pairs > 0, facts: { pairs }, detail: `${pairs} replication pair${pairs === 1 ? '' : 's'}` });
 	if (action === 'enableAgain') {
 		const drAz = currentDrAz(group);
 		const instances = await client.listProtectedInstances(project, groupId, signal);
@@ -140,6 +153,7 @@ export async function runPreflight(
 		checks.push({
 			id: 'drServersStopped',
 			ok: running.length === 0 && !unknown,
+			facts: { drAz, stopped: drServers.length - running.length, noneFound: unknown },
 			detail: unknown
 				? `no server of the group was found in the DR availability zone ${drAz}`
 				: running.length
@@ -148,6 +162,6 @@ export async function runPreflight(
 			runningServers: running,
 		});
 	}
-	checks.push({ id: 'noJobInFlight', ok: !runningJobId, detail: runningJobId ? `job ${runningJobId} is still running` : 'no job running' });
+	checks.push({ id: 'noJobInFlight', ok: !runningJobId, facts: { jobId: runningJobId }, detail: runningJobId ? `job ${runningJobId} is still running` : 'no job running' });
 	return { group, action, checks, ok: checks.every((c) => c.ok) };
 }

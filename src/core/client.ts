@@ -97,7 +97,13 @@ export class SdrsClient {
 		const projects: Project[] = raw.map((p) => {
 			const parent = byId.get(str(p.parent_id));
 			const isSub = parent !== undefined && str(p.parent_id) !== str(p.domain_id);
-			return { id: str(p.id, 128), name: str(p.name, 128), region: isSub ? str(parent.name, 64) : str(p.name, 64), isSubProject: isSub };
+			return {
+				id: str(p.id, 128),
+				name: str(p.name, 128),
+				region: isSub ? str(parent.name, 64) : str(p.name, 64),
+				isSubProject: isSub,
+				domainId: str(p.domain_id, 128) || undefined,
+			};
 		});
 		return projects.sort((a, b) => a.region.localeCompare(b.region) || Number(a.isSubProject) - Number(b.isSubProject) || a.name.localeCompare(b.name));
 	}

@@ -9,6 +9,8 @@ export interface Project {
 	/** The region the project lives in (a sub-project's parent region). */
 	region: string;
 	isSubProject: boolean;
+	/** The account (domain) the project belongs to, when IAM said. */
+	domainId?: string;
 }
 
 export interface ProtectionGroup {

@@ -11,9 +11,13 @@ import type { JobManager } from './jobs';
 import type { Profile, ProfileStore } from './profiles';
 import type { Sessions } from './session';
 import { actionTitle, blockReasonText, describeError, statusLabel } from './text';
-import type { GroupNode, Node, ProtectionGroupsProvider } from './tree';
+import type { GroupNode, Node, ProjectNode, ProtectionGroupsProvider } from './tree';
+import type { StoredJob } from './jobs';
+import { jobSummaryMarkdown } from './jobsView';
+import type { GroupFilter } from '../core/client';
 
 export interface CommandContext {
+	context: vscode.ExtensionContext;
 	profiles: ProfileStore;
 	sessions: Sessions;
 	tree: ProtectionGroupsProvider;
@@ -51,7 +55,121 @@ export function commandMap(c: CommandContext): Record<string, Handler> {
 		},
 		'sdrs.showLog': () => c.log.show(true),
 		'sdrs.startDemo': () => startDemo(c),
+		'sdrs.filter': () => setFilter(c),
+		'sdrs.clearFilter': () => clearFilter(c),
+		'sdrs.showJobs': () => vscode.commands.executeCommand('sdrs.jobs.focus'),
+		'sdrs.copyJobSummary': (job?: unknown) => copyJobSummary(c, job as StoredJob | undefined),
+		'sdrs.revealGroup': (job?: unknown) => revealGroup(c, job as StoredJob | undefined),
+		'sdrs.clearJobHistory': () => c.jobs.clearHistory(false),
 	};
+}
+
+const FILTERS_KEY = 'sdrs.filters';
+
+export function filterLabel(f: GroupFilter): string {
+	const parts: string[] = [];
+	if (f.queryType === 'status_abnormal') {
+		parts.push(vscode.l10n.t('abnormal status'));
+	} else if (f.queryType === 'stop_protected') {
+		parts.push(vscode.l10n.t('protection stopped'));
+	} else if (f.queryType === 'period_no_dr_drill') {
+		parts.push(vscode.l10n.t('no DR drill in 3 months'));
+	}
+	if (f.name) {
+		parts.push(vscode.l10n.t('name contains “{0}”', f.name));
+	}
+	return parts.join(', ');
+}
+
+/** Loads saved filters into the tree and shows them in the view title. */
+export async function applyFilters(c: CommandContext, saved?: Record<string, GroupFilter>): Promise<void> {
+	const filters = saved ?? c.context.globalState.get<Record<string, GroupFilter>>(FILTERS_KEY, {});
+	c.tree.filters.clear();
+	for (const [profileId, f] of Object.entries(filters)) {
+		if (c.profiles.get(profileId) && filterLabel(f)) {
+			c.tree.filters.set(profileId, f);
+		}
+	}
+	const active = [...c.tree.filters.entries()];
+	const many = c.profiles.list().length > 1;
+	c.view.description = active.length
+		? vscode.l10n.t('Filter: {0}', active.map(([id, f]) => (many ? `${c.profiles.get(id)?.name}: ${filterLabel(f)}` : filterLabel(f))).join('; '))
+		: undefined;
+	await vscode.commands.executeCommand('setContext', 'sdrs.filterActive', active.length > 0);
+}
+
+async function setFilter(c: CommandContext): Promise<void> {
+	const profile = await pickProfile(c, vscode.l10n.t('Filter the groups of which profile?'));
+	if (!profile) {
+		return;
+	}
+	const current = c.tree.filters.get(profile.id) ?? {};
+	type Item = vscode.QuickPickItem & { filter?: GroupFilter; askName?: boolean };
+	const items: Item[] = [
+		{ label: vscode.l10n.t('$(list-flat) All groups'), description: vscode.l10n.t('no filter'), filter: {} },
+		{ label: vscode.l10n.t('$(error) Abnormal status'), description: 'query_type=status_abnormal', filter: { queryType: 'status_abnormal' } },
+		{ label: vscode.l10n.t('$(debug-pause) Protection stopped'), description: 'query_type=stop_protected', filter: { queryType: 'stop_protected' } },
+		{ label: vscode.l10n.t('$(calendar) No DR drill in the last 3 months'), description: 'query_type=period_no_dr_drill', filter: { queryType: 'period_no_dr_drill' } },
+		{ label: vscode.l10n.t('$(search) Name contains…'), description: 'name=', askName: true },
+	];
+	const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Filter protection groups of “{0}”', profile.name), placeHolder: filterLabel(current) || undefined });
+	if (!pick) {
+		return;
+	}
+	let filter = pick.filter ?? {};
+	if (pick.askName) {
+		const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Name contains'), value: current.name ?? '', prompt: vscode.l10n.t('Sent to SDRS as the name filter (a fuzzy match).') });
+		if (name === undefined) {
+			return;
+		}
+		filter = { ...current, name: name.trim() || undefined };
+	} else if (pick.filter && Object.keys(pick.filter).length) {
+		filter = { ...pick.filter, name: current.name };
+	}
+	const saved = { ...c.context.globalState.get<Record<string, GroupFilter>>(FILTERS_KEY, {}), [profile.id]: filter };
+	await c.context.globalState.update(FILTERS_KEY, saved);
+	await applyFilters(c, saved);
+	c.tree.refresh();
+}
+
+async function clearFilter(c: CommandContext): Promise<void> {
+	await c.context.globalState.update(FILTERS_KEY, {});
+	await applyFilters(c, {});
+	c.tree.refresh();
+}
+
+async function copyJobSummary(c: CommandContext, job?: StoredJob): Promise<void> {
+	let target = job;
+	if (!target) {
+		const all = c.jobs.all();
+		const pick = await vscode.window.showQuickPick(
+			all.map((j) => ({ label: j.groupName, description: `${actionTitle(j.action)} · ${j.outcome ?? j.lastStatus ?? ''} · ${new Date(j.startedAt).toLocaleString()}`, job: j })),
+			{ title: vscode.l10n.t('Copy the summary of which job?') },
+		);
+		target = pick?.job;
+	}
+	if (!target) {
+		return;
+	}
+	await vscode.env.clipboard.writeText(jobSummaryMarkdown(target, c.profiles.get(target.profile)?.name));
+	void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the summary of job {0}', target.jobId), 3000);
+}
+
+async function revealGroup(c: CommandContext, job?: StoredJob): Promise<void> {
+	const profile = job && c.profiles.get(job.profile);
+	if (!job || !profile) {
+		return;
+	}
+	const projectNode: ProjectNode = { type: 'project', profile, project: { id: job.projectId, name: job.projectName, region: job.region, isSubProject: false } };
+	const roots = await c.tree.getChildren(c.profiles.list().length > 1 ? { type: 'profile', profile } : undefined);
+	const known = roots.find((n): n is ProjectNode => n.type === 'project' && n.project.id === job.projectId) ?? projectNode;
+	await c.tree.getChildren(known);
+	const node = c.tree.findGroup(profile.id, job.projectId, job.groupId);
+	if (!node) {
+		void vscode.window.showWarningMessage(vscode.l10n.t('“{0}” is not in the view (it may be filtered out or deleted).', job.groupName));
+		return;
+	}
+	await c.view.reveal(node, { select: true, focus: true, expand: true });
 }
 
 export function registerCommands(context: vscode.ExtensionContext, c: CommandContext): void {
@@ -238,6 +356,28 @@ async function runAction(c: CommandContext, action: ActionKind, node?: Node): Pr
 	return c.jobs.run({ profile: target.profile, project: target.project, group: target.group }, action);
 }
 
+export type GroupPickItem = vscode.QuickPickItem & { group?: GroupNode['group']; blocked?: string };
+
+/**
+ * Quick-pick items for every group of a project: eligible ones first; the others under a
+ * separator, each with the reason it cannot be picked (status, no replication pairs, job running).
+ */
+export function groupPickItems(groups: readonly GroupNode['group'][], action: ActionKind, runningJobFor: (groupId: string) => string | undefined): GroupPickItem[] {
+	const title = actionTitle(action);
+	const items: GroupPickItem[] = groups.map((g) => {
+		const a = availability(g, runningJobFor(g.id));
+		const eligible = a.action === action && !a.blocked;
+		const reason = eligible ? undefined : a.blocked && a.action === action ? blockReasonText(a.blocked) : vscode.l10n.t('Status {0} does not allow {1}.', g.status, title);
+		return { label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${g.name}`, description: statusLabel(g.status), detail: reason, group: g, blocked: reason };
+	});
+	items.sort((a, b) => Number(!!a.blocked) - Number(!!b.blocked));
+	const firstBlocked = items.findIndex((i) => i.blocked);
+	if (firstBlocked >= 0) {
+		items.splice(firstBlocked, 0, { label: vscode.l10n.t('Not available for {0}', title), kind: vscode.QuickPickItemKind.Separator });
+	}
+	return items;
+}
+
 async function pickGroup(c: CommandContext, action: ActionKind): Promise<GroupNode | undefined> {
 	const title = actionTitle(action);
 	const profile = c.profiles.active() && c.profiles.list().length === 1 ? c.profiles.active() : await pickProfile(c, title);
@@ -257,18 +397,7 @@ async function pickGroup(c: CommandContext, action: ActionKind): Promise<GroupNo
 	}
 	const project = projectPick.project;
 	const groups = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(project));
-	type Item = vscode.QuickPickItem & { group?: GroupNode['group']; blocked?: string };
-	const items: Item[] = groups.map((g) => {
-		const a = availability(g, c.jobs.runningJobFor(profile.id, project.id, g.id));
-		const eligible = a.action === action && !a.blocked;
-		const reason = eligible ? undefined : a.blocked && a.action === action ? blockReasonText(a.blocked) : vscode.l10n.t('Status {0} does not allow {1}.', g.status, title);
-		return { label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${g.name}`, description: statusLabel(g.status), detail: reason, group: g, blocked: reason };
-	});
-	items.sort((a, b) => Number(!!a.blocked) - Number(!!b.blocked));
-	const firstBlocked = items.findIndex((i) => i.blocked);
-	if (firstBlocked >= 0) {
-		items.splice(firstBlocked, 0, { label: vscode.l10n.t('Not available for {0}', title), kind: vscode.QuickPickItemKind.Separator });
-	}
+	const items = groupPickItems(groups, action, (id) => c.jobs.runningJobFor(profile.id, project.id, id));
 	for (;;) {
 		const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('{0}: choose a protection group', title), matchOnDescription: true, matchOnDetail: true });
 		if (!pick?.group) {

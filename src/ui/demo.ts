@@ -2,7 +2,7 @@
 // "Demo (simulated)" profile whose keys go through SecretStorage like any other. The simulator's
 // code is a separate bundle (dist/simulator.js), loaded only here, never on the activation path.
 import { join } from 'node:path';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Logger } from '../core/http';
 import type { Profile, ProfileStore } from './profiles';
 import type * as SimulatorExports from '../simulator/simulator';
@@ -55,6 +55,7 @@ export class Demo implements vscode.Disposable {
 				this.starting = undefined;
 			}
 		}
+		void vscode.commands.executeCommand('setContext', 'sdrs.demoStarted', true);
 		const url = this.simulator.url;
 		const endpoints = { iam: url, sdrs: url, ecs: url };
 		const existing = this.profiles.list().find((p) => p.kind === 'demo');

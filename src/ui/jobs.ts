@@ -24,6 +24,8 @@ export interface StoredJob extends JobRecord {
 	outcome?: 'SUCCESS' | 'FAIL' | 'TIMEOUT' | 'ERROR';
 	errorCode?: string;
 	failReason?: string;
+	/** The account (domain) ID, for job summaries. */
+	account?: string;
 	/** `group` when the action's answer was lost: the job id is unknown, the group is followed. */
 	trackBy?: 'job' | 'group';
 	/** Which window polls the job, and until when (renewed by a heartbeat). */
@@ -218,6 +220,7 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 			groupId: group.id,
 			groupName: group.name,
 			projectName: project.name,
+			account: project.domainId,
 			action,
 			profile: profile.id,
 			startedAt,
@@ -393,6 +396,7 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 		await this.refreshGroup(profile, project, job.groupId);
 		this.tree.redrawGroup(profile.id, project.id, job.groupId);
 		if (outcome.kind === 'SUCCESS') {
+			void vscode.commands.executeCommand('setContext', 'sdrs.protectionEnabled', true);
 			this.log.info(`Job ${job.jobId} succeeded (${job.action} on ${job.groupId})`);
 			void vscode.window.showInformationMessage(
 				job.action === 'enable'

@@ -109,6 +109,7 @@ export class ProfileStore implements vscode.Disposable {
 	/** Sets the `sdrs.hasProfiles` context key that gates the welcome view and menus. */
 	async updateContext(): Promise<void> {
 		await vscode.commands.executeCommand('setContext', 'sdrs.hasProfiles', this.list().length > 0);
+		await vscode.commands.executeCommand('setContext', 'sdrs.hasAccountProfile', this.list().some((p) => p.kind === 'aksk'));
 		await vscode.commands.executeCommand('setContext', 'sdrs.initialized', true);
 	}
 }

@@ -64,9 +64,34 @@ export function checkFix(check: CheckResult): string | undefined {
 		case 'replicationPairs':
 			return vscode.l10n.t('Create a protected instance (with its replication pairs) in the group first.');
 		case 'drServersStopped':
-			return vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', (check.runningServers ?? []).map((s) => s.name).join(', ') || check.detail);
+			return check.runningServers?.length
+				? vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', check.runningServers.map((s) => s.name).join(', '))
+				: vscode.l10n.t('Check the protected instances of the group: their DR-site servers could not be found.');
 		case 'noJobInFlight':
 			return vscode.l10n.t('Wait for the running job to end (see its notification).');
+	}
+}
+
+/** What a check found, in the user's language. */
+export function checkDetail(check: CheckResult): string {
+	const f = check.facts;
+	switch (check.id) {
+		case 'status':
+			return check.ok
+				? vscode.l10n.t('status is {0}', f.status ?? '?')
+				: vscode.l10n.t('status is {0}; Enable Protection needs available or error-starting, Enable Protection Again needs failed-over or error-reprotecting', f.status ?? '?');
+		case 'replicationPairs':
+			return f.pairs === 1 ? vscode.l10n.t('1 replication pair') : vscode.l10n.t('{0} replication pairs', f.pairs ?? 0);
+		case 'drServersStopped':
+			if (f.noneFound) {
+				return vscode.l10n.t('no server of the group was found in the DR availability zone {0}', f.drAz ?? '?');
+			}
+			if (check.runningServers?.length) {
+				return vscode.l10n.t('running in {0}: {1}', f.drAz ?? '?', check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '));
+			}
+			return vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
+		case 'noJobInFlight':
+			return f.jobId ? vscode.l10n.t('job {0} is still running', f.jobId) : vscode.l10n.t('no job running');
 	}
 }
 
@@ -75,7 +100,7 @@ export function checkList(checks: readonly CheckResult[]): string {
 	return checks
 		.map((c) => {
 			const fix = checkFix(c);
-			return `${c.ok ? '✓' : '✗'} ${checkTitle(c)} — ${c.detail}${fix ? `\n    ${fix}` : ''}`;
+			return `${c.ok ? '✓' : '✗'} ${checkTitle(c)} — ${checkDetail(c)}${fix ? `\n    ${fix}` : ''}`;
 		})
 		.join('\n');
 }

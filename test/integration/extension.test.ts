@@ -33,7 +33,8 @@ describe('extension in a real VS Code', () => {
 
 	it('registers every contributed command, and contributes every registered one', async () => {
 		const contributed = manifest().contributes.commands.map((c) => c.command).sort();
-		const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('sdrs.') && !id.startsWith('sdrs.protectionGroups.')).sort();
+		// VS Code adds commands of its own for each view (sdrs.jobs.focus, …): those are not ours.
+		const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('sdrs.') && !/^sdrs\.(protectionGroups|jobs)\./.test(id)).sort();
 		assert.deepEqual(registered, contributed);
 		assert.deepEqual([...a.commandIds].sort(), contributed);
 	});
@@ -289,5 +290,76 @@ describe('jobs that outlive a window', () => {
 		assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
 		assert.equal(sim.stats.actionPosts[g.group.id], 1);
 		assert.equal(sim.stats.jobsCreated[g.group.id], 1);
+	});
+});
+
+describe('explorer in depth', () => {
+	let a: SdrsApi;
+	before(async () => {
+		a = await api();
+	});
+	beforeEach(async () => {
+		await reset(a);
+	});
+
+	it('filters are sent as the service query parameters and shown in the view title', async () => {
+		const projects = await demoProjects(a);
+		const profile = projects[0].profile;
+		a.tree.filters.set(profile.id, { queryType: 'status_abnormal', name: 'e' });
+		a.tree.refresh();
+		const cn = (await a.tree.getChildren()).find((n) => n.type === 'project' && n.project.name === 'cn-north-4')!;
+		const groups = await a.tree.getChildren(cn);
+		const q = new URLSearchParams(a.demo.running!.stats.listQueries.at(-1));
+		assert.equal(q.get('query_type'), 'status_abnormal');
+		assert.equal(q.get('name'), 'e');
+		assert.ok(groups.length > 0 && groups.every((g) => g.type === 'group' && g.group.status.startsWith('error') && g.group.name.includes('e')));
+		await vscode.commands.executeCommand('sdrs.clearFilter');
+		assert.equal(a.tree.filters.size, 0);
+		assert.equal(a.view.description, undefined);
+	});
+
+	it('the Command Palette picker lists every group, ineligible ones last with the reason', async () => {
+		const { groupPickItems } = await import('../../src/ui/commands');
+		const groups = (await groupsOf(a, 'cn-north-4')).map((n) => n.group);
+		const reporting = groups.find((g) => g.name === 'reporting')!;
+		const items = groupPickItems(groups, 'enable', (id) => (id === reporting.id ? 'job-42' : undefined));
+		const real = items.filter((i) => i.group);
+		assert.equal(real.length, groups.length);
+		const reason = (name: string): string | undefined => real.find((i) => i.group!.name === name)?.blocked;
+		assert.equal(reason('crm-web'), undefined);
+		assert.match(reason('hr-portal') ?? '', /no replication pairs/);
+		assert.match(reason('reporting') ?? '', /job job-42/);
+		assert.match(reason('erp-prod') ?? '', /Status protected does not allow Enable Protection/);
+		const sep = items.findIndex((i) => i.kind === vscode.QuickPickItemKind.Separator);
+		assert.ok(sep > 0 && items.slice(0, sep).every((i) => !i.blocked) && items.slice(sep + 1).every((i) => i.blocked));
+	});
+
+	it('the Jobs view lists running and finished jobs; Copy Job Summary writes a Markdown record', async () => {
+		const g = await group(a, 'crm-web');
+		a.demo.running!.configure({ jobDurationMs: 600 });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+		await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
+		const finished = a.jobs.all().find((j) => j.jobId === job.jobId)!;
+		await vscode.commands.executeCommand('sdrs.copyJobSummary', finished);
+		const md = await vscode.env.clipboard.readText();
+		for (const expected of [/### SDRS: Enable Protection — crm-web/, /\| Profile \| Demo \\\(simulated\\\) \|/, /\| Account \| [0-9a-f]{32} \|/, /\| Region \| cn-north-4 \\\(CN North-Beijing4\\\) \|/, new RegExp(`\\| Job ID \\| ${job.jobId} \\|`), /\| Outcome \| succeeded \|/, /\| Ended \| 20\d\d-/]) {
+			assert.match(md, expected);
+		}
+		await vscode.commands.executeCommand('sdrs.showJobs');
+		await vscode.commands.executeCommand('sdrs.revealGroup', finished);
+		assert.equal(a.view.selection[0]?.type === 'group' && a.view.selection[0].group.id, g.group.id);
+	});
+
+	it('contributes a walkthrough whose steps complete on real events', () => {
+		const walkthroughs = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { steps: { id: string; completionEvents: string[] }[] }[] } }).contributes.walkthroughs;
+		assert.deepEqual(
+			walkthroughs[0].steps.map((s) => [s.id, s.completionEvents]),
+			[
+				['tryDemo', ['onContext:sdrs.demoStarted']],
+				['connect', ['onContext:sdrs.hasAccountProfile']],
+				['enable', ['onContext:sdrs.protectionEnabled']],
+			],
+		);
 	});
 });
