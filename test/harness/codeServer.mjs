@@ -2,7 +2,7 @@
 // of its files inside one run folder, and a headless Chromium to drive it. See
 // ../shared/reference/real-vscode-testing.md for why each flag is here.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { provision } from './provision.mjs';
@@ -44,7 +44,7 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
  * vsix (installed first), locale, settings (user settings.json object).
  * Returns { url, port, stop(), logs() }.
  */
-export async function startCodeServer({ runDir, folder, vsix, locale, settings = {}, smokeTestDriver = true, port: wantedPort }) {
+export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort }) {
 	const host = provision();
 	const dirs = {
 		userData: join(runDir, 'user-data'),
@@ -89,10 +89,11 @@ export async function startCodeServer({ runDir, folder, vsix, locale, settings =
 		PATH: `${join(host.node, '..')}:${process.env.PATH}`,
 	};
 	const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', config];
-	if (vsix) {
-		const installed = await runCodeServer(host, [...common, '--install-extension', vsix], env);
-		if (installed.code !== 0) throw new Error(`Installing ${vsix} failed:\n${installed.output()}`);
+	for (const v of [vsix, ...extraVsix].filter(Boolean)) {
+		const installed = await runCodeServer(host, [...common, '--install-extension', v], env);
+		if (installed.code !== 0) throw new Error(`Installing ${v} failed:\n${installed.output()}`);
 	}
+	if (locale && locale !== 'en') writeLanguagePacks(dirs, locale);
 	const port = wantedPort || (await freePort());
 	const args = [
 		...common,
@@ -136,6 +137,26 @@ export async function startCodeServer({ runDir, folder, vsix, locale, settings =
 			clearTimeout(timer);
 		},
 	};
+}
+
+/**
+ * The server picks its display language from languagepacks.json, which it writes only when a
+ * marketplace language pack is installed through its UI; point it at any installed pack that
+ * contributes the locale (the tests' minimal fixture).
+ */
+function writeLanguagePacks(dirs, locale) {
+	const packs = {};
+	for (const name of readdirSync(dirs.extensions)) {
+		const manifest = join(dirs.extensions, name, 'package.json');
+		if (!existsSync(manifest)) continue;
+		const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
+		for (const l of pkg.contributes?.localizations ?? []) {
+			if (l.languageId !== locale) continue;
+			const translations = Object.fromEntries((l.translations ?? []).map((t) => [t.id, join(dirs.extensions, name, t.path)]));
+			packs[locale] = { hash: `${pkg.publisher}.${pkg.name}-${pkg.version}`, extensions: [{ extensionIdentifier: { id: `${pkg.publisher}.${pkg.name}` }, version: pkg.version }], translations, label: l.localizedLanguageName ?? l.languageName };
+		}
+	}
+	writeFileSync(join(dirs.userData, 'languagepacks.json'), JSON.stringify(packs));
 }
 
 /** Headless Chromium (the system's) through playwright-core. */

@@ -2,15 +2,27 @@
 // project, right-click Enable Protection, confirm, watch the job, see the status change; then the
 // same for Enable Protection Again once the DR-site servers are stopped.
 import * as assert from 'node:assert/strict';
-import { DEMO_CREDENTIALS, startSimulator, type Simulator } from '../../src/simulator/simulator';
-import { answerInput, contextMenu, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+import { randomBytes } from 'node:crypto';
+import { startSimulator, type Simulator } from '../../src/simulator/simulator';
+import { readFileSync } from 'node:fs';
+import { answerInput, contextMenu, runCommand, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
 
 describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 	let sim: Simulator;
 	let wb: Workbench;
 
+	// Temporary credentials made up for this run: if they show up anywhere, it is a leak.
+	const creds = {
+		accessKey: `UITEST${randomBytes(7).toString('hex').toUpperCase()}`,
+		secretKey: randomBytes(20).toString('base64url'),
+		securityToken: `tok-${randomBytes(24).toString('hex')}`,
+	};
+
 	before(async () => {
-		sim = await startSimulator({ jobDurationMs: 5000 });
+		sim = await startSimulator({
+			jobDurationMs: 5000,
+			temporaryCredentials: { [creds.accessKey]: { secretKey: creds.secretKey, securityToken: creds.securityToken, expiresAt: Date.now() + 3_600_000 } },
+		});
 		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } });
 	});
 	afterEach(async function () {
@@ -23,6 +35,12 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await sim?.stop();
 	});
 
+	const seen: string[] = [];
+	afterEach(async () => {
+		// Every notification shown along the way, for the secret scan at the end.
+		seen.push(...(await wb.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [])));
+	});
+
 	it('shows the welcome view, then adds a profile through the input boxes (checked with IAM)', async () => {
 		const { page } = wb;
 		await openSdrs(page);
@@ -32,10 +50,11 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await welcome.getByRole('button', { name: /Try the Demo/ }).waitFor();
 		await wb.shot('01-welcome');
 		await add.click();
-		await answerInput(page, DEMO_CREDENTIALS.accessKey, /Access Key ID/);
-		await answerInput(page, DEMO_CREDENTIALS.secretKey, /Secret Access Key/);
+		await answerInput(page, creds.accessKey, /Access Key ID/);
+		await answerInput(page, creds.secretKey, /Secret Access Key/);
 		assert.equal(await page.locator('.quick-input-widget input.input').getAttribute('type'), 'password');
-		await answerInput(page, '', /Security Token/);
+		await answerInput(page, creds.securityToken, /Security Token/);
+		await answerInput(page, '', /expiry/);
 		await answerInput(page, 'ui-test', /Name this profile/);
 		await notification(page, /Profile “ui-test” added/).waitFor();
 		await treeItem(page, /cn-north-4/).first().waitFor();
@@ -86,5 +105,53 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await page.getByRole('treeitem', { name: /inventory-api.*Protected/ }).waitFor({ timeout: 20_000 });
 		await wb.shot('08-enable-again-success');
 		assert.equal(sim.stats.actionPosts[sim.findGroup('inventory-api').id], 1);
+	});
+
+	it('follows a job across a window reload and reports its outcome afterwards', async () => {
+		const { page } = wb;
+		sim.configure({ jobDurationMs: 8000 });
+		await treeItem(page, /^cn-east-3/).first().click();
+		const chat = treeItem(page, /group chat,/);
+		await chat.waitFor();
+		await contextMenu(page, chat, 'Enable Protection');
+		await page.getByRole('dialog').getByRole('button', { name: 'Enable Protection' }).click();
+		await notification(page, /Enable Protection: “chat”/).waitFor();
+		seen.push(...(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()));
+		// The workbench's own reload: the extension host shuts down and comes back, as after
+		// "Developer: Reload Window" (a raw page reload can drop the browser's last storage writes).
+		await runCommand(page, 'Developer: Reload Window');
+		await page.waitForEvent('load', { timeout: 60_000 });
+		await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+		await notification(page, /Protection enabled for “chat”/).waitFor({ timeout: 90_000 });
+		await wb.shot('09-after-reload');
+		assert.equal(sim.group(sim.findGroup('chat').id)?.status, 'protected');
+		assert.equal(sim.stats.actionPosts[sim.findGroup('chat').id], 1);
+	});
+
+	it('never shows or stores the keys: logs, settings, state databases, notifications', async () => {
+		const secrets = [creds.accessKey, creds.secretKey, creds.securityToken];
+		seen.push(...(await notificationTexts(wb.page)));
+		assert.ok(seen.length >= 5, `notifications were collected (${seen.length})`);
+		const hits: string[] = [];
+		for (const text of seen) {
+			for (const s of secrets) {
+				if (text.includes(s)) {
+					hits.push(`notification: ${text.slice(0, 80)}`);
+				}
+			}
+		}
+		const files = filesUnder(wb.runDir);
+		const logs = files.filter((f) => /SDRS\.log$|exthost.*\.log$/.test(f));
+		assert.ok(logs.some((f) => /SDRS\.log$/.test(f)), `the SDRS log channel was written (${logs.length} logs)`);
+		assert.ok(logs.some((f) => readFileSync(f, 'utf8').includes('/server-groups')), 'the log records requests');
+		for (const f of files) {
+			const bytes = readFileSync(f);
+			for (const s of secrets) {
+				if (bytes.includes(s)) {
+					hits.push(f.slice(wb.runDir.length));
+				}
+			}
+		}
+		assert.deepEqual(hits, []);
 	});
 });

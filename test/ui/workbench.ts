@@ -1,6 +1,7 @@
 // UI-test plumbing: code-server with the packaged .vsix installed, headless Chromium on its
 // workbench, and helpers that act as a person would (click, type, read what is on screen).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -11,6 +12,8 @@ export const SHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export interface Workbench {
 	page: Page;
+	/** Everything code-server wrote (settings, state databases, logs) lives under here. */
+	runDir: string;
 	close(): Promise<void>;
 	shot(name: string): Promise<string>;
 }
@@ -21,13 +24,15 @@ export async function openWorkbench(opts: { settings?: Record<string, unknown>; 
 	mkdirSync(folder, { recursive: true });
 	mkdirSync(SHOTS, { recursive: true });
 	// Without the smoke-test driver: with it, the workbench shows no notification toasts.
-	const server = await startCodeServer({ runDir, folder, vsix: join(ROOT, 'sdrs-explorer.vsix'), locale: opts.locale, settings: opts.settings, smokeTestDriver: false });
+	const extraVsix = opts.locale === 'zh-cn' ? [localePack(runDir)] : [];
+	const server = await startCodeServer({ runDir, folder, vsix: join(ROOT, 'sdrs-explorer.vsix'), extraVsix, locale: opts.locale, settings: opts.settings, smokeTestDriver: false });
 	const browser = await launchBrowser({ locale: opts.locale });
 	const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: opts.locale });
 	await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
 	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 	return {
 		page,
+		runDir,
 		async shot(name) {
 			await page.waitForTimeout(800); // notifications fade in
 			const path = join(SHOTS, `${name}.png`);
@@ -40,6 +45,17 @@ export async function openWorkbench(opts: { settings?: Record<string, unknown>; 
 			rmSync(runDir, { recursive: true, force: true });
 		},
 	};
+}
+
+/**
+ * A minimal language pack that declares zh-cn (test/fixtures/locale-zh-cn): VS Code switches its
+ * language only when a pack for it is installed, and the real one comes from a marketplace these
+ * machines cannot reach. Packaged into the run folder.
+ */
+function localePack(runDir: string): string {
+	const out = join(runDir, 'locale-zh-cn.vsix');
+	execFileSync(join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '-o', out], { cwd: join(ROOT, 'test/fixtures/locale-zh-cn'), stdio: 'ignore' });
+	return out;
 }
 
 export async function runCommand(page: Page, title: string): Promise<void> {
@@ -82,4 +98,28 @@ export async function contextMenu(page: Page, item: Locator, entry: string): Pro
 	await menuItem.waitFor();
 	await page.waitForTimeout(300); // the menu ignores clicks while it fades in
 	await menuItem.click();
+}
+
+/** Every file under a folder (for the secret scan). */
+export function filesUnder(dir: string): string[] {
+	const out: string[] = [];
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const p = join(dir, entry.name);
+		if (entry.isDirectory()) {
+			out.push(...filesUnder(p));
+		} else if (entry.isFile()) {
+			out.push(p);
+		}
+	}
+	return out;
+}
+
+/** Texts of every notification currently in the notification center (opens and closes it). */
+export async function notificationTexts(page: Page): Promise<string[]> {
+	const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+	await runCommand(page, 'Notifications: Show Notifications');
+	await page.locator('.notifications-center').waitFor();
+	const center = await page.locator('.notifications-center .notification-list-item').allInnerTexts();
+	await page.keyboard.press('Escape');
+	return [...toasts, ...center];
 }

@@ -1,0 +1,40 @@
+// The workbench in Simplified Chinese (--locale zh-cn): the extension's contributions, tree,
+// menus and tooltips read in Chinese. VS Code's own chrome stays English here because no
+// language pack can be installed offline; the extension's strings do not depend on one.
+import * as assert from 'node:assert/strict';
+import { contextMenu, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+
+describe('SDRS Explorer in Simplified Chinese', () => {
+	let wb: Workbench;
+	before(async () => {
+		wb = await openWorkbench({ locale: 'zh-cn' });
+	});
+	after(async () => {
+		await wb?.close();
+	});
+	afterEach(async function () {
+		if (this.currentTest?.state === 'failed') {
+			await wb?.shot(`failed-zh-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
+		}
+	});
+
+	it('shows the welcome view, the demo, the tree and a pre-flight refusal in Chinese', async () => {
+		const { page } = wb;
+		await openSdrs(page);
+		await page.getByRole('button', { name: '添加凭证' }).last().waitFor();
+		await page.getByRole('button', { name: /试用演示/ }).last().click();
+		await notification(page, /演示模式连接的是本机上的模拟 SDRS/).waitFor({ timeout: 30_000 });
+		await treeItem(page, /^cn-north-4/).first().click();
+		const item = treeItem(page, /保护组 erp-prod，状态 保护中/);
+		await item.waitFor();
+		assert.ok(await treeItem(page, /保护组 crm-web，状态 未开启保护/).isVisible());
+		await item.hover();
+		await page.locator('.monaco-hover').getByText('当前生产站点').first().waitFor();
+		await wb.shot('zh-cn-tree');
+		await contextMenu(page, treeItem(page, /保护组 hr-portal，/), '开启保护');
+		const dialog = page.getByRole('dialog');
+		await dialog.getByText(/✗ 保护组包含复制对 — 0 个复制对/).waitFor();
+		await wb.shot('zh-cn-preflight');
+		await page.keyboard.press('Escape');
+	});
+});
