@@ -38,7 +38,6 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 
 	const commandContext = { context, profiles, sessions, tree, view, jobs, demo, log: channel };
 	registerCommands(context, commandContext);
-	void applyFilters(commandContext);
 
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
@@ -54,11 +53,17 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 			}
 		}),
 	);
-	void profiles.updateContext();
-	void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0);
-	const resumed = jobs.resumeAll();
 	const activationMs = performance.now() - started;
-	logger.info(`Activated in ${activationMs.toFixed(1)} ms${resumed ? `; resumed ${resumed} job(s)` : ''}`);
+	// Context keys, saved filters and unfinished jobs right after activation, not on its clock:
+	// none of them is needed before VS Code asks the tree for its first children.
+	const afterActivation = setTimeout(() => {
+		void profiles.updateContext();
+		void applyFilters(commandContext);
+		void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0);
+		const resumed = jobs.resumeAll();
+		logger.info(`Activated in ${activationMs.toFixed(1)} ms${resumed ? `; resuming ${resumed} job(s)` : ''}`);
+	}, 0);
+	context.subscriptions.push({ dispose: () => clearTimeout(afterActivation) });
 	return { activationMs, profiles, tree, view, jobs, demo, commandIds: Object.keys(commandMap(commandContext)) };
 }
 
