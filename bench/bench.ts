@@ -61,6 +61,7 @@ function activation(): void {
 	}
 	const o = median(ours);
 	const r = median(sdk);
+	process.stderr.write(`[bench] activation samples: ours ${ours.map((x) => x.toFixed(2)).join(', ')} ms; SDK ${sdk.map((x) => x.toFixed(1)).join(', ')} ms\n`);
 	rows.push({ name: 'Activation', ours: ms(o), reference: `${ms(r)} (require the official SDK core)`, ratio: o / r, ratioMeaning: 'ours / reference', values: { oursMs: o, referenceMs: r } });
 }
 
