@@ -187,24 +187,55 @@ function canonicalFromSorted(method: string, pathname: string, search: string, s
 }
 
 /** HMAC-SHA256 signature of a canonical request; the SK is the key itself (no derivation). */
-const keyObjects = new Map<string, crypto.KeyObject>();
+type OneShot = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer' | 'hex') => Buffer | string;
 
-/** A KeyObject per secret key, kept for the few keys in use: HMAC set-up is then cheaper. */
-function hmacKey(secretKey: string): crypto.KeyObject {
-	let key = keyObjects.get(secretKey);
-	if (!key) {
-		if (keyObjects.size >= 16) {
-			keyObjects.clear();
+/**
+ * HMAC-SHA256 (RFC 2104) over the string to sign, with the key's padded blocks prepared once per
+ * secret key. The string to sign always has the same length (algorithm, date, hex digest), so
+ * each key keeps two buffers it fills in place and hashes with crypto.hash: about twice as fast
+ * as createHmac for these short messages. Falls back to createHmac where crypto.hash is missing.
+ */
+interface HmacPads {
+	inner: Buffer; // ipad(64) + message
+	outer: Buffer; // opad(64) + inner digest(32)
+}
+
+const pads = new Map<string, HmacPads>();
+const STRING_TO_SIGN_LENGTH = SIGNING_ALGORITHM.length + 1 + 16 + 1 + 64;
+
+function padsFor(secretKey: string): HmacPads {
+	let p = pads.get(secretKey);
+	if (!p) {
+		if (pads.size >= 16) {
+			pads.clear();
 		}
-		key = crypto.createSecretKey(Buffer.from(secretKey, 'utf8'));
-		keyObjects.set(secretKey, key);
+		let key = Buffer.from(secretKey, 'utf8');
+		if (key.length > 64) {
+			key = crypto.createHash('sha256').update(key).digest();
+		}
+		const inner = Buffer.alloc(64 + STRING_TO_SIGN_LENGTH);
+		const outer = Buffer.alloc(64 + 32);
+		for (let i = 0; i < 64; i++) {
+			const k = i < key.length ? key[i] : 0;
+			inner[i] = k ^ 0x36;
+			outer[i] = k ^ 0x5c;
+		}
+		p = { inner, outer };
+		pads.set(secretKey, p);
 	}
-	return key;
+	return p;
 }
 
 export function signatureFor(canonical: string, sdkDate: string, secretKey: string): string {
 	const stringToSign = `${SIGNING_ALGORITHM}\n${sdkDate}\n${sha256Hex(canonical)}`;
-	return crypto.createHmac('sha256', hmacKey(secretKey)).update(stringToSign).digest('hex');
+	const hash = oneShotHash as OneShot | undefined;
+	if (!hash || stringToSign.length !== STRING_TO_SIGN_LENGTH) {
+		return crypto.createHmac('sha256', secretKey).update(stringToSign).digest('hex');
+	}
+	const { inner, outer } = padsFor(secretKey);
+	inner.write(stringToSign, 64, 'latin1'); // ASCII only: algorithm, digits, hex
+	(hash('sha256', inner, 'buffer') as Buffer).copy(outer, 64);
+	return hash('sha256', outer, 'hex') as string;
 }
 
 const lowerNames = new Map<string, string>();

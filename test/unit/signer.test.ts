@@ -176,3 +176,17 @@ describe('splitUrl', () => {
 		}
 	});
 });
+
+describe('signatureFor', () => {
+	it('equals createHmac for short, long (> 64 bytes) and non-ASCII keys, and odd dates', async () => {
+		const { createHmac } = await import('node:crypto');
+		const { signatureFor, sha256Hex: h } = await import('../../src/core/signer');
+		for (const key of ['k', 'SK-0123456789', 'x'.repeat(64), 'y'.repeat(65), '密钥-ключ', 'z'.repeat(300)]) {
+			for (const date of ['20191115T033655Z', 'not-a-date']) {
+				const canonical = `GET\n/${key}/\n\nhost:h\n\nhost\n${h('')}`;
+				const expected = createHmac('sha256', key).update(`SDK-HMAC-SHA256\n${date}\n${h(canonical)}`).digest('hex');
+				assert.equal(signatureFor(canonical, date, key), expected, `${key.slice(0, 10)} ${date}`);
+			}
+		}
+	});
+});
