@@ -178,6 +178,18 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	}
 
 	private async projectChildren(profile: Profile): Promise<Node[]> {
+		if (profile.temporary && profile.expiresAt !== undefined && profile.expiresAt <= Date.now()) {
+			// Known to be expired: say so instead of sending requests the gateway will refuse.
+			return [
+				{
+					type: 'message',
+					id: `${profile.id}/expired`,
+					kind: 'error',
+					label: vscode.l10n.t('The temporary credentials of “{0}” expired at {1}. Add new ones with “SDRS: Add Credentials”.', profile.name, new Date(profile.expiresAt).toLocaleString()),
+					command: { command: 'sdrs.addProfile', title: vscode.l10n.t('Add Credentials') },
+				},
+			];
+		}
 		const loaded = await this.once(profile.id, this.projects, async () => {
 			profile = await this.prepare(profile);
 			const settings = readSettings();
@@ -212,7 +224,8 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 				item.id = `profile/${node.profile.id}`;
 				item.iconPath = new vscode.ThemeIcon(node.profile.kind === 'demo' ? 'beaker' : 'account');
 				const active = this.profiles.active()?.id === node.profile.id;
-				item.description = [node.profile.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · ');
+				const expiry = node.profile.temporary && node.profile.expiresAt ? vscode.l10n.t('expires {0}', new Date(node.profile.expiresAt).toLocaleString()) : undefined;
+				item.description = [node.profile.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined, expiry].filter(Boolean).join(' · ');
 				item.contextValue = 'profile';
 				return item;
 			}

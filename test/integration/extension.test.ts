@@ -209,6 +209,15 @@ describe('extension in a real VS Code', () => {
 		assert.equal(a.demo.running!.stats.actionPosts[g.group.id], 1);
 	});
 
+	it('says when temporary credentials have expired instead of calling the service', async () => {
+		await a.profiles.save({ name: 'temp', kind: 'aksk', temporary: true, expiresAt: Date.now() - 60_000 }, { accessKey: 'TEMPORARYAK01', secretKey: 'temporary-secret', securityToken: 'tok' });
+		const roots = await a.tree.getChildren();
+		assert.equal(roots.length, 1);
+		const node = roots[0] as MessageNode;
+		assert.match(node.label, /temporary credentials of “temp” expired/);
+		assert.equal(a.tree.getTreeItem(node).command?.command, 'sdrs.addProfile');
+	});
+
 	it('keeps keys out of globalState and settings: only SecretStorage has them', async () => {
 		await demoProjects(a);
 		const meta = JSON.stringify(a.profiles.list());
