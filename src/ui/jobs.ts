@@ -273,7 +273,12 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 		let resumed = 0;
 		const now = Date.now();
 		for (const job of this.all().filter((j) => !j.outcome)) {
-			if (this.watching.has(job.jobId) || !this.profiles.get(job.profile)) {
+			if (!this.profiles.get(job.profile)) {
+				// Its credentials were removed: it can no longer be followed; say so in the Jobs view.
+				void this.save({ ...job, outcome: 'ERROR', endedAt: Date.now(), failReason: vscode.l10n.t('not followed: its profile was removed') });
+				continue;
+			}
+			if (this.watching.has(job.jobId)) {
 				continue;
 			}
 			if (job.lease && job.lease.owner !== this.owner && job.lease.until > now) {

@@ -287,6 +287,20 @@ describe('jobs that outlive a window', () => {
 		}
 	});
 
+	it('a job whose profile was removed is marked as no longer followed, not left running', async () => {
+		const g = await group(a, 'media-transcode', 'ap-southeast-3');
+		a.demo.running!.configure({ jobDurationMs: 60_000 });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+		a.jobs.suspend();
+		await a.profiles.remove(g.profile.id);
+		a.jobs.resumeAll();
+		await waitFor('the job to be closed', () => a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome);
+		const closed = a.jobs.all().find((j) => j.jobId === job.jobId)!;
+		assert.equal(closed.outcome, 'ERROR');
+		assert.match(closed.failReason ?? '', /profile was removed/);
+	});
+
 	it('a lost answer to the action is not resent: the group is followed to its outcome', async () => {
 		const g = await group(a, 'metrics', 'cn-east-3');
 		const sim = a.demo.running!;
