@@ -1,7 +1,7 @@
 // Activation: wires the log, profiles, clients, tree, jobs and commands. Nothing here talks to
 // the network or loads the simulator; the tree loads lazily when the view is shown.
 import * as vscode from 'vscode';
-import { applyFilters, commandMap, registerCommands } from './ui/commands';
+import { applyFilters, registerCommands } from './ui/commands';
 import { JobsProvider } from './ui/jobsView';
 import { Demo } from './ui/demo';
 import { JobManager } from './ui/jobs';
@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	context.subscriptions.push(profiles, tree, view, demo, jobs, jobsView, jobsTree);
 
 	const commandContext = { context, profiles, sessions, tree, view, jobs, demo, log: channel };
-	registerCommands(context, commandContext);
+	const commandIds = registerCommands(context, commandContext);
 
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		logger.info(`Activated in ${activationMs.toFixed(1)} ms${resumed ? `; resuming ${resumed} job(s)` : ''}`);
 	}, 0);
 	context.subscriptions.push({ dispose: () => clearTimeout(afterActivation) });
-	return { activationMs, profiles, tree, view, jobs, demo, commandIds: Object.keys(commandMap(commandContext)) };
+	return { activationMs, profiles, tree, view, jobs, demo, commandIds };
 }
 
 export function deactivate(): void {

@@ -7,6 +7,7 @@
 import nodeFetch from 'node-fetch';
 import { SdrsError, parseErrorResponse } from './errors';
 import { signRequest, type Credentials } from './signer';
+import { abortableSleep } from './sleep';
 
 export interface FetchResponseLike {
 	status: number;
@@ -71,25 +72,6 @@ export interface HttpStats {
 }
 
 const SKEW_THRESHOLD_MS = 5 * 60_000;
-
-/** A sleep that ends early (rejecting) when the signal aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) {
-			reject(new SdrsError('Stopped waiting', 'aborted'));
-			return;
-		}
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		const onAbort = (): void => {
-			clearTimeout(timer);
-			reject(new SdrsError('Stopped waiting', 'aborted'));
-		};
-		signal?.addEventListener('abort', onAbort, { once: true });
-	});
-}
 
 class Semaphore {
 	private active = 0;

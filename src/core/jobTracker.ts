@@ -2,7 +2,7 @@
 // the time the job has been running (capped at a minute). So the end of a job is seen within
 // max(1 s, ~10%) of its running time, and a 10-minute job costs fewer GETs than Terraform's fixed
 // 10-second cadence (≈57 against 61). Transient errors do not end the watch.
-import { abortableSleep } from './http';
+import { abortableSleep } from './sleep';
 import { SdrsError } from './errors';
 import type { ActionKind } from './actions';
 import type { Job } from './model';

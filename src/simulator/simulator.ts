@@ -145,7 +145,7 @@ export class Simulator {
 		temporaryCredentials: NonNullable<SimulatorOptions['temporaryCredentials']>;
 	};
 	stats: SimulatorStats = Simulator.emptyStats();
-	/** Extra simulated server work per request, in ms (benchmark floor). */
+	/** `http://127.0.0.1:PORT` once started. */
 	url = '';
 
 	constructor(options: SimulatorOptions = {}) {

@@ -4,12 +4,10 @@ import * as vscode from 'vscode';
 import { availability, type ActionKind } from '../core/actions';
 import { consoleUrl } from '../core/endpoints';
 import type { Project } from '../core/model';
-import { SessionsFactory } from './session';
-import { readSettings } from './session';
+import { createClient, readSettings, type Sessions } from './session';
 import type { Demo } from './demo';
 import type { JobManager } from './jobs';
 import type { Profile, ProfileStore } from './profiles';
-import type { Sessions } from './session';
 import { actionTitle, blockReasonText, describeError, statusLabel } from './text';
 import type { GroupNode, Node, ProjectNode, ProtectionGroupsProvider } from './tree';
 import type { StoredJob } from './jobs';
@@ -172,8 +170,10 @@ async function revealGroup(c: CommandContext, job?: StoredJob): Promise<void> {
 	await c.view.reveal(node, { select: true, focus: true, expand: true });
 }
 
-export function registerCommands(context: vscode.ExtensionContext, c: CommandContext): void {
-	for (const [id, handler] of Object.entries(commandMap(c))) {
+/** Registers every command of the map; returns their ids. */
+export function registerCommands(context: vscode.ExtensionContext, c: CommandContext): string[] {
+	const map = commandMap(c);
+	for (const [id, handler] of Object.entries(map)) {
 		context.subscriptions.push(
 			vscode.commands.registerCommand(id, async (...args: unknown[]) => {
 				try {
@@ -189,6 +189,7 @@ export function registerCommands(context: vscode.ExtensionContext, c: CommandCon
 			}),
 		);
 	}
+	return Object.keys(map);
 }
 
 async function startDemo(c: CommandContext): Promise<void> {
@@ -271,7 +272,7 @@ async function addProfile(c: CommandContext): Promise<Profile | undefined> {
 		return undefined;
 	}
 	// A real call before anything is saved: wrong keys never become a profile.
-	const client = SessionsFactory.create(() => creds, readSettings().endpoints, c.log);
+	const client = createClient(() => creds, readSettings().endpoints, c.log);
 	let projects: Project[];
 	try {
 		projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client.listProjects());

@@ -52,7 +52,7 @@ export class Sessions {
 		const profile = this.profiles.get(stale.id) ?? stale;
 		let client = this.cache.get(profile.id);
 		if (!client) {
-			client = SessionsFactory.create(
+			client = createClient(
 				() => this.credentialsOf(profile),
 				profile.kind === 'demo' ? (profile.endpoints ?? {}) : readSettings().endpoints,
 				this.logger,
@@ -71,10 +71,9 @@ export class Sessions {
 	}
 }
 
-export const SessionsFactory = {
-	create(credentials: () => Credentials | Promise<Credentials>, endpoints: EndpointOverrides, logger: Logger): SdrsClient {
-		const s = readSettings();
-		const http = new HttpPipeline({ credentials, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
-		return new SdrsClient(http, endpoints);
-	},
-};
+/** A client with the timeout and concurrency from the settings (also used to check new keys). */
+export function createClient(credentials: () => Credentials | Promise<Credentials>, endpoints: EndpointOverrides, logger: Logger): SdrsClient {
+	const s = readSettings();
+	const http = new HttpPipeline({ credentials, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
+	return new SdrsClient(http, endpoints);
+}
