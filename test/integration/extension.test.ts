@@ -235,154 +235,138 @@ describe('extension in a real VS Code', () => {
 		const zh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
 		assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
 	});
-});
 
-describe('jobs that outlive a window', () => {
-	let a: SdrsApi;
-	before(async () => {
-		a = await api();
-	});
-	beforeEach(async () => {
-		await reset(a);
-	});
+	describe('jobs that outlive a window', () => {
+		it('resumes a job in flight after deactivate/activate and reports its outcome', async () => {
+			const g = await group(a, 'crm-web');
+			const sim = a.demo.running!;
+			sim.configure({ jobDurationMs: 2500 });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+			a.jobs.suspend(); // what deactivation does: stop watching, keep the record
+			assert.equal(a.jobs.isWatching(job.jobId), false);
+			assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, undefined);
+			await new Promise((r) => setTimeout(r, 300)); // a GET already on the wire may still arrive
+			const polls = sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
+			await new Promise((r) => setTimeout(r, 1500));
+			assert.equal(sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0, polls, `nobody polls while deactivated (${JSON.stringify(sim.stats.byRoute)}; watching ${a.jobs.isWatching(job.jobId)})`);
+			assert.ok(a.jobs.resumeAll() >= 1); // what activation does
+			await waitFor('the resumed job to be reported', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
+			assert.ok(a.jobs.resumed.includes(job.jobId));
+			assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
+			assert.equal(sim.stats.actionPosts[g.group.id], 1);
+		});
 
-	it('resumes a job in flight after deactivate/activate and reports its outcome', async () => {
-		const g = await group(a, 'crm-web');
-		const sim = a.demo.running!;
-		sim.configure({ jobDurationMs: 2500 });
-		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-		a.jobs.suspend(); // what deactivation does: stop watching, keep the record
-		assert.equal(a.jobs.isWatching(job.jobId), false);
-		assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, undefined);
-		await new Promise((r) => setTimeout(r, 300)); // a GET already on the wire may still arrive
-		const polls = sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
-		await new Promise((r) => setTimeout(r, 1500));
-		assert.equal(sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0, polls, `nobody polls while deactivated (${JSON.stringify(sim.stats.byRoute)}; watching ${a.jobs.isWatching(job.jobId)})`);
-		assert.ok(a.jobs.resumeAll() >= 1); // what activation does
-		await waitFor('the resumed job to be reported', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
-		assert.ok(a.jobs.resumed.includes(job.jobId));
-		assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
-		assert.equal(sim.stats.actionPosts[g.group.id], 1);
-	});
+		it('two windows: one polls the job, the other takes over only when the first goes away', async () => {
+			const g = await group(a, 'chat', 'cn-east-3');
+			const sim = a.demo.running!;
+			sim.configure({ jobDurationMs: 9000 });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+			const peer = a.jobs.spawnPeer();
+			try {
+				peer.resumeAll();
+				await new Promise((r) => setTimeout(r, 800));
+				assert.equal(peer.isWatching(job.jobId), false, 'the lease keeps the second window off');
+				assert.equal(a.jobs.isWatching(job.jobId), true);
+				a.jobs.suspend(); // the first window closes; its lease is released
+				await waitFor('the second window to take over', () => peer.isWatching(job.jobId) || undefined, 15_000);
+				await waitFor('the outcome from the second window', () => peer.reported.find((r) => r.jobId === job.jobId), 20_000);
+				assert.equal(a.jobs.reported.some((r) => r.jobId === job.jobId), false, 'reported once, by the window that watched');
+			} finally {
+				peer.dispose();
+			}
+		});
 
-	it('two windows: one polls the job, the other takes over only when the first goes away', async () => {
-		const g = await group(a, 'chat', 'cn-east-3');
-		const sim = a.demo.running!;
-		sim.configure({ jobDurationMs: 9000 });
-		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-		const peer = a.jobs.spawnPeer();
-		try {
-			peer.resumeAll();
-			await new Promise((r) => setTimeout(r, 800));
-			assert.equal(peer.isWatching(job.jobId), false, 'the lease keeps the second window off');
-			assert.equal(a.jobs.isWatching(job.jobId), true);
-			a.jobs.suspend(); // the first window closes; its lease is released
-			await waitFor('the second window to take over', () => peer.isWatching(job.jobId) || undefined, 15_000);
-			await waitFor('the outcome from the second window', () => peer.reported.find((r) => r.jobId === job.jobId), 20_000);
-			assert.equal(a.jobs.reported.some((r) => r.jobId === job.jobId), false, 'reported once, by the window that watched');
-		} finally {
-			peer.dispose();
-		}
-	});
+		it('a job whose profile was removed is marked as no longer followed, not left running', async () => {
+			const g = await group(a, 'media-transcode', 'ap-southeast-3');
+			a.demo.running!.configure({ jobDurationMs: 60_000 });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+			a.jobs.suspend();
+			await a.profiles.remove(g.profile.id);
+			a.jobs.resumeAll();
+			await waitFor('the job to be closed', () => a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome);
+			const closed = a.jobs.all().find((j) => j.jobId === job.jobId)!;
+			assert.equal(closed.outcome, 'ERROR');
+			assert.match(closed.failReason ?? '', /profile was removed/);
+		});
 
-	it('a job whose profile was removed is marked as no longer followed, not left running', async () => {
-		const g = await group(a, 'media-transcode', 'ap-southeast-3');
-		a.demo.running!.configure({ jobDurationMs: 60_000 });
-		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-		a.jobs.suspend();
-		await a.profiles.remove(g.profile.id);
-		a.jobs.resumeAll();
-		await waitFor('the job to be closed', () => a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome);
-		const closed = a.jobs.all().find((j) => j.jobId === job.jobId)!;
-		assert.equal(closed.outcome, 'ERROR');
-		assert.match(closed.failReason ?? '', /profile was removed/);
-	});
-
-	it('a lost answer to the action is not resent: the group is followed to its outcome', async () => {
-		const g = await group(a, 'metrics', 'cn-east-3');
-		const sim = a.demo.running!;
-		sim.configure({ jobDurationMs: 1000, faults: [{ match: '^POST .*/action$', kind: 'lost-response', count: 1 }] });
-		sim.patchGroup(g.group.id, { nextOutcome: 'success' });
-		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-		assert.equal(job.trackBy, 'group');
-		await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId), 20_000);
-		assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
-		assert.equal(sim.stats.actionPosts[g.group.id], 1);
-		assert.equal(sim.stats.jobsCreated[g.group.id], 1);
-	});
-});
-
-describe('explorer in depth', () => {
-	let a: SdrsApi;
-	before(async () => {
-		a = await api();
-	});
-	beforeEach(async () => {
-		await reset(a);
+		it('a lost answer to the action is not resent: the group is followed to its outcome', async () => {
+			const g = await group(a, 'metrics', 'cn-east-3');
+			const sim = a.demo.running!;
+			sim.configure({ jobDurationMs: 1000, faults: [{ match: '^POST .*/action$', kind: 'lost-response', count: 1 }] });
+			sim.patchGroup(g.group.id, { nextOutcome: 'success' });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+			assert.equal(job.trackBy, 'group');
+			await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId), 20_000);
+			assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
+			assert.equal(sim.stats.actionPosts[g.group.id], 1);
+			assert.equal(sim.stats.jobsCreated[g.group.id], 1);
+		});
 	});
 
-	it('filters are sent as the service query parameters and shown in the view title', async () => {
-		const projects = await demoProjects(a);
-		const profile = projects[0].profile;
-		a.tree.filters.set(profile.id, { queryType: 'status_abnormal', name: 'e' });
-		a.tree.refresh();
-		const cn = (await a.tree.getChildren()).find((n) => n.type === 'project' && n.project.name === 'cn-north-4')!;
-		const groups = await a.tree.getChildren(cn);
-		const q = new URLSearchParams(a.demo.running!.stats.listQueries.at(-1));
-		assert.equal(q.get('query_type'), 'status_abnormal');
-		assert.equal(q.get('name'), 'e');
-		assert.ok(groups.length > 0 && groups.every((g) => g.type === 'group' && g.group.status.startsWith('error') && g.group.name.includes('e')));
-		await vscode.commands.executeCommand('sdrs.clearFilter');
-		assert.equal(a.tree.filters.size, 0);
-		assert.equal(a.view.description, undefined);
-	});
+	describe('explorer in depth', () => {
+		it('filters are sent as the service query parameters and shown in the view title', async () => {
+			const projects = await demoProjects(a);
+			const profile = projects[0].profile;
+			a.tree.filters.set(profile.id, { queryType: 'status_abnormal', name: 'e' });
+			a.tree.refresh();
+			const cn = (await a.tree.getChildren()).find((n) => n.type === 'project' && n.project.name === 'cn-north-4')!;
+			const groups = await a.tree.getChildren(cn);
+			const q = new URLSearchParams(a.demo.running!.stats.listQueries.at(-1));
+			assert.equal(q.get('query_type'), 'status_abnormal');
+			assert.equal(q.get('name'), 'e');
+			assert.ok(groups.length > 0 && groups.every((g) => g.type === 'group' && g.group.status.startsWith('error') && g.group.name.includes('e')));
+			await vscode.commands.executeCommand('sdrs.clearFilter');
+			assert.equal(a.tree.filters.size, 0);
+			assert.equal(a.view.description, undefined);
+		});
 
-	it('the Command Palette picker lists every group, ineligible ones last with the reason', async () => {
-		const { groupPickItems } = await import('../../src/ui/commands');
-		const groups = (await groupsOf(a, 'cn-north-4')).map((n) => n.group);
-		const reporting = groups.find((g) => g.name === 'reporting')!;
-		const items = groupPickItems(groups, 'enable', (id) => (id === reporting.id ? 'job-42' : undefined));
-		const real = items.filter((i) => i.group);
-		assert.equal(real.length, groups.length);
-		const reason = (name: string): string | undefined => real.find((i) => i.group!.name === name)?.blocked;
-		assert.equal(reason('crm-web'), undefined);
-		assert.match(reason('hr-portal') ?? '', /no replication pairs/);
-		assert.match(reason('reporting') ?? '', /job job-42/);
-		assert.match(reason('erp-prod') ?? '', /Status protected does not allow Enable Protection/);
-		const sep = items.findIndex((i) => i.kind === vscode.QuickPickItemKind.Separator);
-		assert.ok(sep > 0 && items.slice(0, sep).every((i) => !i.blocked) && items.slice(sep + 1).every((i) => i.blocked));
-	});
+		it('the Command Palette picker lists every group, ineligible ones last with the reason', async () => {
+			const { groupPickItems } = await import('../../src/ui/commands');
+			const groups = (await groupsOf(a, 'cn-north-4')).map((n) => n.group);
+			const reporting = groups.find((g) => g.name === 'reporting')!;
+			const items = groupPickItems(groups, 'enable', (id) => (id === reporting.id ? 'job-42' : undefined));
+			const real = items.filter((i) => i.group);
+			assert.equal(real.length, groups.length);
+			const reason = (name: string): string | undefined => real.find((i) => i.group!.name === name)?.blocked;
+			assert.equal(reason('crm-web'), undefined);
+			assert.match(reason('hr-portal') ?? '', /no replication pairs/);
+			assert.match(reason('reporting') ?? '', /job job-42/);
+			assert.match(reason('erp-prod') ?? '', /Status protected does not allow Enable Protection/);
+			const sep = items.findIndex((i) => i.kind === vscode.QuickPickItemKind.Separator);
+			assert.ok(sep > 0 && items.slice(0, sep).every((i) => !i.blocked) && items.slice(sep + 1).every((i) => i.blocked));
+		});
 
-	it('the Jobs view lists running and finished jobs; Copy Job Summary writes a Markdown record', async () => {
-		const g = await group(a, 'crm-web');
-		a.demo.running!.configure({ jobDurationMs: 600 });
-		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-		const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-		await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
-		const finished = a.jobs.all().find((j) => j.jobId === job.jobId)!;
-		await vscode.commands.executeCommand('sdrs.copyJobSummary', finished);
-		const md = await vscode.env.clipboard.readText();
-		for (const expected of [/### SDRS: Enable Protection — crm-web/, /\| Profile \| Demo \\\(simulated\\\) \|/, /\| Account \| [0-9a-f]{32} \|/, /\| Region \| cn-north-4 \\\(CN North-Beijing4\\\) \|/, new RegExp(`\\| Job ID \\| ${job.jobId} \\|`), /\| Outcome \| succeeded \|/, /\| Ended \| 20\d\d-/]) {
-			assert.match(md, expected);
-		}
-		await vscode.commands.executeCommand('sdrs.showJobs');
-		await vscode.commands.executeCommand('sdrs.revealGroup', finished);
-		assert.equal(a.view.selection[0]?.type === 'group' && a.view.selection[0].group.id, g.group.id);
-	});
+		it('the Jobs view lists running and finished jobs; Copy Job Summary writes a Markdown record', async () => {
+			const g = await group(a, 'crm-web');
+			a.demo.running!.configure({ jobDurationMs: 600 });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+			await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
+			const finished = a.jobs.all().find((j) => j.jobId === job.jobId)!;
+			await vscode.commands.executeCommand('sdrs.copyJobSummary', finished);
+			const md = await vscode.env.clipboard.readText();
+			for (const expected of [/### SDRS: Enable Protection — crm-web/, /\| Profile \| Demo \\\(simulated\\\) \|/, /\| Account \| [0-9a-f]{32} \|/, /\| Region \| cn-north-4 \\\(CN North-Beijing4\\\) \|/, new RegExp(`\\| Job ID \\| ${job.jobId} \\|`), /\| Outcome \| succeeded \|/, /\| Ended \| 20\d\d-/]) {
+				assert.match(md, expected);
+			}
+			await vscode.commands.executeCommand('sdrs.showJobs');
+			await vscode.commands.executeCommand('sdrs.revealGroup', finished);
+			assert.equal(a.view.selection[0]?.type === 'group' && a.view.selection[0].group.id, g.group.id);
+		});
 
-	it('contributes a walkthrough whose steps complete on real events', () => {
-		const walkthroughs = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { steps: { id: string; completionEvents: string[] }[] }[] } }).contributes.walkthroughs;
-		assert.deepEqual(
-			walkthroughs[0].steps.map((s) => [s.id, s.completionEvents]),
-			[
-				['tryDemo', ['onContext:sdrs.demoStarted']],
-				['connect', ['onContext:sdrs.hasAccountProfile']],
-				['enable', ['onContext:sdrs.protectionEnabled']],
-			],
-		);
+		it('contributes a walkthrough whose steps complete on real events', () => {
+			const walkthroughs = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { steps: { id: string; completionEvents: string[] }[] }[] } }).contributes.walkthroughs;
+			assert.deepEqual(
+				walkthroughs[0].steps.map((s) => [s.id, s.completionEvents]),
+				[
+					['tryDemo', ['onContext:sdrs.demoStarted']],
+					['connect', ['onContext:sdrs.hasAccountProfile']],
+					['enable', ['onContext:sdrs.protectionEnabled']],
+				],
+			);
+		});
 	});
 });
