@@ -94,15 +94,21 @@ function signing(): void {
 			.join('&');
 		return { ...r, url: `https://sdrs.cn-north-4.myhuaweicloud.com${r.path}${q ? '?' + q.replace(/%20/g, '%20') : ''}`, body: r.data ? JSON.stringify(r.data) : undefined };
 	});
-	const runOurs = (): string[] => prepared.map((r) => signRequest({ method: r.method, url: r.url, headers: { 'Content-Type': 'application/json', 'X-Project-Id': 'p' }, body: r.body }, { ...DEMO_CREDENTIALS, securityToken: r.token }, date).Authorization);
-	const runSdk = (): string[] =>
-		prepared.map((r) => {
-			const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Project-Id': 'p', 'X-Sdk-Date': sdkDate };
-			if (r.token) {
-				headers['X-Security-Token'] = r.token;
-			}
-			return Signer.sign({ endpoint: `https://sdrs.cn-north-4.myhuaweicloud.com${r.path}`, method: r.method, headers, queryParams: r.query, data: r.data }, { getAk: () => DEMO_CREDENTIALS.accessKey, getSk: () => DEMO_CREDENTIALS.secretKey }).Authorization;
-		});
+	// Inputs are built before the clock starts, for both signers: only signing is timed.
+	const ourInputs = prepared.map((r) => ({
+		req: { method: r.method, url: r.url, headers: { 'Content-Type': 'application/json', 'X-Project-Id': 'p' }, body: r.body },
+		creds: { ...DEMO_CREDENTIALS, securityToken: r.token },
+	}));
+	const sdkCredential = { getAk: (): string => DEMO_CREDENTIALS.accessKey, getSk: (): string => DEMO_CREDENTIALS.secretKey };
+	const sdkInputs = prepared.map((r) => {
+		const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Project-Id': 'p', 'X-Sdk-Date': sdkDate };
+		if (r.token) {
+			headers['X-Security-Token'] = r.token;
+		}
+		return { endpoint: `https://sdrs.cn-north-4.myhuaweicloud.com${r.path}`, method: r.method, headers, queryParams: r.query, data: r.data };
+	});
+	const runOurs = (): string[] => ourInputs.map((x) => signRequest(x.req, x.creds, date).Authorization);
+	const runSdk = (): string[] => sdkInputs.map((x) => Signer.sign(x, sdkCredential).Authorization);
 	const a = runOurs();
 	const b = runSdk();
 	const disagree = a.filter((x, i) => x !== b[i]).length;

@@ -177,6 +177,41 @@ describe('splitUrl', () => {
 	});
 });
 
+describe('canonicalQueryOf', () => {
+	it('returns an already canonical query as it is, and rebuilds every other one exactly as canonicalQuery(parseQuery()) does', async () => {
+		const { canonicalQueryOf } = await import('../../src/core/signer');
+		let seed = 99;
+		const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+		// Raw pieces, canonical or not: unreserved text, upper- and lower-case escapes, escapes of
+		// unreserved characters (%41 is "A"), multi-byte and broken escapes, '+', '=' and '&'.
+		const pieces = ['a', 'b', 'B', 'z', '0', '-', '_', '.', '~', '%20', '%2F', '%2f', '%41', '%7E', '%25', '%E4%B8%AD', '%E4', '+', '%', '*'];
+		const part = (): string => Array.from({ length: Math.floor(rnd() * 4) }, () => pick(pieces)).join('');
+		let fast = 0;
+		let rebuilt = 0;
+		for (let i = 0; i < 3000; i++) {
+			const parts = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => (rnd() < 0.1 ? part() : `${part()}=${part()}`));
+			// Half are canonical already (as every URL buildUrl makes), half are raw.
+			const raw = i % 2 ? parts.join('&') : canonicalQuery(parseQuery(parts.join('&')));
+			const expected = canonicalQuery(parseQuery(raw));
+			const got = canonicalQueryOf(raw);
+			assert.equal(got, expected, raw);
+			if (raw === expected) {
+				fast++;
+			} else {
+				rebuilt++;
+			}
+		}
+		// Both paths were exercised.
+		assert.ok(fast > 1000 && rebuilt > 1000, `fast ${fast}, rebuilt ${rebuilt}`);
+		// Sorted by decoded text, not by the escaped form: '%20' (space) sorts before '0'.
+		assert.equal(canonicalQueryOf('a=0&a=%20'), 'a=%20&a=0');
+		assert.equal(canonicalQueryOf('a=%20&a=0'), 'a=%20&a=0');
+		assert.equal(canonicalQueryOf('b=1&a=2'), 'a=2&b=1');
+		assert.equal(canonicalQueryOf('a=2&a=1&b=0'), 'a=1&a=2&b=0');
+	});
+});
+
 describe('signatureFor', () => {
 	it('equals createHmac for short, long (> 64 bytes) and non-ASCII keys, and odd dates', async () => {
 		const { createHmac } = await import('node:crypto');
