@@ -49,6 +49,35 @@ function parseJson(body: string): Record<string, unknown> {
 /** Page size for listings: the documented maximum, so 10,000 groups take 10 requests. */
 export const PAGE_SIZE = 1000;
 
+const MIN_SPLIT_PAGE = 100;
+
+export interface PageRequest {
+	offset: number;
+	limit: number;
+}
+
+/**
+ * The pages that list `expected` items from `offset`, all to be sent at once. The last page asks
+ * for a full PAGE_SIZE and should come back short, which ends the list without a trailing empty
+ * page; so there are floor(expected / PAGE_SIZE) + 1 pages, of even size. When `slots` requests
+ * can run at once and the list is long, the pages are cut finer to fill the last round of
+ * requests (down to pages of 100): the same number of round trips, but smaller answers that are
+ * parsed while the next ones arrive. Pages never overlap; a list that grew or shrank is still read correctly, because
+ * paging goes on after a full last page and stops at the first short one.
+ */
+export function planPages(offset: number, expected: number, slots: number): PageRequest[] {
+	const needed = Math.floor(Math.max(0, expected) / PAGE_SIZE) + 1;
+	// Cut finer only down to pages of MIN_SPLIT_PAGE: smaller ones cost more in requests than they save.
+	const n = expected >= PAGE_SIZE && slots > 1 ? Math.max(needed, Math.min(Math.ceil(needed / slots) * slots, Math.floor(expected / MIN_SPLIT_PAGE))) : needed;
+	const size = Math.max(1, Math.ceil(expected / n));
+	const pages: PageRequest[] = [];
+	for (let i = 0; i < n - 1; i++) {
+		pages.push({ offset: offset + i * size, limit: size });
+	}
+	pages.push({ offset: offset + (n - 1) * size, limit: PAGE_SIZE });
+	return pages;
+}
+
 export class SdrsClient {
 	constructor(
 		private readonly http: HttpPipeline,
@@ -120,42 +149,42 @@ export class SdrsClient {
 	async listGroups(project: Project, filter: GroupFilter = {}, signal?: AbortSignal): Promise<ProtectionGroup[]> {
 		const q: Query = { status: filter.status, name: filter.name, query_type: filter.queryType, availability_zone: filter.availabilityZone };
 		const path = p('v1', project.id, 'server-groups');
-		const page = async (offset: number): Promise<{ groups: ProtectionGroup[]; raw: number; count: number }> => {
-			const body = await this.get('sdrs', project.region, path, { ...q, limit: PAGE_SIZE, offset }, project.id, signal);
+		const page = async ({ offset, limit }: PageRequest): Promise<{ groups: ProtectionGroup[]; raw: number; limit: number; count: number }> => {
+			const body = await this.get('sdrs', project.region, path, { ...q, limit, offset }, project.id, signal);
 			const items = list(body.server_groups);
-			return { groups: items.map(toGroup).filter((g): g is ProtectionGroup => g !== undefined), raw: items.length, count: Number(body.count) };
+			return { groups: items.map(toGroup).filter((g): g is ProtectionGroup => g !== undefined), raw: items.length, limit, count: Number(body.count) };
 		};
 		const all: ProtectionGroup[] = [];
 		let offset = 0;
-		let last = 0;
-		const take = (pages: { groups: ProtectionGroup[]; raw: number }[]): void => {
+		let more = true; // the last page read was full: there may be more
+		const take = (pages: { groups: ProtectionGroup[]; raw: number; limit: number }[]): void => {
 			for (const p of pages) {
 				all.push(...p.groups);
 				offset += p.raw;
-				last = p.raw;
-				if (p.raw < PAGE_SIZE) {
+				more = p.raw >= p.limit;
+				if (!more) {
 					break; // the list ended (or shrank); later pages are not used
 				}
 			}
 		};
+		const fetchAll = async (pages: PageRequest[]): Promise<void> => take(await Promise.all(pages.map(page)));
 		const hintKey = `${project.region}/${project.id}?${JSON.stringify(q)}`;
 		const hint = this.sizeHints.get(hintKey);
+		const slots = (): number => (this.http.isIdle(this.base('sdrs', project.region)) ? this.http.concurrency : 1);
 		if (hint !== undefined && hint >= PAGE_SIZE) {
 			// Listed before: ask for every page we expect at once (the last one should be short).
-			take(await Promise.all(Array.from({ length: Math.floor(hint / PAGE_SIZE) + 1 }, (_, i) => page(i * PAGE_SIZE))));
+			await fetchAll(planPages(0, hint, slots()));
 		} else {
-			const first = await page(0);
+			const first = await page({ offset: 0, limit: PAGE_SIZE });
 			take([first]);
-			if (last === PAGE_SIZE && Number.isInteger(first.count) && first.count > offset) {
-				const offsets: number[] = [];
-				for (let o = offset; o < first.count; o += PAGE_SIZE) {
-					offsets.push(o);
-				}
-				take(await Promise.all(offsets.map(page)));
+			// `count` is taken as the total only to plan the next pages; the end of the list is
+			// still a short page (it may be the size of this page on some deployments).
+			if (more && Number.isInteger(first.count) && first.count > offset) {
+				await fetchAll(planPages(offset, first.count - offset, slots()));
 			}
 		}
-		while (last === PAGE_SIZE) {
-			take([await page(offset)]);
+		while (more) {
+			take([await page({ offset, limit: PAGE_SIZE })]);
 		}
 		this.sizeHints.set(hintKey, offset);
 		// Pages fetched while the list changed can overlap; keep one entry per id.
