@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { SdrsError } from '../../src/core/errors';
 import { HttpPipeline, retryAfterMs } from '../../src/core/http';
 import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
@@ -95,6 +96,24 @@ describe('HttpPipeline over real sockets', () => {
 		r = await rig({ faults: [{ match: 'server-groups/', kind: 'respond', status: 200, body: 'x'.repeat(2 * 1024 * 1024), rate: 1 }] }, { maxResponseBytes: 1024 * 1024, maxAttempts: 1 });
 		const err = await rejects(r.client.getGroup(r.project, r.sim.findGroup('crm-web').id));
 		assert.equal(err.kind, 'too-large');
+	});
+
+	it('decodes UTF-8 that is split across chunks, and turns malformed bytes into U+FFFD', async () => {
+		// 3-byte and 4-byte characters over ~600 KB: chunk boundaries fall inside characters.
+		const name = '容灾保护组-😀-'.repeat(20_000);
+		const body = JSON.stringify({ server_group: { id: 'g1', name: 'x', description: name } });
+		r = await rig({ faults: [{ match: 'server-groups/', kind: 'respond', status: 200, body, rate: 1 }] });
+		const res = await r.http.send({ method: 'GET', url: `${r.sim.url}/v1/${r.project.id}/server-groups/g1`, idempotent: true }, (b) => b);
+		assert.equal(res.data, body);
+		// Exact boundaries through the fetch seam: a character cut in two, and bytes that are not UTF-8.
+		const bytes = Buffer.from('a中b', 'utf8'); // 61 e4 b8 ad 62
+		const chunks = [bytes.subarray(0, 2), bytes.subarray(2), Buffer.from([0xff, 0x63])];
+		const seam = new HttpPipeline({
+			credentials: () => DEMO_CREDENTIALS,
+			fetch: () => Promise.resolve({ status: 200, headers: { get: () => null }, body: Readable.from(chunks) }),
+		});
+		const got = await seam.send({ method: 'GET', url: 'http://127.0.0.1:9/x', idempotent: true }, (b) => b);
+		assert.equal(got.data, 'a中b\ufffdc');
 	});
 
 	it('limits concurrency per host', async () => {
