@@ -1,4 +1,4 @@
-// `npm run simulator -- --port N [--job-seconds S] [--latency-ms L] [--clock-offset-minutes M]`
+// `npm run simulator -- --port N [--job-seconds S] [--latency-ms L] [--clock-offset-minutes M] [--seed demo|empty]`
 import { DEMO_CREDENTIALS, startSimulator } from './simulator';
 
 function arg(name: string): string | undefined {
@@ -12,7 +12,13 @@ async function main(): Promise<void> {
 		console.error(`--port must be 0..65535, not ${arg('port')}`);
 		process.exit(2);
 	}
+	const seed = arg('seed') ?? 'demo';
+	if (seed !== 'demo' && seed !== 'empty') {
+		console.error(`--seed must be demo or empty, not ${seed}`);
+		process.exit(2);
+	}
 	const sim = await startSimulator({
+		seed,
 		port,
 		jobDurationMs: Number(arg('job-seconds') ?? 8) * 1000,
 		latencyMs: Number(arg('latency-ms') ?? 0),
