@@ -811,7 +811,10 @@ export class Simulator {
 		const input: Record<string, unknown> = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
 		const parts = path.split('/').slice(2);
 		if (method === 'GET' && parts[0] === 'stats') {
-			return this.stats;
+			// cpuMs: this process's CPU time so far (user + system): all the server's work, HTTP and
+			// sockets included; meaningful when the simulator runs in a process of its own.
+			const cpu = process.cpuUsage();
+			return { ...this.stats, cpuMs: (cpu.user + cpu.system) / 1000 };
 		}
 		if (method === 'POST' && parts[0] === 'reset') {
 			this.reset();
