@@ -60,7 +60,11 @@ export class ProfileStore implements vscode.Disposable {
 		this.changed.fire();
 	}
 
+	/** How many times keys were read from SecretStorage (sessions keep them; see Sessions). */
+	secretReads = 0;
+
 	async credentials(id: string): Promise<Credentials | undefined> {
+		this.secretReads++;
 		const raw = await this.context.secrets.get(SECRET_PREFIX + id);
 		if (!raw) {
 			return undefined;

@@ -52,8 +52,18 @@ export class Sessions {
 		const profile = this.profiles.get(stale.id) ?? stale;
 		let client = this.cache.get(profile.id);
 		if (!client) {
+			// Read from SecretStorage once per client (each read is a round trip out of the extension
+			// host), not once per request. Clients are dropped whenever a profile or its keys change,
+			// here or in another window, so the next request reads the new keys. A failed read is
+			// not kept.
+			let creds: Promise<Credentials> | undefined;
+			const credentials = (): Promise<Credentials> =>
+				(creds ??= this.credentialsOf(profile).catch((e: unknown) => {
+					creds = undefined;
+					throw e;
+				}));
 			client = createClient(
-				() => this.credentialsOf(profile),
+				credentials,
 				profile.kind === 'demo' ? (profile.endpoints ?? {}) : readSettings().endpoints,
 				this.logger,
 			);

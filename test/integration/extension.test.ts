@@ -229,6 +229,25 @@ describe('extension in a real VS Code', () => {
 		assert.ok(!settings.includes(creds.secretKey));
 	});
 
+	it('reads the keys once per session, not per request, and again as soon as they change', async () => {
+		const project = (await demoProjects(a)).find((p) => p.project.name === 'cn-north-4')!;
+		assert.ok((await a.tree.getChildren(project)).some((n) => n.type === 'group'));
+		const reads = a.profiles.secretReads;
+		a.tree.refresh();
+		assert.ok((await a.tree.getChildren()).length > 0);
+		assert.ok((await a.tree.getChildren(project)).some((n) => n.type === 'group'));
+		assert.equal(a.profiles.secretReads, reads, 'a refresh (an IAM call and a listing) read no keys');
+		// Other keys stored for the profile (as another window would): the next calls use them.
+		const demo = a.profiles.list()[0];
+		await a.profiles.save({ name: demo.name, kind: demo.kind, temporary: false, endpoints: demo.endpoints }, { accessKey: 'OTHERKEYS0000001', secretKey: 'not-the-demo-secret' });
+		a.tree.refresh();
+		const roots = await a.tree.getChildren();
+		assert.equal(roots.length, 1);
+		assert.equal(roots[0].type, 'message');
+		assert.match(roots[0].label, /401|credential|AK\/SK|key/i);
+		assert.equal(a.profiles.secretReads, reads + 1, 'read once after the change');
+	});
+
 	it('ships a complete Simplified Chinese bundle for the manifest', () => {
 		const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
 		const en = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
