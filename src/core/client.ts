@@ -69,21 +69,12 @@ export function planPages(offset: number, expected: number, slots: number): Page
 	const needed = Math.floor(Math.max(0, expected) / PAGE_SIZE) + 1;
 	// Cut finer only down to pages of MIN_SPLIT_PAGE: smaller ones cost more in requests than they save.
 	const n = expected >= PAGE_SIZE && slots > 1 ? Math.max(needed, Math.min(Math.ceil(needed / slots) * slots, Math.floor(expected / MIN_SPLIT_PAGE))) : needed;
-	// Where the pages have room, the first is half the size of the others: its answer comes back
-	// sooner, so parsing starts while the service still prepares the rest.
-	const even = Math.max(1, Math.ceil(expected / n));
-	const halfFirst = Math.ceil(expected / (2 * n - 1));
-	const roomy = n > 1 && Math.ceil((expected - halfFirst) / (n - 1)) < PAGE_SIZE;
-	const first = roomy ? Math.max(1, halfFirst) : even;
-	const size = roomy ? Math.max(1, Math.ceil((expected - first) / (n - 1))) : even;
+	const size = Math.max(1, Math.ceil(expected / n));
 	const pages: PageRequest[] = [];
-	let at = offset;
 	for (let i = 0; i < n - 1; i++) {
-		const limit = i === 0 ? first : size;
-		pages.push({ offset: at, limit });
-		at += limit;
+		pages.push({ offset: offset + i * size, limit: size });
 	}
-	pages.push({ offset: at, limit: PAGE_SIZE });
+	pages.push({ offset: offset + (n - 1) * size, limit: PAGE_SIZE });
 	return pages;
 }
 

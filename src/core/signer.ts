@@ -152,10 +152,10 @@ const CANONICAL_QUERY = new RegExp(`^${ESCAPED}=${ESCAPED}(?:&${ESCAPED}=${ESCAP
 export function canonicalQueryOf(raw: string): string {
 	if (CANONICAL_QUERY.test(raw)) {
 		// Sorted by decoded key, then decoded value? Decoded text is ASCII here, where UTF-16 order
-		// is byte order. Keys rarely hold escapes, so most parts are compared without decoding.
+		// is byte order. Values are decoded only to order a repeated key.
 		let sorted = true;
-		let prevKey = '';
-		let prevValue: string | undefined;
+		let prevKey: string | undefined;
+		let prevValue = '';
 		for (let start = 0; start < raw.length && sorted; ) {
 			let end = raw.indexOf('&', start);
 			if (end < 0) {
@@ -163,17 +163,12 @@ export function canonicalQueryOf(raw: string): string {
 			}
 			const eq = raw.indexOf('=', start);
 			const key = decodeIfEscaped(raw.slice(start, eq));
-			if (start > 0) {
-				if (key === prevKey) {
-					const value = decodeIfEscaped(raw.slice(eq + 1, end));
-					sorted = (prevValue ?? decodeIfEscaped(previousValue(raw, start))) <= value;
-					prevValue = value;
-				} else {
-					sorted = prevKey < key;
-					prevValue = undefined;
-				}
+			const value = raw.slice(eq + 1, end);
+			if (prevKey !== undefined) {
+				sorted = prevKey < key || (prevKey === key && decodeIfEscaped(prevValue) <= decodeIfEscaped(value));
 			}
 			prevKey = key;
+			prevValue = value;
 			start = end + 1;
 		}
 		if (sorted) {
@@ -184,12 +179,6 @@ export function canonicalQueryOf(raw: string): string {
 }
 
 const decodeIfEscaped = (s: string): string => (s.includes('%') ? decodeURIComponent(s) : s); // ASCII escapes only: cannot throw
-
-/** The raw value of the part that ends just before `start` (which follows a `&`). */
-function previousValue(raw: string, start: number): string {
-	const partStart = raw.lastIndexOf('&', start - 2) + 1;
-	return raw.slice(raw.indexOf('=', partStart) + 1, start - 1);
-}
 
 function canonicalQueryInPlace(pairs: (readonly [string, string])[]): string {
 	const sorted = pairs.sort((a, b) => byteCompare(a[0], b[0]) || byteCompare(a[1], b[1]));
