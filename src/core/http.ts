@@ -4,6 +4,7 @@
 //
 // VS Code patches Node's http/https for proxies and system certificates in the extension host,
 // so no agent is passed here and TLS verification is never touched.
+import * as nodeBuffer from 'node:buffer';
 import nodeFetch from 'node-fetch';
 import { SdrsError, parseErrorResponse } from './errors';
 import { signRequest, type Credentials } from './signer';
@@ -268,13 +269,23 @@ export class HttpPipeline {
 		// becomes U+FFFD, as Buffer#toString does.
 		const decoder = new TextDecoder('utf-8');
 		let text = '';
+		// ASCII chunks (most answers are all ASCII) are copied as they are, about six times faster;
+		// from the first chunk that is not, the decoder takes over, so no character is cut in two.
+		let ascii = isAscii !== undefined;
 		const tooLarge = (): SdrsError => new SdrsError(`The response is larger than ${this.o.maxResponseBytes} bytes`, 'too-large', status, undefined, requestId);
 		const take = (chunk: Uint8Array | string): boolean => {
 			size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
 			if (size > this.o.maxResponseBytes) {
 				return false;
 			}
-			text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+			if (typeof chunk === 'string') {
+				text += chunk;
+			} else if (ascii && isAscii!(chunk)) {
+				text += Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+			} else {
+				ascii = false;
+				text += decoder.decode(chunk, { stream: true });
+			}
 			return true;
 		};
 		const body = res.body;
@@ -324,6 +335,9 @@ export class HttpPipeline {
 		return new SdrsError(`Network error: ${what} (${new URL(req.url).host})`, 'network', status || undefined, undefined, requestId, { code: sys });
 	}
 }
+
+/** buffer.isAscii (Node 18.15+ / 19.6+); the ASCII fast path is skipped without it. */
+const isAscii = (nodeBuffer as { isAscii?: (input: Uint8Array) => boolean }).isAscii;
 
 interface NodeReadable {
 	on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;

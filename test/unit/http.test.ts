@@ -114,6 +114,20 @@ describe('HttpPipeline over real sockets', () => {
 		});
 		const got = await seam.send({ method: 'GET', url: 'http://127.0.0.1:9/x', idempotent: true }, (b) => b);
 		assert.equal(got.data, 'a中b\ufffdc');
+		// All-ASCII chunks first (copied as they are), then a character cut in two, then ASCII again.
+		const mixed = [Buffer.from('ab'), Buffer.from([0x63, 0xe4]), Buffer.from([0xb8, 0xad, 0x64]), Buffer.from('ef')];
+		const seam2 = new HttpPipeline({
+			credentials: () => DEMO_CREDENTIALS,
+			fetch: () => Promise.resolve({ status: 200, headers: { get: () => null }, body: Readable.from(mixed) }),
+		});
+		assert.equal((await seam2.send({ method: 'GET', url: 'http://127.0.0.1:9/x', idempotent: true }, (b) => b)).data, 'abc中def');
+		// A cut-off character followed by an ASCII chunk: the replacement character stays in place.
+		const cut = [Buffer.from([0x61, 0xe4]), Buffer.from('x')];
+		const seam3 = new HttpPipeline({
+			credentials: () => DEMO_CREDENTIALS,
+			fetch: () => Promise.resolve({ status: 200, headers: { get: () => null }, body: Readable.from(cut) }),
+		});
+		assert.equal((await seam3.send({ method: 'GET', url: 'http://127.0.0.1:9/x', idempotent: true }, (b) => b)).data, 'a\ufffdx');
 	});
 
 	it('limits concurrency per host', async () => {
