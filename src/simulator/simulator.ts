@@ -839,7 +839,10 @@ export class Simulator {
 			return { ok: true };
 		}
 		if (method === 'POST' && parts[0] === 'projects') {
-			return { id: this.addProject(text(input.region)) };
+			if (typeof input.region !== 'string' || !/^[a-z0-9-]+$/.test(input.region)) {
+				throw new HttpError(400, { error: { code: 'ADMIN.400', message: 'region must be a region ID such as cn-north-4' } });
+			}
+			return { id: this.addProject(input.region) };
 		}
 		if (method === 'POST' && parts[0] === 'bulk') {
 			this.bulkAddGroups(text(input.projectId), Number(input.count), input.status ? text(input.status) : undefined);

@@ -21,6 +21,26 @@ describe('simulator says no', () => {
 		return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 	}
 
+	it('admin: adds a project (refusing a bad region), and its own calls are not counted as work', async () => {
+		const admin = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+			const res = await fetch(`${r.sim.url}/__admin/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+			return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+		};
+		const before = (await admin('GET', 'stats')).json;
+		const added = await admin('POST', 'projects', { region: 'cn-east-3' });
+		assert.equal(added.status, 200);
+		assert.ok(r.sim.projects().some((p) => p.id === added.json.id && p.name === 'cn-east-3'));
+		assert.equal((await admin('POST', 'projects', { region: '../x' })).status, 400);
+		assert.equal((await admin('POST', 'projects', {})).status, 400);
+		const after = (await admin('GET', 'stats')).json;
+		assert.equal(after.processingMs, before.processingMs, 'admin calls add no processing time');
+		assert.equal(typeof after.cpuMs, 'number');
+		assert.ok((after.cpuMs as number) >= (before.cpuMs as number));
+		// An API call does count.
+		assert.equal((await call('GET', `/v1/${r.project.id}/server-groups?limit=5&offset=0`)).status, 200);
+		assert.ok(((await admin('GET', 'stats')).json.processingMs as number) > (before.processingMs as number));
+	});
+
 	it('accepts a correctly signed request', async () => {
 		const res = await call('GET', `/v1/${r.project.id}/server-groups?limit=5&offset=0`);
 		assert.equal(res.status, 200);
