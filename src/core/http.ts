@@ -260,9 +260,10 @@ export class HttpPipeline {
 
 	private async readBody(res: FetchResponseLike, status: number, requestId: string | undefined): Promise<string> {
 		let size = 0;
+		const tooLarge = (): SdrsError => new SdrsError(`The response is larger than ${this.o.maxResponseBytes} bytes`, 'too-large', status, undefined, requestId);
 		const declared = Number(res.headers.get('content-length') ?? NaN);
 		if (declared > this.o.maxResponseBytes) {
-			throw new SdrsError(`The response is larger than ${this.o.maxResponseBytes} bytes`, 'too-large', status, undefined, requestId);
+			throw tooLarge();
 		}
 		// Decoded chunk by chunk as they arrive (in the gaps between them), which is also several
 		// times cheaper than joining the bytes and decoding them at the end. Malformed UTF-8
@@ -272,7 +273,6 @@ export class HttpPipeline {
 		// ASCII chunks (most answers are all ASCII) are copied as they are, about six times faster;
 		// from the first chunk that is not, the decoder takes over, so no character is cut in two.
 		let ascii = isAscii !== undefined;
-		const tooLarge = (): SdrsError => new SdrsError(`The response is larger than ${this.o.maxResponseBytes} bytes`, 'too-large', status, undefined, requestId);
 		const take = (chunk: Uint8Array | string): boolean => {
 			size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
 			if (size > this.o.maxResponseBytes) {

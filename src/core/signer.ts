@@ -227,23 +227,39 @@ export function canonicalRequest(
 	for (const name in headers) {
 		lower.set(name.toLowerCase(), headers[name]);
 	}
-	const pairs = signedHeaders.map((n): [string, string] => [n.toLowerCase(), lower.get(n.toLowerCase()) ?? '']);
-	return canonicalFromSorted(method, pathname, search, pairs.sort((a, b) => byteCompare(a[0], b[0])), payloadHash);
+	const pairs = signedHeaders.map((n): [string, string] => [n.toLowerCase(), lower.get(n.toLowerCase()) ?? '']).sort((a, b) => byteCompare(a[0], b[0]));
+	return canonicalFromSorted(
+		method,
+		pathname,
+		search,
+		pairs.map((p) => p[0]),
+		pairs.map((p) => p[1]),
+		payloadHash,
+	).canonical;
 }
 
-/** The canonical request from header pairs already lower-cased and sorted by name. */
-function canonicalFromSorted(method: string, pathname: string, search: string, sortedHeaders: readonly [string, string][], payloadHash: string): string {
+/**
+ * The canonical request, and the signed-headers list, from header names already lower-cased and
+ * sorted with their values at the same index. The one place both signing and verifying build it.
+ */
+function canonicalFromSorted(
+	method: string,
+	pathname: string,
+	search: string,
+	names: readonly string[],
+	values: readonly string[],
+	payloadHash: string,
+): { canonical: string; signedHeaders: string } {
 	let canonicalHeaders = '';
-	let names = '';
-	for (const [n, v] of sortedHeaders) {
-		canonicalHeaders += `${n}:${v.trim()}\n`;
-		names += names === '' ? n : `;${n}`;
+	let signedHeaders = '';
+	for (let i = 0; i < names.length; i++) {
+		canonicalHeaders += `${names[i]}:${values[i].trim()}\n`;
+		signedHeaders += i === 0 ? names[i] : `;${names[i]}`;
 	}
 	const query = search === '' || search === '?' ? '' : canonicalQueryOf(search.startsWith('?') ? search.slice(1) : search);
-	return `${method.toUpperCase()}\n${canonicalUri(pathname)}\n${query}\n${canonicalHeaders}\n${names}\n${payloadHash}`;
+	return { canonical: `${method.toUpperCase()}\n${canonicalUri(pathname)}\n${query}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`, signedHeaders };
 }
 
-/** HMAC-SHA256 signature of a canonical request; the SK is the key itself (no derivation). */
 type OneShot = (algorithm: string, data: Uint8Array, outputEncoding: 'latin1' | 'hex') => string;
 
 /**
@@ -283,6 +299,7 @@ function padsFor(secretKey: string): HmacPads {
 	return p;
 }
 
+/** HMAC-SHA256 signature of a canonical request; the SK is the key itself (no derivation). */
 export function signatureFor(canonical: string, sdkDate: string, secretKey: string): string {
 	const stringToSign = `${SIGNING_ALGORITHM}\n${sdkDate}\n${sha256Hex(canonical)}`;
 	const hash = oneShotHash as OneShot | undefined;
@@ -368,17 +385,9 @@ export function signRequest(
 		headers['X-Security-Token'] = token;
 		addSigned('x-security-token', token);
 	}
-	let canonicalHeaders = '';
-	let signedHeaders = '';
-	for (let i = 0; i < names.length; i++) {
-		canonicalHeaders += `${names[i]}:${values[i].trim()}\n`;
-		signedHeaders += i === 0 ? names[i] : `;${names[i]}`;
-	}
 	const body = req.body;
 	const payloadHash = contentSha ?? (body === undefined || body.length === 0 ? EMPTY_BODY_SHA256 : bodyHash(body));
-	const search = url.search;
-	const query = search === '' || search === '?' ? '' : canonicalQueryOf(search.slice(1));
-	const canonical = `${req.method.toUpperCase()}\n${canonicalUri(url.pathname)}\n${query}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
+	const { canonical, signedHeaders } = canonicalFromSorted(req.method, url.pathname, url.search, names, values, payloadHash);
 	headers.Authorization = `${SIGNING_ALGORITHM} Access=${creds.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signatureFor(canonical, sdkDate, creds.secretKey)}`;
 	return headers;
 }
