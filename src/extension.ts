@@ -14,6 +14,7 @@ import { ProtectionGroupsProvider, type Node } from './ui/tree';
 export interface SdrsApi {
 	activationMs: number;
 	profiles: ProfileStore;
+	sessions: Sessions;
 	tree: ProtectionGroupsProvider;
 	view: vscode.TreeView<Node>;
 	jobs: JobManager;
@@ -64,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		logger.info(`Activated in ${activationMs.toFixed(1)} ms${resumed ? `; resuming ${resumed} job(s)` : ''}`);
 	}, 0);
 	context.subscriptions.push({ dispose: () => clearTimeout(afterActivation) });
-	return { activationMs, profiles, tree, view, jobs, demo, commandIds };
+	return { activationMs, profiles, sessions, tree, view, jobs, demo, commandIds };
 }
 
 export function deactivate(): void {

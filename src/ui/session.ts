@@ -36,14 +36,17 @@ export function readSettings(): Settings {
 
 export class Sessions {
 	private readonly cache = new Map<string, SdrsClient>();
+	/** Bumped on every reset: keys read before it are not used after it, even by a client held elsewhere. */
+	private generation = 0;
 
 	constructor(
 		private readonly profiles: ProfileStore,
 		private readonly logger: Logger,
 	) {}
 
-	/** Drops cached clients (settings or credentials changed). */
+	/** Drops cached clients and keys (settings or credentials changed). */
 	reset(): void {
+		this.generation++;
 		this.cache.clear();
 	}
 
@@ -52,16 +55,23 @@ export class Sessions {
 		const profile = this.profiles.get(stale.id) ?? stale;
 		let client = this.cache.get(profile.id);
 		if (!client) {
-			// Read from SecretStorage once per client (each read is a round trip out of the extension
-			// host), not once per request. Clients are dropped whenever a profile or its keys change,
-			// here or in another window, so the next request reads the new keys. A failed read is
-			// not kept.
-			let creds: Promise<Credentials> | undefined;
-			const credentials = (): Promise<Credentials> =>
-				(creds ??= this.credentialsOf(profile).catch((e: unknown) => {
-					creds = undefined;
-					throw e;
-				}));
+			// Read from SecretStorage once, not per request (each read is a round trip out of the
+			// extension host). Any change to a profile or its keys, here or in another window, resets
+			// the sessions; the keys are then read again, also by a client obtained before (a job
+			// being watched), so removed keys are never used again. A failed read is not kept.
+			let creds: { generation: number; value: Promise<Credentials> } | undefined;
+			const credentials = (): Promise<Credentials> => {
+				if (creds?.generation !== this.generation) {
+					const read = { generation: this.generation, value: this.credentialsOf(profile) };
+					read.value.catch(() => {
+						if (creds === read) {
+							creds = undefined;
+						}
+					});
+					creds = read;
+				}
+				return creds.value;
+			};
 			client = createClient(
 				credentials,
 				profile.kind === 'demo' ? (profile.endpoints ?? {}) : readSettings().endpoints,

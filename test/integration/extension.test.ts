@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { SdrsError } from '../../src/core/errors';
 import type { SdrsApi } from '../../src/extension';
 import type { MessageNode } from '../../src/ui/tree';
 import { api, demoProjects, group, groupsOf, reset, waitFor, EXTENSION_ID } from './support';
@@ -237,8 +238,10 @@ describe('extension in a real VS Code', () => {
 		assert.ok((await a.tree.getChildren()).length > 0);
 		assert.ok((await a.tree.getChildren(project)).some((n) => n.type === 'group'));
 		assert.equal(a.profiles.secretReads, reads, 'a refresh (an IAM call and a listing) read no keys');
-		// Other keys stored for the profile (as another window would): the next calls use them.
+		// Other keys stored for the profile (as another window would): the next calls use them,
+		// also through a client obtained before the change (as a job being watched holds one).
 		const demo = a.profiles.list()[0];
+		const held = a.sessions.client(demo);
 		await a.profiles.save({ name: demo.name, kind: demo.kind, temporary: false, endpoints: demo.endpoints }, { accessKey: 'OTHERKEYS0000001', secretKey: 'not-the-demo-secret' });
 		a.tree.refresh();
 		const roots = await a.tree.getChildren();
@@ -246,6 +249,7 @@ describe('extension in a real VS Code', () => {
 		assert.equal(roots[0].type, 'message');
 		assert.match(roots[0].label, /401|credential|AK\/SK|key/i);
 		assert.equal(a.profiles.secretReads, reads + 1, 'read once after the change');
+		await assert.rejects(held.listProjects(), (e: SdrsError) => e.status === 401 && e.code === 'APIGW.0301', 'the held client signs with the new keys');
 	});
 
 	it('ships a complete Simplified Chinese bundle for the manifest', () => {
