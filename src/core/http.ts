@@ -224,6 +224,11 @@ export class HttpPipeline {
 
 	private async once(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number }> {
 		const creds = await this.o.credentials();
+		// Stopped while waiting for a slot or for the keys: nothing is sent (an 'abort' listener
+		// added now would never fire).
+		if (req.signal?.aborted) {
+			throw new SdrsError('Stopped waiting', 'aborted');
+		}
 		const now = new Date(this.o.now() + this.clockOffsetMs);
 		const headers = signRequest({ method: req.method, url: req.url, headers: req.headers ?? {}, body: req.body }, creds, now);
 		const controller = new AbortController();

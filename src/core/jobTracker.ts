@@ -70,6 +70,9 @@ export async function trackJob(record: Pick<JobRecord, 'jobId' | 'startedAt'>, o
 		}
 		try {
 			const job = await o.getJob(record.jobId, o.signal);
+			if (o.signal?.aborted) {
+				return { kind: 'ABORTED', lastStatus }; // the watcher is gone: report nothing more
+			}
 			hardErrors = 0;
 			if (job.status !== lastStatus) {
 				lastStatus = job.status;

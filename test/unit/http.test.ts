@@ -122,6 +122,20 @@ describe('HttpPipeline over real sockets', () => {
 		assert.equal(await bodyOf([Buffer.from([0x61, 0xe4]), Buffer.from('x')]), 'a\ufffdx');
 	});
 
+	it('never sends a request that was stopped while it waited for a slot', async () => {
+		r = await rig({ latencyMs: 150 }, { maxConcurrentPerHost: 1 });
+		const g = r.sim.findGroup('crm-web');
+		const before = r.sim.stats.requests;
+		const first = r.client.getGroup(r.project, g.id);
+		const ac = new AbortController();
+		const second = r.client.getGroup(r.project, g.id, ac.signal);
+		ac.abort();
+		assert.equal((await first).id, g.id);
+		const err = await rejects(second);
+		assert.equal(err.kind, 'aborted');
+		assert.equal(r.sim.stats.requests - before, 1, 'only the first reached the service');
+	});
+
 	it('limits concurrency per host', async () => {
 		r = await rig({ latencyMs: 40 }, { maxConcurrentPerHost: 2 });
 		let inFlight = 0;

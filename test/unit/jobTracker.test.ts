@@ -61,6 +61,24 @@ describe('job tracker', () => {
 		assert.equal(out.kind, 'ABORTED');
 	});
 
+	it('reports no status that arrives after the abort', async () => {
+		const ac = new AbortController();
+		const statuses: string[] = [];
+		const out = await trackJob(
+			{ jobId: 'j', startedAt: Date.now() },
+			{
+				getJob: () => {
+					ac.abort(); // stopped while the answer was on its way
+					return Promise.resolve({ jobId: 'j', status: 'RUNNING', jobType: '', subJobs: [] });
+				},
+				signal: ac.signal,
+				onStatus: (j) => statuses.push(j.status),
+			},
+		);
+		assert.equal(out.kind, 'ABORTED');
+		assert.deepEqual(statuses, []);
+	});
+
 	it('resumes from a serialised record after the watcher was gone', async () => {
 		r = await rig({ jobDurationMs: 800 });
 		const g = r.sim.findGroup('crm-web');
