@@ -11,6 +11,7 @@ import type { StartResult } from '../core/actionRunner';
 import type { Logger } from '../core/http';
 import type { ProfileStore, Profile } from './profiles';
 import { readSettings, type Sessions } from './session';
+import { updateState } from './state';
 import { actionTitle, checkList, consequences, describeError, explain, statusLabel } from './text';
 import type { ProtectionGroupsProvider, RunningJobs } from './tree';
 
@@ -152,7 +153,7 @@ export class JobManager implements RunningJobs, vscode.Disposable {
 		}
 		const others = current.filter((j) => j.jobId !== job.jobId);
 		const finished = others.filter((j) => j.outcome && now - (j.endedAt ?? now) < KEEP_FINISHED_MS).slice(-KEEP_FINISHED);
-		await this.context.globalState.update(JOBS_KEY, [...others.filter((j) => !j.outcome), ...finished, job]);
+		await updateState(this.context.globalState, JOBS_KEY, [...others.filter((j) => !j.outcome), ...finished, job]);
 		this.changed.fire();
 	}
 

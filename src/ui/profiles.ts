@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Credentials } from '../core/signer';
 import type { EndpointOverrides } from '../core/endpoints';
+import { updateState } from './state';
 
 export interface Profile {
 	id: string;
@@ -82,7 +83,7 @@ export class ProfileStore implements vscode.Disposable {
 		const existing = this.list().find((p) => p.name === meta.name);
 		const profile: Profile = { ...meta, id: existing?.id ?? randomUUID(), createdAt: existing?.createdAt ?? Date.now() };
 		await this.context.secrets.store(SECRET_PREFIX + profile.id, JSON.stringify({ accessKey: creds.accessKey, secretKey: creds.secretKey, securityToken: creds.securityToken || undefined }));
-		await this.context.globalState.update(PROFILES_KEY, [...this.list().filter((p) => p.id !== profile.id), profile]);
+		await updateState(this.context.globalState, PROFILES_KEY, [...this.list().filter((p) => p.id !== profile.id), profile]);
 		await this.context.globalState.update(ACTIVE_KEY, profile.id);
 		await this.updateContext();
 		this.changed.fire();
@@ -90,7 +91,8 @@ export class ProfileStore implements vscode.Disposable {
 	}
 
 	async update(id: string, patch: Partial<Profile>): Promise<void> {
-		await this.context.globalState.update(
+		await updateState(
+			this.context.globalState,
 			PROFILES_KEY,
 			this.list().map((p) => (p.id === id ? { ...p, ...patch, id } : p)),
 		);
@@ -99,7 +101,8 @@ export class ProfileStore implements vscode.Disposable {
 
 	async remove(id: string): Promise<void> {
 		await this.context.secrets.delete(SECRET_PREFIX + id);
-		await this.context.globalState.update(
+		await updateState(
+			this.context.globalState,
 			PROFILES_KEY,
 			this.list().filter((p) => p.id !== id),
 		);
