@@ -358,7 +358,9 @@ export class Simulator {
 		const route = `${method} ${path}`;
 
 		if (path.startsWith('/__admin/')) {
-			await this.respond(res, requestId, () => this.admin(method, path, body), undefined, false);
+			// The latency probe waits, so it is answered here; every other admin call is immediate.
+			const probe = method === 'GET' && path === '/__admin/latency' ? await this.measureLatency(Number(new URLSearchParams(search).get('samples') ?? 15)) : undefined;
+			await this.respond(res, requestId, () => probe ?? this.admin(method, path, body), undefined, false);
 			return;
 		}
 		this.stats.requests++;
@@ -413,6 +415,26 @@ export class Simulator {
 			}
 		}
 		return undefined;
+	}
+
+	/**
+	 * How long the injected latency really lasts: `samples` waits one after another, each timed
+	 * like an answer's (the delay a response gets, with nothing else to do). Node's timers count
+	 * whole milliseconds from the event loop's last tick, so a wait of L ms lasts about L to L + 1.
+	 * Benchmarks use the median as the latency on their floor's critical path.
+	 */
+	async measureLatency(samples = 15): Promise<{ configuredMs: number; medianMs: number; minMs: number; maxMs: number; samples: number }> {
+		const n = Math.max(1, Math.min(100, Math.floor(samples) || 1));
+		const waits: number[] = [];
+		for (let i = 0; i < n; i++) {
+			const started = performance.now();
+			await this.delay();
+			waits.push(performance.now() - started);
+		}
+		waits.sort((a, b) => a - b);
+		const mid = waits.length >> 1;
+		const medianMs = waits.length % 2 ? waits[mid] : (waits[mid - 1] + waits[mid]) / 2;
+		return { configuredMs: this.options.latencyMs, medianMs, minMs: waits[0], maxMs: waits[waits.length - 1], samples: n };
 	}
 
 	private delay(): Promise<void> {

@@ -41,6 +41,21 @@ describe('simulator says no', () => {
 		assert.ok(((await admin('GET', 'stats')).json.processingMs as number) > (before.processingMs as number));
 	});
 
+	it('admin: the latency probe reports how long injected waits really last', async () => {
+		const probe = async (): Promise<Record<string, number>> => (await (await fetch(`${r.sim.url}/__admin/latency?samples=3`)).json()) as Record<string, number>;
+		r.sim.configure({ latencyMs: 20 });
+		const slow = await probe();
+		assert.equal(slow.configuredMs, 20);
+		assert.equal(slow.samples, 3);
+		assert.ok(slow.minMs <= slow.medianMs && slow.medianMs <= slow.maxMs, JSON.stringify(slow));
+		// Timers count from the loop's last tick: a little under 20 ms can show, never much less.
+		assert.ok(slow.minMs >= 18 && slow.medianMs < 40, JSON.stringify(slow));
+		r.sim.configure({ latencyMs: 0 });
+		const none = await probe();
+		assert.equal(none.configuredMs, 0);
+		assert.ok(none.maxMs < 5, JSON.stringify(none));
+	});
+
 	it('accepts a correctly signed request', async () => {
 		const res = await call('GET', `/v1/${r.project.id}/server-groups?limit=5&offset=0`);
 		assert.equal(res.status, 200);
