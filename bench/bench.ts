@@ -3,12 +3,14 @@
 // Never part of `npm test`.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import nodeFetch from 'node-fetch';
 import { join, resolve } from 'node:path';
-import { SdrsClient, PAGE_SIZE } from '../src/core/client';
+import { SdrsClient, PAGE_SIZE, planPages } from '../src/core/client';
 import { HttpPipeline } from '../src/core/http';
 import { nextPollDelay, trackJob } from '../src/core/jobTracker';
 import type { Job, Project } from '../src/core/model';
-import { formatSdkDate, signRequest } from '../src/core/signer';
+import { buildUrl, formatSdkDate, signRequest } from '../src/core/signer';
 import { DEMO_CREDENTIALS, startSimulator } from '../src/simulator/simulator';
 
 const ROOT = resolve(__dirname, '../..');
@@ -169,6 +171,38 @@ async function startSimulatorProcess(latencyMs: number): Promise<{ url: string; 
 	return { url, admin, stop: () => child.kill() };
 }
 
+/**
+ * References for listing: clients with none of our code. Both ask for the same pages at the same
+ * concurrency, sign the same way and JSON.parse the answers; no size cap, timeout, retry, error
+ * handling or mapping to the tree's model. `node:http` is Node's own client; `node-fetch` is the
+ * library the product must use, called as its documentation shows (`res.json()`). Together they
+ * show how much of our time over the floor the HTTP stack takes, and how much is ours.
+ */
+function referenceLister(url: string, concurrency: number, kind: 'node:http' | 'node-fetch'): { list: (project: Project, groups: number) => Promise<number>; close: () => void } {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+	const sign = (u: string): Record<string, string> => signRequest({ method: 'GET', url: u, headers: { 'Content-Type': 'application/json' } }, DEMO_CREDENTIALS, new Date());
+	const get =
+		kind === 'node-fetch'
+			? async (u: string): Promise<{ server_groups?: unknown[] }> => (await nodeFetch(u, { agent, headers: sign(u) })).json() as Promise<{ server_groups?: unknown[] }>
+			: (u: string): Promise<{ server_groups?: unknown[] }> =>
+					new Promise((ok, fail) => {
+						http.get(u, { agent, headers: sign(u) }, (res) => {
+							const chunks: Buffer[] = [];
+							res.on('data', (chunk: Buffer) => chunks.push(chunk));
+							res.on('end', () => ok(JSON.parse(Buffer.concat(chunks).toString()) as { server_groups?: unknown[] }));
+							res.on('error', fail);
+						}).on('error', fail);
+					});
+	return {
+		list: async (project, groups) => {
+			const pages = planPages(0, groups, concurrency);
+			const bodies = await Promise.all(pages.map((p) => get(buildUrl(url, `/v1/${project.id}/server-groups`, { limit: p.limit, offset: p.offset }))));
+			return bodies.reduce((n, b) => n + (b.server_groups?.length ?? 0), 0);
+		},
+		close: () => agent.destroy(),
+	};
+}
+
 async function listing(): Promise<void> {
 	const latency = 50;
 	const concurrency = 4;
@@ -215,13 +249,13 @@ async function listing(): Promise<void> {
 			const warmRounds = Math.ceil((c.projects * pages) / concurrency);
 			const lat = await latencyProbe();
 			const newClient = (): SdrsClient => new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, maxConcurrentPerHost: concurrency }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
-			const measure = async (client: SdrsClient, rounds: number): Promise<{ took: number; floor: number; handlerFloor: number }> => {
+			const measure = async (list: (p: Project) => Promise<number>, rounds: number): Promise<{ took: number; floor: number; handlerFloor: number }> => {
 				const before = await serverClock();
 				const t = performance.now();
-				const all = await Promise.all(projects.map((p) => client.listGroups(p)));
+				const all = await Promise.all(projects.map(list));
 				const took = performance.now() - t;
 				const after = await serverClock();
-				if (all.some((g) => g.length !== c.groups)) {
+				if (all.some((n) => n !== c.groups)) {
 					throw new Error(`${c.label}: wrong group count`);
 				}
 				const handlers = after.processingMs - before.processingMs;
@@ -231,14 +265,23 @@ async function listing(): Promise<void> {
 			type Sample = { took: number; floor: number; handlerFloor: number };
 			const colds: Sample[] = [];
 			const client = newClient();
+			const ours = (of: SdrsClient) => async (p: Project): Promise<number> => (await of.listGroups(p)).length;
 			for (let i = 0; i < runs; i++) {
-				colds.push(await measure(i === 0 ? client : newClient(), coldRounds));
+				colds.push(await measure(ours(i === 0 ? client : newClient()), coldRounds));
 			}
-			// Refreshes: the same client again.
+			// Refreshes: the same client again, each run followed by one of each reference client's.
 			const warm: Sample[] = [];
-			for (let i = 0; i < runs; i++) {
-				warm.push(await measure(client, warmRounds));
+			const references = (['node:http', 'node-fetch'] as const).map((kind) => ({ kind, client: referenceLister(sim.url, concurrency, kind), runs: [] as Sample[] }));
+			for (const r of references) {
+				await measure((p) => r.client.list(p, c.groups), warmRounds); // opens its connections
 			}
+			for (let i = 0; i < runs; i++) {
+				warm.push(await measure(ours(client), warmRounds));
+				for (const r of references) {
+					r.runs.push(await measure((p) => r.client.list(p, c.groups), warmRounds));
+				}
+			}
+			const [bareRatio, fetchRatio] = references.map((r) => (r.client.close(), median(r.runs.map((w) => w.took / w.floor))));
 			const ratio = median(warm.map((w) => w.took / w.floor));
 			const handlerRatio = median(warm.map((w) => w.took / w.handlerFloor));
 			const cold = { took: median(colds.map((x) => x.took)), floor: median(colds.map((x) => x.floor)), ratio: median(colds.map((x) => x.took / x.floor)) };
@@ -247,7 +290,7 @@ async function listing(): Promise<void> {
 				ours: `${ms(median(warm.map((w) => w.took)))} refresh; ${ms(cold.took)} first load`,
 				reference: `floor ${ms(median(warm.map((w) => w.floor)))} (${warmRounds} × ${lat.toFixed(1)} ms + server CPU) / ${ms(cold.floor)} (${coldRounds} × ${lat.toFixed(1)} ms + server CPU); latency as measured in the simulator, concurrency ${concurrency}`,
 				ratio,
-				ratioMeaning: `ours / floor on refresh; first load ${cold.ratio.toFixed(2)}×; ${handlerRatio.toFixed(2)}× if the server's time is its handlers' only`,
+				ratioMeaning: `ours / floor on refresh; first load ${cold.ratio.toFixed(2)}×; ${handlerRatio.toFixed(2)}× if the server's time is its handlers' only; references: node:http ${bareRatio.toFixed(2)}×, node-fetch ${fetchRatio.toFixed(2)}×`,
 				values: {
 					oursMs: median(warm.map((w) => w.took)),
 					floorMs: median(warm.map((w) => w.floor)),
@@ -255,6 +298,8 @@ async function listing(): Promise<void> {
 					handlerRatio,
 					rounds: warmRounds,
 					latencyMs: lat,
+					nodeHttpRatio: bareRatio,
+					nodeFetchRatio: fetchRatio,
 					runs,
 					coldMs: cold.took,
 					coldFloorMs: cold.floor,
