@@ -48,8 +48,8 @@ describe('simulator says no', () => {
 		assert.equal(slow.configuredMs, 20);
 		assert.equal(slow.samples, 3);
 		assert.ok(slow.minMs <= slow.medianMs && slow.medianMs <= slow.maxMs, JSON.stringify(slow));
-		// Timers count from the loop's last tick: a little under 20 ms can show, never much less.
-		assert.ok(slow.minMs >= 18 && slow.medianMs < 40, JSON.stringify(slow));
+		// Timers count from the loop's last tick, so a wait can end a little before 20 ms (more so on a busy machine).
+		assert.ok(slow.minMs >= 15 && slow.medianMs < 40, JSON.stringify(slow));
 		r.sim.configure({ latencyMs: 0 });
 		const none = await probe();
 		assert.equal(none.configuredMs, 0);
