@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { provision } from './provision.mjs';
+import { ensureChromium, provisionCodeServer } from './provision.mjs';
 
 export function freePort() {
 	return new Promise((resolve, reject) => {
@@ -41,11 +41,12 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
 
 /**
  * Starts code-server. Options: runDir (all state goes there), folder (workspace to open),
- * vsix (installed first), locale, settings (user settings.json object).
+ * vsix (installed first), locale, settings (user settings.json object), password (asked for by
+ * the login page; without it, no authentication: tests only).
  * Returns { url, port, stop(), logs() }.
  */
-export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort }) {
-	const host = provision();
+export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort, password }) {
+	const host = provisionCodeServer();
 	const dirs = {
 		userData: join(runDir, 'user-data'),
 		extensions: join(runDir, 'extensions'),
@@ -100,7 +101,7 @@ export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], lo
 		'--bind-addr',
 		`127.0.0.1:${port}`,
 		'--auth',
-		'none',
+		password ? 'password' : 'none',
 		'--disable-telemetry',
 		'--disable-update-check',
 		'--disable-workspace-trust',
@@ -111,7 +112,9 @@ export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], lo
 	if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
 	if (locale) args.push('--locale', locale);
 	args.push(folder);
-	const { child, output } = await runCodeServer(host, args, env, { waitFor: 'HTTP server listening on' });
+	// code-server reads the password from $PASSWORD (never from the command line, which other
+	// local users can read in the process list).
+	const { child, output } = await runCodeServer(host, args, password ? { ...env, PASSWORD: password } : env, { waitFor: 'HTTP server listening on' });
 	let stopped = false;
 	return {
 		port,
@@ -162,9 +165,8 @@ function writeLanguagePacks(dirs, locale) {
 /** Headless Chromium (the system's) through playwright-core. */
 export async function launchBrowser({ locale } = {}) {
 	const { chromium } = await import('playwright-core');
-	const host = provision();
 	return chromium.launch({
-		executablePath: host.chromium,
+		executablePath: ensureChromium(),
 		headless: true,
 		args: [
 			'--no-sandbox',
