@@ -1,4 +1,4 @@
-// `npm run bench:check`: fails when bench/results.json misses a budget (issue: benchmarks).
+// `npm run bench:check`: fails when bench/results.json misses a budget (issues: benchmarks; a simpler core).
 import { readFileSync } from 'node:fs';
 
 const { rows } = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8'));
@@ -10,8 +10,8 @@ const check = (ok, what) => {
 };
 const activation = get('Activation');
 if (activation) {
-	check(activation.values.oursMs <= 10, `activation ${activation.values.oursMs.toFixed(2)} ms <= 10 ms`);
-	check(activation.ratio <= 0.1, `activation ${activation.ratio.toFixed(3)}x <= 0.1x the SDK's require()`);
+	check(activation.values.oursMs <= 15, `activation ${activation.values.oursMs.toFixed(2)} ms <= 15 ms`);
+	check(activation.ratio <= 0.25, `activation ${activation.ratio.toFixed(3)}x <= 0.25x the SDK's require()`);
 } else check(false, 'activation was measured');
 const size = get('Size');
 if (size) {
@@ -19,8 +19,8 @@ if (size) {
 	check(size.values.vsixBytes <= 250 * 1024, `.vsix ${(size.values.vsixBytes / 1024).toFixed(1)} KB <= 250 KB`);
 } else check(false, 'size was measured');
 const signing = get('Signing');
-check(!!signing && signing.ratio >= 5, `signing ${signing?.ratio.toFixed(1)}x >= 5x the SDK`);
-for (const r of rows.filter((x) => x.name.startsWith('Listing'))) check(r.ratio <= 1.1, `${r.name}: ${r.ratio.toFixed(2)}x <= 1.1x the floor`);
+check(!!signing && signing.ratio >= 1, `signing ${signing?.ratio.toFixed(2)}x >= 1x the official SDK (never slower)`);
+for (const r of rows.filter((x) => x.name.startsWith('Listing'))) check(r.ratio <= 1.05, `${r.name}: ${r.ratio.toFixed(2)}x <= 1.05x the node-fetch reference`);
 check(rows.some((x) => x.name.startsWith('Listing')), 'listing was measured');
 for (const r of rows.filter((x) => x.name.startsWith('Job end'))) {
 	check(r.values.p95LagMs <= r.values.lagBudgetMs, `${r.name}: p95 lag ${r.values.p95LagMs.toFixed(0)} ms <= ${r.values.lagBudgetMs} ms`);

@@ -12,7 +12,8 @@ import { ProtectionGroupsProvider, type Node } from './ui/tree';
 
 /** What activate() returns: used by the benchmark and the extension-host tests. */
 export interface SdrsApi {
-	activationMs: number;
+	/** Settles when the start-up work deferred after activate() is done. */
+	ready: Promise<void>;
 	profiles: ProfileStore;
 	sessions: Sessions;
 	tree: ProtectionGroupsProvider;
@@ -23,7 +24,6 @@ export interface SdrsApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SdrsApi {
-	const started = performance.now();
 	const { channel, logger } = createLog(context);
 	const profiles = new ProfileStore(context);
 	const sessions = new Sessions(profiles, logger);
@@ -54,18 +54,14 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 			}
 		}),
 	);
-	const activationMs = performance.now() - started;
-	// Context keys, saved filters and unfinished jobs right after activation, not on its clock:
-	// none of them is needed before VS Code asks the tree for its first children.
-	const afterActivation = setTimeout(() => {
-		void profiles.updateContext();
-		void applyFilters(commandContext);
-		void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0);
+	// Context keys, saved filters and unfinished jobs right after activation: none of them is
+	// needed before VS Code asks the tree for its first children.
+	const ready = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
 		const resumed = jobs.resumeAll();
-		logger.info(`Activated in ${activationMs.toFixed(1)} ms${resumed ? `; resuming ${resumed} job(s)` : ''}`);
-	}, 0);
-	context.subscriptions.push({ dispose: () => clearTimeout(afterActivation) });
-	return { activationMs, profiles, sessions, tree, view, jobs, demo, commandIds };
+		await Promise.all([profiles.updateContext(), applyFilters(commandContext), vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0)]);
+		logger.info(`Activated${resumed ? `; resuming ${resumed} job(s)` : ''}`);
+	});
+	return { ready, profiles, sessions, tree, view, jobs, demo, commandIds };
 }
 
 export function deactivate(): void {

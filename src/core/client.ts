@@ -19,7 +19,7 @@ import {
 	type Replication,
 	type Server,
 } from './model';
-import { buildUrl, pathOf as p } from './signer';
+import { buildUrl, encodePath as p } from './signer';
 
 export interface GroupFilter {
 	status?: string;
@@ -48,35 +48,6 @@ function parseJson(body: string): Record<string, unknown> {
 
 /** Page size for listings: the documented maximum, so 10,000 groups take 10 requests. */
 export const PAGE_SIZE = 1000;
-
-const MIN_SPLIT_PAGE = 100;
-
-export interface PageRequest {
-	offset: number;
-	limit: number;
-}
-
-/**
- * The pages that list `expected` items from `offset`, all to be sent at once. The last page asks
- * for a full PAGE_SIZE and should come back short, which ends the list without a trailing empty
- * page; so there are floor(expected / PAGE_SIZE) + 1 pages. When `slots` requests can run at
- * once and the list is long, the pages are cut finer to fill the last round of requests (down to
- * pages of 100): the same number of round trips, but smaller answers that are parsed while the
- * next ones arrive. Pages never overlap; a list that grew or shrank is still read correctly,
- * because paging goes on after a full last page and stops at the first short one.
- */
-export function planPages(offset: number, expected: number, slots: number): PageRequest[] {
-	const needed = Math.floor(Math.max(0, expected) / PAGE_SIZE) + 1;
-	// Cut finer only down to pages of MIN_SPLIT_PAGE: smaller ones cost more in requests than they save.
-	const n = expected >= PAGE_SIZE && slots > 1 ? Math.max(needed, Math.min(Math.ceil(needed / slots) * slots, Math.floor(expected / MIN_SPLIT_PAGE))) : needed;
-	const size = Math.max(1, Math.ceil(expected / n));
-	const pages: PageRequest[] = [];
-	for (let i = 0; i < n - 1; i++) {
-		pages.push({ offset: offset + i * size, limit: size });
-	}
-	pages.push({ offset: offset + (n - 1) * size, limit: PAGE_SIZE });
-	return pages;
-}
 
 export class SdrsClient {
 	constructor(
@@ -138,56 +109,41 @@ export class SdrsClient {
 	}
 
 	/**
-	 * Every protection group of a project matching the filter, all pages. Pages by offset/limit
-	 * and stops at the first short page (`count` is not trusted to be the total, §1.1); when
-	 * `count` does promise more, or an earlier listing showed how many there were, the pages are
-	 * fetched in parallel.
+	 * Every protection group of a project matching the filter, all pages: the first page, then
+	 * the pages `count` announces and the one after, concurrently (the pipeline limits requests per host), then on
+	 * until a short page. `count` plans pages but never ends the list (it is not trusted to be the
+	 * total, §1.1). Pages read while the list changes may overlap: one entry per id is kept.
 	 */
-	/** How many groups each listing returned last time: a refresh then asks for every page at once. */
-	private readonly sizeHints = new Map<string, number>();
-
 	async listGroups(project: Project, filter: GroupFilter = {}, signal?: AbortSignal): Promise<ProtectionGroup[]> {
 		const q: Query = { status: filter.status, name: filter.name, query_type: filter.queryType, availability_zone: filter.availabilityZone };
 		const path = p('v1', project.id, 'server-groups');
-		const page = async ({ offset, limit }: PageRequest): Promise<{ groups: ProtectionGroup[]; raw: number; limit: number; count: number }> => {
-			const body = await this.get('sdrs', project.region, path, { ...q, limit, offset }, project.id, signal);
+		const page = async (offset: number): Promise<{ groups: ProtectionGroup[]; full: boolean; count: number }> => {
+			const body = await this.get('sdrs', project.region, path, { ...q, limit: PAGE_SIZE, offset }, project.id, signal);
 			const items = list(body.server_groups);
-			return { groups: items.map(toGroup).filter((g): g is ProtectionGroup => g !== undefined), raw: items.length, limit, count: Number(body.count) };
+			return { groups: items.map(toGroup).filter((g): g is ProtectionGroup => g !== undefined), full: items.length >= PAGE_SIZE, count: Number(body.count) };
 		};
+		const first = await page(0);
+		const pages = [first];
+		let offset = PAGE_SIZE;
+		if (first.full && Number.isInteger(first.count) && first.count >= offset) {
+			// Up to the page that starts at `count`: it should come back short and end the list.
+			const offsets: number[] = [];
+			for (; offset <= first.count; offset += PAGE_SIZE) {
+				offsets.push(offset);
+			}
+			pages.push(...(await Promise.all(offsets.map(page))));
+		}
+		while (pages.every((pg) => pg.full)) {
+			pages.push(await page(offset));
+			offset += PAGE_SIZE;
+		}
 		const all: ProtectionGroup[] = [];
-		let offset = 0;
-		let more = true; // the last page read was full: there may be more
-		const take = (pages: { groups: ProtectionGroup[]; raw: number; limit: number }[]): void => {
-			for (const p of pages) {
-				all.push(...p.groups);
-				offset += p.raw;
-				more = p.raw >= p.limit;
-				if (!more) {
-					break; // the list ended (or shrank); later pages are not used
-				}
-			}
-		};
-		const fetchAll = async (pages: PageRequest[]): Promise<void> => take(await Promise.all(pages.map(page)));
-		const hintKey = `${project.region}/${project.id}?${JSON.stringify(q)}`;
-		const hint = this.sizeHints.get(hintKey);
-		const slots = (): number => (this.http.isIdle(this.base('sdrs', project.region)) ? this.http.concurrency : 1);
-		if (hint !== undefined && hint >= PAGE_SIZE) {
-			// Listed before: ask for every page we expect at once (the last one should be short).
-			await fetchAll(planPages(0, hint, slots()));
-		} else {
-			const first = await page({ offset: 0, limit: PAGE_SIZE });
-			take([first]);
-			// `count` is taken as the total only to plan the next pages; the end of the list is
-			// still a short page (it may be the size of this page on some deployments).
-			if (more && Number.isInteger(first.count) && first.count > offset) {
-				await fetchAll(planPages(offset, first.count - offset, slots()));
+		for (const pg of pages) {
+			all.push(...pg.groups);
+			if (!pg.full) {
+				break; // the list ended (or shrank); later pages are not used
 			}
 		}
-		while (more) {
-			take([await page({ offset, limit: PAGE_SIZE })]);
-		}
-		this.sizeHints.set(hintKey, offset);
-		// Pages fetched while the list changed can overlap; keep one entry per id.
 		const seen = new Set<string>();
 		return all.filter((g) => !seen.has(g.id) && (seen.add(g.id), true));
 	}

@@ -4,7 +4,6 @@
 //
 // VS Code patches Node's http/https for proxies and system certificates in the extension host,
 // so no agent is passed here and TLS verification is never touched.
-import * as nodeBuffer from 'node:buffer';
 import nodeFetch from 'node-fetch';
 import { SdrsError, parseErrorResponse } from './errors';
 import { signRequest, type Credentials } from './signer';
@@ -85,9 +84,6 @@ class Semaphore {
 		}
 		await new Promise<void>((resolve) => this.waiting.push(resolve));
 	}
-	get idle(): boolean {
-		return this.active === 0;
-	}
 	release(): void {
 		const next = this.waiting.shift();
 		if (next) {
@@ -117,7 +113,7 @@ export class HttpPipeline {
 
 	constructor(options: HttpOptions) {
 		this.o = {
-			fetch: options.fetch ?? (nodeFetch),
+			fetch: options.fetch ?? nodeFetch,
 			logger: options.logger ?? silentLogger,
 			now: options.now ?? Date.now,
 			sleep: options.sleep ?? abortableSleep,
@@ -134,16 +130,6 @@ export class HttpPipeline {
 
 	get clockOffset(): number {
 		return this.clockOffsetMs;
-	}
-
-	/** Requests sent to one host at a time. */
-	get concurrency(): number {
-		return this.o.maxConcurrentPerHost;
-	}
-
-	/** True when no request to this URL's host is in flight or waiting. */
-	isIdle(url: string): boolean {
-		return this.hosts.get(new URL(url).host)?.idle ?? true;
 	}
 
 	/**
@@ -179,7 +165,7 @@ export class HttpPipeline {
 						return { status: result.status, body: result.body, requestId: result.requestId, attempts: result.attempts, data: parse(result.body) };
 					} catch (e) {
 						const detail = e instanceof Error ? e.message : String(e);
-						error = new SdrsError(`Unexpected response from ${pathOf(req.url)}: ${detail}`, 'parse', result.status, undefined, result.requestId);
+						error = new SdrsError(`Unexpected response from ${urlPath(req.url)}: ${detail}`, 'parse', result.status, undefined, result.requestId);
 					}
 				} else {
 					error = parseErrorResponse(result.status, result.body, result.requestId);
@@ -202,7 +188,7 @@ export class HttpPipeline {
 			this.stats.retries++;
 			const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** (attempt - 1));
 			const delay = waitMs ?? Math.round(backoff / 2 + (this.o.random() * backoff) / 2);
-			this.o.logger.debug(`retrying ${req.method} ${pathOf(req.url)} in ${delay} ms after: ${error.toString()}`);
+			this.o.logger.debug(`retrying ${req.method} ${urlPath(req.url)} in ${delay} ms after: ${error.toString()}`);
 			await this.o.sleep(delay, req.signal);
 		}
 	}
@@ -247,7 +233,7 @@ export class HttpPipeline {
 			const dateHeader = res.headers.get('date');
 			const serverDate = dateHeader ? Date.parse(dateHeader) : NaN;
 			this.o.logger.info(
-				`${req.method} ${pathOf(req.url)} → ${status} in ${this.o.now() - started} ms${requestId ? ` (request ${requestId})` : ''}${attempt > 1 ? ` [attempt ${attempt}]` : ''}`,
+				`${req.method} ${urlPath(req.url)} → ${status} in ${this.o.now() - started} ms${requestId ? ` (request ${requestId})` : ''}${attempt > 1 ? ` [attempt ${attempt}]` : ''}`,
 			);
 			return {
 				result: { status, body, requestId, attempts: attempt, retryAfter: res.headers.get('retry-after') },
@@ -255,7 +241,7 @@ export class HttpPipeline {
 			};
 		} catch (e) {
 			const err = this.toError(e, req, controller.signal.aborted, status, requestId);
-			this.o.logger.warn(`${req.method} ${pathOf(req.url)} failed after ${this.o.now() - started} ms: ${err.toString()}`);
+			this.o.logger.warn(`${req.method} ${urlPath(req.url)} failed after ${this.o.now() - started} ms: ${err.toString()}`);
 			throw err;
 		} finally {
 			clearTimeout(timer);
@@ -263,59 +249,23 @@ export class HttpPipeline {
 		}
 	}
 
+	/** The body as text, refused past the size cap (declared or counted as it arrives). */
 	private async readBody(res: FetchResponseLike, status: number, requestId: string | undefined): Promise<string> {
-		let size = 0;
 		const tooLarge = (): SdrsError => new SdrsError(`The response is larger than ${this.o.maxResponseBytes} bytes`, 'too-large', status, undefined, requestId);
-		const declared = Number(res.headers.get('content-length') ?? NaN);
-		if (declared > this.o.maxResponseBytes) {
+		if (Number(res.headers.get('content-length') ?? NaN) > this.o.maxResponseBytes) {
 			throw tooLarge();
 		}
-		// Decoded chunk by chunk as they arrive (in the gaps between them), which is also several
-		// times cheaper than joining the bytes and decoding them at the end. Malformed UTF-8
-		// becomes U+FFFD, as Buffer#toString does.
-		const decoder = new TextDecoder('utf-8');
-		let text = '';
-		// ASCII chunks (most answers are all ASCII) are copied as they are, about six times faster;
-		// from the first chunk that is not, the decoder takes over, so no character is cut in two.
-		let ascii = isAscii !== undefined;
-		const take = (chunk: Uint8Array | string): boolean => {
-			size += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+		const chunks: Buffer[] = [];
+		let size = 0;
+		for await (const chunk of res.body ?? []) {
+			const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+			size += bytes.byteLength;
 			if (size > this.o.maxResponseBytes) {
-				return false;
+				throw tooLarge();
 			}
-			if (typeof chunk === 'string') {
-				text += chunk;
-			} else if (ascii && isAscii!(chunk)) {
-				text += Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
-			} else {
-				ascii = false;
-				text += decoder.decode(chunk, { stream: true });
-			}
-			return true;
-		};
-		const body = res.body;
-		if (body && isNodeReadable(body)) {
-			// node-fetch gives a Node stream: 'data' events cost less per chunk than async iteration.
-			await new Promise<void>((resolve, reject) => {
-				body.on('data', (chunk: Uint8Array | string) => {
-					if (!take(chunk)) {
-						body.destroy();
-						reject(tooLarge());
-					}
-				});
-				body.once('end', resolve);
-				body.once('error', reject);
-				// Closed without 'end' or 'error' (after 'end' this changes nothing): never hang.
-				body.once('close', () => reject(new Error('the response ended early')));
-			});
-		} else if (body) {
-			for await (const chunk of body) {
-				if (!take(chunk)) {
-					throw tooLarge();
-				}
-			}
+			chunks.push(bytes);
 		}
-		return text + decoder.decode();
+		return Buffer.concat(chunks).toString('utf8'); // malformed UTF-8 becomes U+FFFD
 	}
 
 	private toError(e: unknown, req: HttpRequest, aborted: boolean, status: number, requestId: string | undefined): SdrsError {
@@ -327,7 +277,7 @@ export class HttpPipeline {
 		}
 		if (aborted) {
 			return new SdrsError(
-				`No complete answer within ${Math.round(this.o.timeoutMs / 1000)} s (${req.method} ${pathOf(req.url)})`,
+				`No complete answer within ${Math.round(this.o.timeoutMs / 1000)} s (${req.method} ${urlPath(req.url)})`,
 				'timeout',
 				status || undefined,
 				undefined,
@@ -341,23 +291,8 @@ export class HttpPipeline {
 	}
 }
 
-/** buffer.isAscii (Node 18.15+ / 19.6+); the ASCII fast path is skipped without it. */
-const isAscii = (nodeBuffer as { isAscii?: (input: Uint8Array) => boolean }).isAscii;
-
-interface NodeReadable {
-	on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
-	once(event: 'end', listener: () => void): unknown;
-	once(event: 'error', listener: (e: unknown) => void): unknown;
-	once(event: 'close', listener: () => void): unknown;
-	destroy(): unknown;
-}
-
-function isNodeReadable(body: unknown): body is NodeReadable {
-	return typeof (body as Partial<NodeReadable>).on === 'function' && typeof (body as Partial<NodeReadable>).destroy === 'function';
-}
-
 /** The path of a URL without its query (queries may carry names; logs keep only the path). */
-export function pathOf(url: string): string {
+export function urlPath(url: string): string {
 	try {
 		return new URL(url).pathname;
 	} catch {

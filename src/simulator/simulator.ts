@@ -83,8 +83,6 @@ export interface SimulatorStats {
 	byRoute: Record<string, number>;
 	/** Query strings received on list calls, newest last (for filter tests). */
 	listQueries: string[];
-	/** Time spent computing answers (not injected latency), in ms: the server's share of a benchmark floor. */
-	processingMs: number;
 }
 
 function mulberry32(seed: number): () => number {
@@ -166,7 +164,7 @@ export class Simulator {
 	}
 
 	private static emptyStats(): SimulatorStats {
-		return { requests: 0, actionPosts: {}, jobsCreated: {}, faults: {}, authFailures: 0, byRoute: {}, listQueries: [], processingMs: 0 };
+		return { requests: 0, actionPosts: {}, jobsCreated: {}, faults: {}, authFailures: 0, byRoute: {}, listQueries: [] };
 	}
 
 	private freshData(): SeedData {
@@ -358,9 +356,7 @@ export class Simulator {
 		const route = `${method} ${path}`;
 
 		if (path.startsWith('/__admin/')) {
-			// The latency probe waits, so it is answered here; every other admin call is immediate.
-			const probe = method === 'GET' && path === '/__admin/latency' ? await this.measureLatency(Number(new URLSearchParams(search).get('samples') ?? 15)) : undefined;
-			await this.respond(res, requestId, () => probe ?? this.admin(method, path, body), undefined, false);
+			await this.respond(res, requestId, () => this.admin(method, path, body));
 			return;
 		}
 		this.stats.requests++;
@@ -417,26 +413,6 @@ export class Simulator {
 		return undefined;
 	}
 
-	/**
-	 * How long the injected latency really lasts: `samples` waits one after another, each timed
-	 * like an answer's (the delay a response gets, with nothing else to do). Node's timers count
-	 * whole milliseconds from the event loop's last tick, so a wait of L ms lasts about L to L + 1.
-	 * Benchmarks use the median as the latency on their floor's critical path.
-	 */
-	async measureLatency(samples = 15): Promise<{ configuredMs: number; medianMs: number; minMs: number; maxMs: number; samples: number }> {
-		const n = Math.max(1, Math.min(100, Math.floor(samples) || 1));
-		const waits: number[] = [];
-		for (let i = 0; i < n; i++) {
-			const started = performance.now();
-			await this.delay();
-			waits.push(performance.now() - started);
-		}
-		waits.sort((a, b) => a - b);
-		const mid = waits.length >> 1;
-		const medianMs = waits.length % 2 ? waits[mid] : (waits[mid - 1] + waits[mid]) / 2;
-		return { configuredMs: this.options.latencyMs, medianMs, minMs: waits[0], maxMs: waits[waits.length - 1], samples: n };
-	}
-
 	private delay(): Promise<void> {
 		return this.options.latencyMs > 0 ? new Promise((r) => setTimeout(r, this.options.latencyMs)) : Promise.resolve();
 	}
@@ -473,9 +449,7 @@ export class Simulator {
 		}
 	}
 
-	/** `counted`: the time is added to stats.processingMs (API work; admin calls are not). */
-	private async respond(res: ServerResponse, requestId: string, work: () => unknown, fault?: FaultKind, counted = true): Promise<void> {
-		const started = performance.now();
+	private async respond(res: ServerResponse, requestId: string, work: () => unknown, fault?: FaultKind): Promise<void> {
 		let status = 200;
 		let payload: unknown;
 		try {
@@ -493,9 +467,7 @@ export class Simulator {
 			}
 		}
 		let text = JSON.stringify(payload);
-		let spent = performance.now() - started;
 		await this.delay();
-		const writing = performance.now();
 		if (fault === 'lost-response') {
 			res.socket?.destroy();
 			return;
@@ -514,11 +486,6 @@ export class Simulator {
 		}
 		res.writeHead(status, headers);
 		res.end(text);
-		// Serialising and handing the body to the socket is server work too; the latency is not.
-		spent += performance.now() - writing;
-		if (counted) {
-			this.stats.processingMs += spent;
-		}
 	}
 
 	private verify(req: IncomingMessage, method: string, path: string, search: string, body: Buffer): void {
@@ -833,10 +800,7 @@ export class Simulator {
 		const input: Record<string, unknown> = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
 		const parts = path.split('/').slice(2);
 		if (method === 'GET' && parts[0] === 'stats') {
-			// cpuMs: this process's CPU time so far (user + system): all the server's work, HTTP and
-			// sockets included; meaningful when the simulator runs in a process of its own.
-			const cpu = process.cpuUsage();
-			return { ...this.stats, cpuMs: (cpu.user + cpu.system) / 1000 };
+			return this.stats;
 		}
 		if (method === 'POST' && parts[0] === 'reset') {
 			this.reset();

@@ -27,9 +27,9 @@ describe('extension in a real VS Code', () => {
 		await reset(a);
 	});
 
-	it('activates and reports its activation time', () => {
+	it('activates, and its deferred start-up work (context keys, filters, resuming jobs) completes without error', async () => {
 		assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
-		assert.ok(a.activationMs > 0 && a.activationMs < 5000, `${a.activationMs} ms`);
+		await a.ready; // rejects if any part of it failed
 	});
 
 	it('registers every contributed command, and contributes every registered one', async () => {

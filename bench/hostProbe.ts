@@ -1,0 +1,58 @@
+// Loaded by a real extension host as the "tests" of a benchmark run (SDRS_TESTS_PATH). Measures,
+// from outside the extension, what activation costs a user: VS Code's require() of
+// dist/extension.js, activate(), and the start-up work deferred after it (api.ready). With
+// SDRS_BENCH_MEMORY=N it also measures the heap the real tree provider grows by when it holds a
+// project of N groups. Writes its figures to $SDRS_BENCH_OUT.
+import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as vscode from 'vscode';
+import type { SdrsApi } from '../src/extension';
+import type { Node, ProjectNode } from '../src/ui/tree';
+
+export async function run(): Promise<void> {
+	const out = process.env.SDRS_BENCH_OUT;
+	if (!out) {
+		throw new Error('SDRS_BENCH_OUT is not set');
+	}
+	const ext = vscode.extensions.getExtension<SdrsApi>('sdrs-explorer.sdrs-explorer');
+	if (!ext) {
+		throw new Error('extension not found');
+	}
+	if (ext.isActive) {
+		throw new Error('the extension was already active: activation cannot be measured in this host');
+	}
+	const started = performance.now();
+	const api = await ext.activate();
+	await api.ready;
+	const figures: Record<string, number> = { activationMs: performance.now() - started };
+
+	const groups = Number(process.env.SDRS_BENCH_MEMORY ?? 0);
+	if (groups > 0) {
+		setFlagsFromString('--expose-gc');
+		const gc = runInNewContext('gc') as () => void;
+		await vscode.commands.executeCommand('sdrs.startDemo');
+		const sim = api.demo.running;
+		if (!sim) {
+			throw new Error('the demo simulator did not start');
+		}
+		const projectId = sim.addProject('cn-south-1');
+		sim.bulkAddGroups(projectId, groups);
+		api.tree.refresh();
+		const roots: Node[] = await api.tree.getChildren();
+		const project = roots.find((n): n is ProjectNode => n.type === 'project' && n.project.id === projectId);
+		if (!project) {
+			throw new Error('the bench project is not in the tree');
+		}
+		gc();
+		const before = process.memoryUsage().heapUsed;
+		const held = await api.tree.getChildren(project);
+		gc();
+		figures.heapGrowthBytes = process.memoryUsage().heapUsed - before;
+		figures.nodes = held.length;
+		if (held.length < groups) {
+			throw new Error(`the tree holds ${held.length} nodes, expected ${groups}`);
+		}
+	}
+	writeFileSync(out, JSON.stringify({ ...figures, vscode: vscode.version }));
+}
