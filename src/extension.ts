@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import { applyFilters, registerCommands } from './ui/commands';
 import { JobsProvider } from './ui/jobsView';
 import { Demo } from './ui/demo';
-import { JobManager } from './ui/jobs';
+import { JobStore } from './core/jobStore';
+import { Workflow } from './core/workflow';
+import { EditorPorts } from './ui/editorPorts';
 import { createLog } from './ui/log';
 import { ProfileStore } from './ui/profiles';
-import { Sessions } from './ui/session';
+import { readSettings, Sessions } from './ui/session';
 import { ProtectionGroupsProvider, type Node } from './ui/tree';
 
 /** What activate() returns: used by the benchmark and the extension-host tests. */
@@ -18,7 +20,9 @@ export interface SdrsApi {
 	sessions: Sessions;
 	tree: ProtectionGroupsProvider;
 	view: vscode.TreeView<Node>;
-	jobs: JobManager;
+	store: JobStore;
+	workflow: Workflow;
+	ports: EditorPorts;
 	demo: Demo;
 	commandIds: string[];
 }
@@ -27,17 +31,27 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	const { channel, logger } = createLog(context);
 	const profiles = new ProfileStore(context);
 	const sessions = new Sessions(profiles, logger);
-	const tree = new ProtectionGroupsProvider(profiles, sessions);
+	const store = new JobStore(context.globalState);
+	const ports = new EditorPorts(logger, () => channel.show(true));
+	const workflow = new Workflow({
+		store,
+		clientFor: (id) => {
+			const profile = profiles.get(id);
+			return profile && sessions.client(profile);
+		},
+		ports,
+		log: logger,
+		jobTimeoutMs: () => readSettings().jobTimeoutMs,
+	});
+	const tree = new ProtectionGroupsProvider(profiles, sessions, store, workflow.onGroupRead);
 	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true });
 	const demo = new Demo(context, profiles, logger);
-	const jobs = new JobManager(context, profiles, sessions, tree, logger, () => channel.show(true));
-	tree.setJobs(jobs);
 	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
-	const jobsView = new JobsProvider(jobs, profiles);
+	const jobsView = new JobsProvider(store, profiles);
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
-	context.subscriptions.push(profiles, tree, view, demo, jobs, jobsView, jobsTree);
+	context.subscriptions.push(profiles, tree, view, demo, workflow, store, jobsView, jobsTree);
 
-	const commandContext = { context, profiles, sessions, tree, view, jobs, demo, log: channel };
+	const commandContext = { context, profiles, sessions, tree, view, store, workflow, demo, log: channel };
 	const commandIds = registerCommands(context, commandContext);
 
 	context.subscriptions.push(
@@ -46,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 			void profiles.updateContext();
 			void applyFilters(commandContext);
 		}),
-		jobs.onDidChange(() => void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0)),
+		store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0)),
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (e.affectsConfiguration('sdrs')) {
 				sessions.reset();
@@ -57,11 +71,11 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	// Context keys, saved filters and unfinished jobs right after activation: none of them is
 	// needed before VS Code asks the tree for its first children.
 	const ready = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
-		const resumed = jobs.resumeAll();
-		await Promise.all([profiles.updateContext(), applyFilters(commandContext), vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', jobs.all().length > 0)]);
+		const resumed = workflow.resumeAll();
+		await Promise.all([profiles.updateContext(), applyFilters(commandContext), vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0)]);
 		logger.info(`Activated${resumed ? `; resuming ${resumed} job(s)` : ''}`);
 	});
-	return { ready, profiles, sessions, tree, view, jobs, demo, commandIds };
+	return { ready, profiles, sessions, tree, view, store, workflow, ports, demo, commandIds };
 }
 
 export function deactivate(): void {

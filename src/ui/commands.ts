@@ -6,11 +6,11 @@ import { consoleUrl } from '../core/endpoints';
 import type { Project } from '../core/model';
 import { createClient, readSettings, type Sessions } from './session';
 import type { Demo } from './demo';
-import type { JobManager } from './jobs';
+import type { JobStore, StoredJob } from '../core/jobStore';
+import type { Workflow } from '../core/workflow';
 import type { Profile, ProfileStore } from './profiles';
 import { actionTitle, blockReasonText, describeError, statusLabel } from './text';
 import type { GroupNode, Node, ProjectNode, ProtectionGroupsProvider } from './tree';
-import type { StoredJob } from './jobs';
 import { jobSummaryMarkdown } from './jobsView';
 import type { GroupFilter } from '../core/client';
 
@@ -20,7 +20,8 @@ export interface CommandContext {
 	sessions: Sessions;
 	tree: ProtectionGroupsProvider;
 	view: vscode.TreeView<Node>;
-	jobs: JobManager;
+	store: JobStore;
+	workflow: Workflow;
 	demo: Demo;
 	log: vscode.LogOutputChannel;
 }
@@ -58,7 +59,7 @@ export function commandMap(c: CommandContext): Record<string, Handler> {
 		'sdrs.showJobs': () => vscode.commands.executeCommand('sdrs.jobs.focus'),
 		'sdrs.copyJobSummary': (job?: unknown) => copyJobSummary(c, job as StoredJob | undefined),
 		'sdrs.revealGroup': (job?: unknown) => revealGroup(c, job as StoredJob | undefined),
-		'sdrs.clearJobHistory': () => c.jobs.clearHistory(false),
+		'sdrs.clearJobHistory': () => c.store.clear(false),
 	};
 }
 
@@ -139,7 +140,7 @@ async function clearFilter(c: CommandContext): Promise<void> {
 async function copyJobSummary(c: CommandContext, job?: StoredJob): Promise<void> {
 	let target = job;
 	if (!target) {
-		const all = c.jobs.all();
+		const all = c.store.all();
 		const pick = await vscode.window.showQuickPick(
 			all.map((j) => ({ label: j.groupName, description: `${actionTitle(j.action)} · ${j.outcome ?? j.lastStatus ?? ''} · ${new Date(j.startedAt).toLocaleString()}`, job: j })),
 			{ title: vscode.l10n.t('Copy the summary of which job?') },
@@ -354,7 +355,7 @@ async function runAction(c: CommandContext, action: ActionKind, node?: Node): Pr
 	if (!target) {
 		return undefined;
 	}
-	return c.jobs.run({ profile: target.profile, project: target.project, group: target.group }, action);
+	return (await c.workflow.runAction({ profileId: target.profile.id, project: target.project, group: target.group }, action)).kind;
 }
 
 export type GroupPickItem = vscode.QuickPickItem & { group?: GroupNode['group']; blocked?: string };
@@ -398,7 +399,7 @@ async function pickGroup(c: CommandContext, action: ActionKind): Promise<GroupNo
 	}
 	const project = projectPick.project;
 	const groups = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(project));
-	const items = groupPickItems(groups, action, (id) => c.jobs.runningJobFor(profile.id, project.id, id));
+	const items = groupPickItems(groups, action, (id) => c.store.runningJobFor(profile.id, project.id, id));
 	for (;;) {
 		const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('{0}: choose a protection group', title), matchOnDescription: true, matchOnDetail: true });
 		if (!pick?.group) {

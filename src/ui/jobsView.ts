@@ -2,10 +2,10 @@
 // group, status, start, duration and outcome; a Markdown summary for change tickets and DR audits.
 import * as vscode from 'vscode';
 import { regionName } from '../core/endpoints';
-import type { JobManager, StoredJob } from './jobs';
-import { formatElapsed } from './jobs';
+import type { JobStore, StoredJob } from '../core/jobStore';
+import { PROFILE_REMOVED } from '../core/workflow';
 import type { ProfileStore } from './profiles';
-import { actionTitle, explain } from './text';
+import { actionTitle, explain, formatElapsed } from './text';
 
 export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.Disposable {
 	private readonly changed = new vscode.EventEmitter<StoredJob | undefined>();
@@ -14,7 +14,7 @@ export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.
 	private readonly ticker: NodeJS.Timeout;
 
 	constructor(
-		private readonly jobs: JobManager,
+		private readonly jobs: JobStore,
 		private readonly profiles: ProfileStore,
 	) {
 		this.subscription = jobs.onDidChange(() => this.changed.fire(undefined));
@@ -91,7 +91,7 @@ function summaryLines(job: StoredJob, profileName: string | undefined): string[]
 		`${vscode.l10n.t('Job ID')}: ${job.trackBy === 'group' ? vscode.l10n.t('unknown (the answer was lost; the group was followed)') : job.jobId}`,
 		`${vscode.l10n.t('Started')}: ${new Date(job.startedAt).toISOString()}`,
 		`${vscode.l10n.t('Ended')}: ${job.endedAt ? new Date(job.endedAt).toISOString() : '—'}`,
-		`${vscode.l10n.t('Outcome')}: ${jobState(job)}${job.failReason ? ` — ${job.failReason}` : ''}`,
+		`${vscode.l10n.t('Outcome')}: ${jobState(job)}${job.failReason ? ` — ${job.failReason === PROFILE_REMOVED ? vscode.l10n.t('not followed: its profile was removed') : job.failReason}` : ''}`,
 	];
 }
 

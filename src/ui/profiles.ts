@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Credentials } from '../core/signer';
 import type { EndpointOverrides } from '../core/endpoints';
-import { updateState } from './state';
+import { updateState } from '../core/sharedState';
 
 export interface Profile {
 	id: string;

@@ -144,3 +144,9 @@ export function describeError(err: unknown): string {
 export function explain(code: string | undefined): { explanation: string; fix: string } | undefined {
 	return explainCode(code, vscode.env.language);
 }
+
+export function formatElapsed(ms: number): string {
+	const s = Math.max(0, Math.floor(ms / 1000));
+	const m = Math.floor(s / 60);
+	return m ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}

@@ -6,6 +6,9 @@ import { availability, groupContextValue, statusKind } from '../core/actions';
 import { regionName } from '../core/endpoints';
 import { parseTimestamp, type Project, type ProtectionGroup } from '../core/model';
 import type { GroupFilter } from '../core/client';
+import type { JobStore } from '../core/jobStore';
+import type { GroupRead } from '../core/workflow';
+import type { Event } from '../core/events';
 import type { Profile, ProfileStore } from './profiles';
 import { readSettings, type Sessions } from './session';
 import { blockReasonText, describeError, statusLabel } from './text';
@@ -36,11 +39,6 @@ export interface MessageNode {
 }
 export type Node = ProfileNode | ProjectNode | GroupNode | MessageNode;
 
-/** Where a job runs, for the spinner and the menus. */
-export interface RunningJobs {
-	runningJobFor(profileId: string, projectId: string, groupId: string): string | undefined;
-}
-
 type Loaded<T> = { ok: true; items: T } | { ok: false; error: unknown };
 
 export const projectKey = (profileId: string, projectId: string): string => `${profileId}/${projectId}`;
@@ -53,19 +51,33 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	private readonly inflight = new Map<string, Promise<unknown>>();
 	/** Per-profile filter (issue: filters); sent as the service's own query parameters. */
 	readonly filters = new Map<string, GroupFilter>();
-	private jobs: RunningJobs = { runningJobFor: () => undefined };
+	/** Groups with a running job when the store last changed (JSON of [profile, project, group]). */
+	private running = new Set<string>();
+	private readonly subscriptions: { dispose(): void }[];
 
 	constructor(
 		private readonly profiles: ProfileStore,
 		private readonly sessions: Sessions,
-	) {}
-
-	dispose(): void {
-		this.changed.dispose();
+		private readonly jobs: JobStore,
+		groupRead: Event<GroupRead>,
+	) {
+		this.subscriptions = [
+			// A job started or ended: redraw those groups (spinner, menus).
+			jobs.onDidChange(() => {
+				const now = new Set(jobs.all().filter((j) => !j.outcome).map((j) => JSON.stringify([j.profile, j.projectId, j.groupId])));
+				for (const key of [...now, ...this.running].filter((k) => now.has(k) !== this.running.has(k))) {
+					const [profileId, projectId, groupId] = JSON.parse(key) as [string, string, string];
+					this.redrawGroup(profileId, projectId, groupId);
+				}
+				this.running = now;
+			}),
+			groupRead((e) => this.updateGroup(e.profileId, e.projectId, e.group)),
+		];
 	}
 
-	setJobs(jobs: RunningJobs): void {
-		this.jobs = jobs;
+	dispose(): void {
+		this.subscriptions.forEach((s) => s.dispose());
+		this.changed.dispose();
 	}
 
 	/** Runs before a profile's projects load (the demo profile starts its simulator there). */

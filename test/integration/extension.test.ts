@@ -5,7 +5,9 @@ import * as vscode from 'vscode';
 import type { SdrsError } from '../../src/core/errors';
 import type { SdrsApi } from '../../src/extension';
 import type { MessageNode } from '../../src/ui/tree';
-import { api, demoProjects, group, groupsOf, reset, waitFor, EXTENSION_ID } from './support';
+import { JobStore } from '../../src/core/jobStore';
+import { Workflow } from '../../src/core/workflow';
+import { api, demoProjects, group, groupsOf, outcomeOf, reset, waitFor, EXTENSION_ID } from './support';
 
 interface Manifest {
 	contributes: {
@@ -133,29 +135,29 @@ describe('extension in a real VS Code', () => {
 		const sim = a.demo.running!;
 		sim.configure({ jobDurationMs: 1500 });
 		const asked: string[] = [];
-		a.jobs.prompts = { confirm: (m, d) => (asked.push(m + '\n' + d), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
+		a.ports.prompts = { confirm: (m, d) => (asked.push(m + '\n' + d), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
 		const result = await vscode.commands.executeCommand('sdrs.enableProtection', g);
 		assert.equal(result, 'started');
 		assert.match(asked[0], /Enable Protection for protection group “crm-web”\?/);
 		assert.match(asked[0], /hostname, name, security group, agency, ECS group, tags and auto-recovery/);
 		assert.match(asked[0], /✓ Live status allows the action/);
-		const jobId = a.jobs.all().find((j) => j.groupId === g.group.id)!.jobId;
-		assert.ok(a.jobs.runningJobFor(g.profile.id, g.project.id, g.group.id));
+		const jobId = a.store.all().find((j) => j.groupId === g.group.id)!.jobId;
+		assert.ok(a.store.runningJobFor(g.profile.id, g.project.id, g.group.id));
 		assert.match(String(a.tree.getTreeItem(a.tree.findGroup(g.profile.id, g.project.id, g.group.id)!).contextValue), /jobRunning/);
-		await waitFor('the job outcome', () => a.jobs.reported.find((r) => r.jobId === jobId));
-		assert.equal(a.jobs.reported.find((r) => r.jobId === jobId)?.outcome, 'SUCCESS');
+		await waitFor('the job outcome', () => outcomeOf(a, jobId));
+		assert.equal(outcomeOf(a, jobId), 'SUCCESS');
 		assert.equal(sim.stats.actionPosts[g.group.id], 1);
 		await waitFor('the group to show protected', () => a.tree.findGroup(g.profile.id, g.project.id, g.group.id)?.group.status === 'protected' || undefined);
-		assert.equal(a.jobs.all().find((j) => j.jobId === jobId)?.outcome, 'SUCCESS');
+		assert.equal(a.store.all().find((j) => j.jobId === jobId)?.outcome, 'SUCCESS');
 	});
 
 	it('Enable Protection Again end to end on a failed-over group whose DR servers are stopped', async () => {
 		const g = await group(a, 'payments-core');
 		a.demo.running!.configure({ jobDurationMs: 1000 });
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtectionAgain', g), 'started');
-		const jobId = a.jobs.all().find((j) => j.groupId === g.group.id)!.jobId;
-		await waitFor('the job outcome', () => a.jobs.reported.find((r) => r.jobId === jobId));
-		assert.equal(a.jobs.reported.find((r) => r.jobId === jobId)?.outcome, 'SUCCESS');
+		const jobId = a.store.all().find((j) => j.groupId === g.group.id)!.jobId;
+		await waitFor('the job outcome', () => outcomeOf(a, jobId));
+		assert.equal(outcomeOf(a, jobId), 'SUCCESS');
 		assert.equal(a.demo.running!.group(g.group.id)?.status, 'protected');
 	});
 
@@ -163,9 +165,9 @@ describe('extension in a real VS Code', () => {
 		const g = await group(a, 'billing-db');
 		a.demo.running!.configure({ jobDurationMs: 500 });
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-		const jobId = a.jobs.all().find((j) => j.groupId === g.group.id)!.jobId;
-		await waitFor('the job outcome', () => a.jobs.reported.find((r) => r.jobId === jobId));
-		const stored = a.jobs.all().find((j) => j.jobId === jobId)!;
+		const jobId = a.store.all().find((j) => j.groupId === g.group.id)!.jobId;
+		await waitFor('the job outcome', () => outcomeOf(a, jobId));
+		const stored = a.store.all().find((j) => j.jobId === jobId)!;
 		assert.equal(stored.outcome, 'FAIL');
 		assert.equal(stored.errorCode, 'SDRS.1027');
 		await waitFor('error-starting in the tree', () => a.tree.findGroup(g.profile.id, g.project.id, g.group.id)?.group.status === 'error-starting' || undefined);
@@ -178,7 +180,7 @@ describe('extension in a real VS Code', () => {
 		it(`stops before the POST when a pre-flight check fails (${name}, ${action})`, async () => {
 			const g = await group(a, name);
 			const alerts: string[] = [];
-			a.jobs.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
+			a.ports.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
 			assert.equal(await vscode.commands.executeCommand(command, g), 'refused');
 			assert.match(alerts[0], expect);
 			assert.equal(a.demo.running!.stats.actionPosts[g.group.id] ?? 0, 0);
@@ -189,14 +191,14 @@ describe('extension in a real VS Code', () => {
 		const g = await group(a, 'chat', 'cn-east-3');
 		a.demo.running!.patchGroup(g.group.id, { status: 'protected' });
 		const alerts: string[] = [];
-		a.jobs.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
+		a.ports.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'refused');
 		assert.match(alerts[0], /✗ Live status allows the action — status is protected/);
 	});
 
 	it('a cancelled confirmation sends nothing', async () => {
 		const g = await group(a, 'media-transcode', 'ap-southeast-3');
-		a.jobs.prompts = { confirm: () => Promise.resolve(false), alert: () => Promise.resolve() };
+		a.ports.prompts = { confirm: () => Promise.resolve(false), alert: () => Promise.resolve() };
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'cancelled');
 		assert.equal(a.demo.running!.stats.actionPosts[g.group.id] ?? 0, 0);
 	});
@@ -265,18 +267,18 @@ describe('extension in a real VS Code', () => {
 			const sim = a.demo.running!;
 			sim.configure({ jobDurationMs: 2500 });
 			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-			a.jobs.suspend(); // what deactivation does: stop watching, keep the record
-			assert.equal(a.jobs.isWatching(job.jobId), false);
-			assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, undefined);
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
+			await a.workflow.suspend(); // what deactivation does: stop following, keep the record
+			assert.equal(a.store.get(job.jobId)?.lease, undefined, 'the lease is released');
+			assert.equal(a.store.all().find((j) => j.jobId === job.jobId)?.outcome, undefined);
 			await new Promise((r) => setTimeout(r, 300)); // a GET already on the wire may still arrive
 			const polls = sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
 			await new Promise((r) => setTimeout(r, 1500));
-			assert.equal(sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0, polls, `nobody polls while deactivated (${JSON.stringify(sim.stats.byRoute)}; watching ${a.jobs.isWatching(job.jobId)})`);
-			assert.ok(a.jobs.resumeAll() >= 1); // what activation does
-			await waitFor('the resumed job to be reported', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
-			assert.ok(a.jobs.resumed.includes(job.jobId));
-			assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
+			assert.equal(sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0, polls, `nobody polls while deactivated (${JSON.stringify(sim.stats.byRoute)})`);
+			assert.ok(a.workflow.resumeAll() >= 1); // what activation does
+			await waitFor('the resumed job to be reported', () => outcomeOf(a, job.jobId));
+			assert.equal(a.store.get(job.jobId)?.reportedBy, a.store.owner, 'reported by this window, which took the job back');
+			assert.equal(a.store.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
 			assert.equal(sim.stats.actionPosts[g.group.id], 1);
 		});
 
@@ -285,19 +287,22 @@ describe('extension in a real VS Code', () => {
 			const sim = a.demo.running!;
 			sim.configure({ jobDurationMs: 9000 });
 			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-			const peer = a.jobs.spawnPeer();
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
+			// A second window on the same shared state: its own store (another owner) and workflow.
+			const peerStore = new JobStore(a.store.state);
+			const peer = new Workflow({ ...a.workflow.deps, store: peerStore });
 			try {
 				peer.resumeAll();
 				await new Promise((r) => setTimeout(r, 800));
-				assert.equal(peer.isWatching(job.jobId), false, 'the lease keeps the second window off');
-				assert.equal(a.jobs.isWatching(job.jobId), true);
-				a.jobs.suspend(); // the first window closes; its lease is released
-				await waitFor('the second window to take over', () => peer.isWatching(job.jobId) || undefined, 15_000);
-				await waitFor('the outcome from the second window', () => peer.reported.find((r) => r.jobId === job.jobId), 20_000);
-				assert.equal(a.jobs.reported.some((r) => r.jobId === job.jobId), false, 'reported once, by the window that watched');
+				assert.equal(peerStore.follows(job.jobId), false, 'the lease keeps the second window off');
+				assert.equal(a.store.follows(job.jobId), true);
+				await a.workflow.suspend(); // the first window closes; its lease is released
+				await waitFor('the second window to take over', () => peerStore.follows(job.jobId) || undefined, 15_000);
+				await waitFor('the outcome from the second window', () => outcomeOf(a, job.jobId), 20_000);
+				assert.equal(a.store.get(job.jobId)?.reportedBy, peerStore.owner, 'reported once, by the window that followed it');
 			} finally {
 				peer.dispose();
+				peerStore.dispose();
 			}
 		});
 
@@ -305,12 +310,12 @@ describe('extension in a real VS Code', () => {
 			const g = await group(a, 'media-transcode', 'ap-southeast-3');
 			a.demo.running!.configure({ jobDurationMs: 60_000 });
 			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-			a.jobs.suspend();
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
+			await a.workflow.suspend();
 			await a.profiles.remove(g.profile.id);
-			a.jobs.resumeAll();
-			await waitFor('the job to be closed', () => a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome);
-			const closed = a.jobs.all().find((j) => j.jobId === job.jobId)!;
+			a.workflow.resumeAll();
+			await waitFor('the job to be closed', () => a.store.all().find((j) => j.jobId === job.jobId)?.outcome);
+			const closed = a.store.all().find((j) => j.jobId === job.jobId)!;
 			assert.equal(closed.outcome, 'ERROR');
 			assert.match(closed.failReason ?? '', /profile was removed/);
 		});
@@ -321,10 +326,10 @@ describe('extension in a real VS Code', () => {
 			sim.configure({ jobDurationMs: 1000, faults: [{ match: '^POST .*/action$', kind: 'lost-response', count: 1 }] });
 			sim.patchGroup(g.group.id, { nextOutcome: 'success' });
 			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
 			assert.equal(job.trackBy, 'group');
-			await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId), 20_000);
-			assert.equal(a.jobs.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
+			await waitFor('the outcome', () => outcomeOf(a, job.jobId), 20_000);
+			assert.equal(a.store.all().find((j) => j.jobId === job.jobId)?.outcome, 'SUCCESS');
 			assert.equal(sim.stats.actionPosts[g.group.id], 1);
 			assert.equal(sim.stats.jobsCreated[g.group.id], 1);
 		});
@@ -367,9 +372,9 @@ describe('extension in a real VS Code', () => {
 			const g = await group(a, 'crm-web');
 			a.demo.running!.configure({ jobDurationMs: 600 });
 			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
-			const job = a.jobs.all().find((j) => j.groupId === g.group.id)!;
-			await waitFor('the outcome', () => a.jobs.reported.find((r) => r.jobId === job.jobId));
-			const finished = a.jobs.all().find((j) => j.jobId === job.jobId)!;
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
+			await waitFor('the outcome', () => outcomeOf(a, job.jobId));
+			const finished = a.store.all().find((j) => j.jobId === job.jobId)!;
 			await vscode.commands.executeCommand('sdrs.copyJobSummary', finished);
 			const md = await vscode.env.clipboard.readText();
 			for (const expected of [/### SDRS: Enable Protection — crm-web/, /\| Profile \| Demo \\\(simulated\\\) \|/, /\| Account \| [0-9a-f]{32} \|/, /\| Region \| cn-north-4 \\\(CN North-Beijing4\\\) \|/, new RegExp(`\\| Job ID \\| ${job.jobId} \\|`), /\| Outcome \| succeeded \|/, /\| Ended \| 20\d\d-/]) {

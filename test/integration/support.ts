@@ -18,12 +18,17 @@ export async function reset(a: SdrsApi): Promise<void> {
 	for (const p of a.profiles.list()) {
 		await a.profiles.remove(p.id);
 	}
-	await a.jobs.clearHistory(true);
-	a.jobs.resumeAll();
-	a.jobs.reported.length = 0;
+	await a.workflow.suspend();
+	await a.store.clear(true);
+	a.workflow.resumeAll();
 	a.demo.running?.reset();
-	a.jobs.prompts = { confirm: () => Promise.resolve(true), alert: () => Promise.resolve() };
+	a.ports.prompts = { confirm: () => Promise.resolve(true), alert: () => Promise.resolve() };
 	a.tree.refresh();
+}
+
+/** The recorded outcome of a job, once it has one (tests observe the job store). */
+export function outcomeOf(a: SdrsApi, jobId: string): string | undefined {
+	return a.store.get(jobId)?.outcome;
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

@@ -1,13 +1,17 @@
-// Fault, bad-input and clock-skew runs against the simulator over real sockets, through the same
-// core paths the extension uses (runPreflight → startAction → trackJob). `npm run chaos` runs the
-// long profile and prints the figures; a short profile runs inside `npm test` (test/unit/chaos.test.ts).
-import { runPreflight, type ActionKind } from '../../src/core/actions';
-import { groupAsJob, startAction, type StartResult } from '../../src/core/actionRunner';
+// Fault, bad-input and clock-skew runs against the simulator over real sockets. Actions run
+// through the extension's own Workflow.runAction (pre-flight, confirm, one POST, reconciling a
+// lost answer, following the job), with ports that confirm everything and record what the user
+// would be told. `npm run chaos` runs the long profile and prints the figures; a short profile
+// runs inside `npm test` (test/unit/chaos.test.ts).
+import type { ActionKind } from '../../src/core/actions';
 import { SdrsClient } from '../../src/core/client';
 import { SdrsError } from '../../src/core/errors';
-import { HttpPipeline, type Logger } from '../../src/core/http';
-import { trackJob, type JobOutcome } from '../../src/core/jobTracker';
-import type { Project } from '../../src/core/model';
+import { HttpPipeline, silentLogger, type Logger } from '../../src/core/http';
+import { JobStore } from '../../src/core/jobStore';
+import { toGroup, type Project } from '../../src/core/model';
+import { sendActionOnce, type StartResult } from '../../src/core/sendAction';
+import { MemoryState } from '../../src/core/sharedState';
+import { Workflow, type Alert, type Notice, type Ports } from '../../src/core/workflow';
 import { DEMO_CREDENTIALS, startSimulator, type FaultKind, type FaultRule, type Simulator } from '../../src/simulator/simulator';
 
 const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '504', '429', 'reset', 'hang', 'malformed', 'truncated', 'lost-response'];
@@ -31,6 +35,21 @@ function client(sim: Simulator, logger?: Logger, timeoutMs = 400): { http: HttpP
 	return { http, client: new SdrsClient(http, { iam: sim.url, sdrs: sim.url, ecs: sim.url }) };
 }
 
+/** The extension's workflow on an in-memory store, answering yes to every question and recording what it says per group. */
+function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, Alert | Notice> } {
+	const said = new Map<string, Alert | Notice>();
+	const groupOf = (e: Alert | Notice): string => ('group' in e ? e.group.id : e.job.groupId);
+	const ports: Ports = {
+		confirm: () => Promise.resolve(true),
+		alert: (a) => (said.set(groupOf(a), a), Promise.resolve()),
+		notify: (n) => said.set(groupOf(n), n),
+		progress: (_what, task) => task(() => undefined),
+		clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+	};
+	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000 });
+	return { workflow, said };
+}
+
 /** `actions` Enable / Enable Again actions with `faultRate` of all calls failing. */
 export async function runFaults(opts: { actions: number; faultRate?: number; concurrency?: number; seed?: number }): Promise<ChaosReport> {
 	const started = Date.now();
@@ -39,6 +58,7 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 	const faults: FaultRule[] = FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind }));
 	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 400, randomSeed: opts.seed ?? 1 });
 	const { http, client: c } = client(sim);
+	const { workflow, said } = chaosWorkflow(c);
 	const projectId = sim.projects().find((p) => p.name === 'cn-north-4')!.id;
 	const project: Project = { id: projectId, name: 'cn-north-4', region: 'cn-north-4', isSubProject: false };
 	const poolSize = Math.max(8, (opts.concurrency ?? 10) * 2);
@@ -70,25 +90,18 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 			let created = 0;
 			let expectStatus: string | undefined;
 			try {
-				const pre = await runPreflight(c, project, id, action, undefined);
-				if (!pre.ok) {
-					kind = 'checks-failed';
+				said.delete(id);
+				// The group as the tree last showed it (the simulator's record is the wire form).
+				const shown = toGroup({ ...truth })!;
+				const result = await workflow.runAction({ profileId: 'chaos', project, group: shown }, action);
+				const told = said.get(id);
+				if (result.kind === 'started') {
+					created = 1;
+					const outcome = await result.followed;
+					kind = `${result.job.trackBy === 'group' ? 'applied' : 'started'}:${outcome?.kind ?? 'none'}`;
+					expectStatus = outcome?.kind === 'SUCCESS' ? 'protected' : outcome?.kind === 'FAIL' ? (action === 'enable' ? 'error-starting' : 'error-reprotecting') : undefined;
 				} else {
-					const result: StartResult = await startAction(c, project, pre.group);
-					kind = result.kind;
-					if (result.kind === 'started' || result.kind === 'applied') {
-						created = 1;
-						const outcome: JobOutcome = await trackJob(
-							{ jobId: result.kind === 'started' ? result.jobId : '', startedAt: Date.now() },
-							{
-								getJob: async (jobId, signal) => (result.kind === 'started' ? c.getJob(project, jobId, signal) : groupAsJob(await c.getGroup(project, id, signal), action)),
-								timeoutMs: 60_000,
-								maxHardErrors: 20,
-							},
-						);
-						kind = `${result.kind}:${outcome.kind}`;
-						expectStatus = outcome.kind === 'SUCCESS' ? 'protected' : outcome.kind === 'FAIL' ? (action === 'enable' ? 'error-starting' : 'error-reprotecting') : undefined;
-					}
+					kind = told?.kind === 'preflightFailed' ? 'checks-failed' : told?.kind === 'notApplied' ? 'not-applied' : told?.kind === 'outcomeUnknown' ? 'unknown' : (told?.kind ?? result.kind);
 				}
 			} catch (e) {
 				// A read failed even after retries: nothing was sent. The user sees it and tries again.
@@ -149,6 +162,7 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 		}
 	});
 	await Promise.all(workers);
+	await workflow.suspend();
 	report.faults = { ...sim.stats.faults };
 	report.requests = sim.stats.requests;
 	report.retries = http.stats.retries;
@@ -267,7 +281,7 @@ export async function runBadInput(): Promise<BadInputReport> {
 				case 'job':
 					return strict.getJob(project, '0123456789abcdef0123456789abcdef');
 				case 'action':
-					return startAction(strict, project, (await c.listGroups(project)).find((g) => g.id === anyGroup.id)!);
+					return sendActionOnce(strict, project, (await c.listGroups(project)).find((g) => g.id === anyGroup.id)!);
 				case 'projects':
 					return strict.listProjects();
 			}

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { updateState } from '../../src/ui/state';
+import { updateState } from '../../src/core/sharedState';
 
 /** A Memento that takes back an older value right after `reverts` writes, as storage echoes can. */
 function echoingMemento(reverts: number): vscode.Memento & { writes: number } {

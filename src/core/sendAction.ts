@@ -1,5 +1,5 @@
-// Sending the action exactly once and finding out what happened when its answer is lost.
-// Shared by the extension and the chaos run, so both exercise the same path.
+// The action POST, sent exactly once, and finding out what happened when its answer is lost.
+// Used by the workflow (workflow.ts), which the extension and the chaos run share.
 import type { ActionKind } from './actions';
 import type { SdrsClient } from './client';
 import { SdrsError } from './errors';
@@ -24,7 +24,7 @@ const asSdrsError = (e: unknown): SdrsError => (e instanceof SdrsError ? e : new
  * 5xx, unreadable body) the group is re-read, and a changed status or update time means the
  * action was applied.
  */
-export async function startAction(client: SdrsClient, project: Project, before: ProtectionGroup, signal?: AbortSignal): Promise<StartResult> {
+export async function sendActionOnce(client: SdrsClient, project: Project, before: ProtectionGroup, signal?: AbortSignal): Promise<StartResult> {
 	try {
 		const { jobId, requestId } = await client.startProtectionGroup(project, before.id, signal);
 		return { kind: 'started', jobId, requestId };

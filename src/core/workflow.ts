@@ -1,0 +1,296 @@
+// Enable Protection / Enable Protection Again from start to end, the same for the extension and
+// the chaos run: pre-flight checks, the user's confirmation, one POST, a lost answer reconciled by
+// reading the group, then the job followed to its end and reported once. It talks to the editor
+// only through Ports (questions, messages, progress, a clock) and records every job in the
+// JobStore before it is followed, so a reload resumes it instead of forgetting it.
+import { runPreflight, type ActionKind, type CheckResult } from './actions';
+import type { SdrsClient } from './client';
+import type { SdrsError } from './errors';
+import { Emitter } from './events';
+import type { Logger } from './http';
+import type { JobStore, StoredJob } from './jobStore';
+import { trackJob, type JobOutcome } from './jobTracker';
+import type { Job, Project, ProtectionGroup } from './model';
+import { groupAsJob, sendActionOnce } from './sendAction';
+
+/** The reason recorded for a job that can no longer be followed (views word it). */
+export const PROFILE_REMOVED = 'not followed: its profile was removed';
+
+export interface ActionTarget {
+	profileId: string;
+	project: Project;
+	group: ProtectionGroup;
+}
+
+/** A blocking explanation (a modal in the editor). */
+export type Alert =
+	| { kind: 'preflightFailed'; action: ActionKind; group: ProtectionGroup; checks: CheckResult[] }
+	| { kind: 'refused'; action: ActionKind; group: ProtectionGroup; error: SdrsError };
+
+/** A message that does not block (a notification in the editor). */
+export type Notice =
+	| { kind: 'busy'; group: ProtectionGroup }
+	| { kind: 'jobRunning'; group: ProtectionGroup; jobId?: string }
+	| { kind: 'appliedAfterLostAnswer'; action: ActionKind; group: ProtectionGroup }
+	| { kind: 'notApplied' | 'outcomeUnknown'; action: ActionKind; group: ProtectionGroup; error: SdrsError }
+	| { kind: 'succeeded'; job: StoredJob }
+	| { kind: 'failed'; job: StoredJob; failedSubJobs: Job[] }
+	| { kind: 'stoppedFollowing'; job: StoredJob; error?: SdrsError; elapsedMs: number };
+
+export type ProgressOf = { kind: 'checking'; action: ActionKind; group: ProtectionGroup } | { kind: 'following'; job: StoredJob };
+
+/** How the workflow reaches the editor (or a test, or the chaos run). */
+export interface Ports {
+	/** Resolves true when the user confirmed. */
+	confirm(question: { action: ActionKind; group: ProtectionGroup; checks: CheckResult[] }): PromiseLike<boolean>;
+	alert(alert: Alert): PromiseLike<void>;
+	notify(notice: Notice): void;
+	/** Runs `task` while showing progress; `report` gives the job's latest status. */
+	progress<T>(what: ProgressOf, task: (report: (status: string) => void) => Promise<T>): PromiseLike<T>;
+	clock: { now(): number; sleep(ms: number): Promise<void> };
+}
+
+export interface WorkflowDeps {
+	store: JobStore;
+	/** The client of a profile; undefined once the profile is gone. */
+	clientFor(profileId: string): SdrsClient | undefined;
+	ports: Ports;
+	log: Logger;
+	jobTimeoutMs(): number;
+	/** How often the heartbeat renews leases and looks for jobs to take over. */
+	heartbeatMs?: number;
+}
+
+export type RunResult =
+	| { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | undefined> }
+	| { kind: 'cancelled' | 'refused' | 'failed' };
+
+/** A group as just read from the service, for the views to show. */
+export interface GroupRead {
+	profileId: string;
+	projectId: string;
+	group: ProtectionGroup;
+}
+
+export class Workflow {
+	private readonly groupRead = new Emitter<GroupRead>();
+	readonly onGroupRead = this.groupRead.event;
+	/** Groups with an action being prepared in this window. */
+	private readonly busy = new Set<string>();
+	/** Jobs this window follows: job id → stop. */
+	private readonly following = new Map<string, AbortController>();
+	private heartbeat?: ReturnType<typeof setInterval>;
+
+	constructor(readonly deps: WorkflowDeps) {}
+
+	dispose(): void {
+		void this.suspend();
+		this.groupRead.dispose();
+	}
+
+	private get ports(): Ports {
+		return this.deps.ports;
+	}
+
+	/** The whole action for one group. Resolves once the job is recorded and followed, or the user stopped. */
+	async runAction(target: ActionTarget, action: ActionKind): Promise<RunResult> {
+		const key = `${target.profileId}/${target.project.id}/${target.group.id}`;
+		if (this.busy.has(key)) {
+			this.ports.notify({ kind: 'busy', group: target.group });
+			return { kind: 'refused' };
+		}
+		this.busy.add(key);
+		try {
+			return await this.prepareAndSend(target, action);
+		} finally {
+			this.busy.delete(key);
+		}
+	}
+
+	private async prepareAndSend({ profileId, project, group }: ActionTarget, action: ActionKind): Promise<RunResult> {
+		const { store, log } = this.deps;
+		const running = store.runningJobFor(profileId, project.id, group.id);
+		const client = this.deps.clientFor(profileId);
+		if (running || !client) {
+			this.ports.notify({ kind: 'jobRunning', group, jobId: running });
+			return { kind: 'refused' };
+		}
+		const preflight = await this.ports.progress({ kind: 'checking', action, group }, () => runPreflight(client, project, group.id, action, running));
+		this.groupRead.fire({ profileId, projectId: project.id, group: preflight.group });
+		log.info(`Pre-flight for ${action} on ${group.id}: ${preflight.checks.map((c) => `${c.id}=${c.ok ? 'ok' : 'FAIL'}`).join(', ')}`);
+		if (!preflight.ok) {
+			await this.ports.alert({ kind: 'preflightFailed', action, group, checks: preflight.checks });
+			return { kind: 'refused' };
+		}
+		if (!(await this.ports.confirm({ action, group, checks: preflight.checks }))) {
+			return { kind: 'cancelled' };
+		}
+		// Another window may have started a job meanwhile.
+		if (store.runningJobFor(profileId, project.id, group.id)) {
+			this.ports.notify({ kind: 'jobRunning', group });
+			return { kind: 'refused' };
+		}
+		const startedAt = this.ports.clock.now();
+		const result = await sendActionOnce(client, project, preflight.group);
+		if (result.kind === 'refused' || result.kind === 'not-applied' || result.kind === 'unknown') {
+			log.error(`${action} on ${group.id} not started (${result.kind}): ${result.error.toString()}`);
+			if (result.kind === 'refused') {
+				await this.ports.alert({ kind: 'refused', action, group, error: result.error });
+			} else {
+				if (result.kind === 'not-applied') {
+					this.groupRead.fire({ profileId, projectId: project.id, group: result.group });
+				}
+				this.ports.notify({ kind: result.kind === 'not-applied' ? 'notApplied' : 'outcomeUnknown', action, group, error: result.error });
+			}
+			return { kind: 'failed' };
+		}
+		const job: StoredJob = {
+			jobId: result.kind === 'started' ? result.jobId : `unknown-${startedAt.toString(36)}`,
+			trackBy: result.kind === 'started' ? 'job' : 'group',
+			projectId: project.id,
+			region: project.region,
+			groupId: group.id,
+			groupName: group.name,
+			projectName: project.name,
+			account: project.domainId,
+			action,
+			profile: profileId,
+			startedAt,
+			lastStatus: result.kind === 'started' ? 'INIT' : result.group.status,
+		};
+		await store.save(job);
+		await store.claim(job.jobId);
+		if (result.kind === 'applied') {
+			log.warn(`${action} on ${group.id}: the answer was lost (${result.error.toString()}), but the group is now ${result.group.status}; following the group.`);
+			this.groupRead.fire({ profileId, projectId: project.id, group: result.group });
+			this.ports.notify({ kind: 'appliedAfterLostAnswer', action, group: result.group });
+		} else {
+			log.info(`Started ${action} on ${group.id}: job ${result.jobId}`);
+		}
+		this.startHeartbeat();
+		return { kind: 'started', job, followed: this.follow(job) };
+	}
+
+	/**
+	 * Follows every unfinished job in the store whose lease is free or expired (after a reload, or
+	 * when the window that followed it went away); closes those whose profile was removed.
+	 * Returns how many it took.
+	 */
+	resumeAll(): number {
+		this.startHeartbeat();
+		const { store } = this.deps;
+		const now = this.ports.clock.now();
+		let taken = 0;
+		for (const job of store.all().filter((j) => !j.outcome && !this.following.has(j.jobId))) {
+			if (!this.deps.clientFor(job.profile)) {
+				void store.finish(job.jobId, { outcome: 'ERROR', failReason: PROFILE_REMOVED });
+				continue;
+			}
+			if (job.lease && job.lease.owner !== store.owner && job.lease.until > now) {
+				continue; // another window follows it
+			}
+			taken++;
+			void this.claimAndFollow(job);
+		}
+		return taken;
+	}
+
+	/** Stops following every job here (the window closes); their leases are released. */
+	async suspend(): Promise<void> {
+		clearInterval(this.heartbeat);
+		this.heartbeat = undefined;
+		const mine = [...this.following.keys()];
+		for (const c of this.following.values()) {
+			c.abort();
+		}
+		this.following.clear();
+		if (mine.length) {
+			await this.deps.store.release(mine);
+		}
+	}
+
+	private startHeartbeat(): void {
+		this.heartbeat ??= setInterval(() => {
+			void this.deps.store.renew([...this.following.keys()]).then(() => this.resumeAll());
+		}, this.deps.heartbeatMs ?? 5000);
+	}
+
+	private async claimAndFollow(job: StoredJob): Promise<void> {
+		const placeholder = new AbortController();
+		this.following.set(job.jobId, placeholder); // so the next beat does not claim it again
+		const { store } = this.deps;
+		const claimed = await store.claim(job.jobId);
+		// Two windows may claim at once: the last write wins and the other backs off.
+		await this.ports.clock.sleep(300);
+		this.following.delete(job.jobId);
+		const current = store.get(job.jobId);
+		if (!claimed || !current || current.outcome || !store.follows(job.jobId) || placeholder.signal.aborted) {
+			return;
+		}
+		this.deps.log.info(`Resuming job ${job.jobId} (${job.action} on ${job.groupId})`);
+		await this.follow(current);
+	}
+
+	/** Follows a job to its end with progress, then records and reports the outcome once. */
+	private async follow(job: StoredJob): Promise<JobOutcome | undefined> {
+		const client = this.deps.clientFor(job.profile);
+		if (!client) {
+			return undefined;
+		}
+		const { store, log } = this.deps;
+		const controller = new AbortController();
+		this.following.set(job.jobId, controller);
+		const project: Project = { id: job.projectId, name: job.projectName, region: job.region, isSubProject: false };
+		const reread = async (): Promise<void> => {
+			try {
+				this.groupRead.fire({ profileId: job.profile, projectId: project.id, group: await client.getGroup(project, job.groupId) });
+			} catch (e) {
+				log.debug(`Re-reading ${job.groupId}: ${String(e)}`);
+			}
+		};
+		const outcome = await this.ports.progress({ kind: 'following', job }, async (report) => {
+			const rereads = setInterval(() => void reread(), 5000);
+			try {
+				return await trackJob(job, {
+					getJob: async (id, signal) => (job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action) : client.getJob(project, id, signal)),
+					signal: controller.signal,
+					timeoutMs: this.deps.jobTimeoutMs(),
+					now: () => this.ports.clock.now(),
+					onStatus: (j) => {
+						report(j.status);
+						void store.patch(job.jobId, { lastStatus: j.status });
+					},
+					onTransientError: (e) => log.warn(`Polling job ${job.jobId}: ${e.toString()} (will keep trying)`),
+				});
+			} finally {
+				clearInterval(rereads);
+			}
+		});
+		this.following.delete(job.jobId);
+		if (outcome.kind === 'ABORTED') {
+			return outcome; // the window is closing; the record stays unfinished and is resumed next time
+		}
+		const elapsedMs = this.ports.clock.now() - job.startedAt;
+		if (outcome.kind === 'TIMEOUT' || outcome.kind === 'ERROR') {
+			// The job may still be running: it stays unfinished so a later window picks it up again.
+			await store.patch(job.jobId, { lastStatus: outcome.lastStatus ?? job.lastStatus });
+			log.warn(`Stopped following job ${job.jobId}: ${outcome.kind === 'ERROR' ? outcome.error.toString() : `still ${outcome.lastStatus ?? '?'}`}`);
+			this.ports.notify({ kind: 'stoppedFollowing', job: { ...job, lastStatus: outcome.lastStatus ?? job.lastStatus }, error: outcome.kind === 'ERROR' ? outcome.error : undefined, elapsedMs });
+			return outcome;
+		}
+		const ended = { outcome: outcome.kind, lastStatus: outcome.kind, ...(outcome.kind === 'FAIL' ? { errorCode: outcome.errorCode, failReason: outcome.failReason } : {}) };
+		if (!(await store.finish(job.jobId, ended))) {
+			return outcome; // another window reported it
+		}
+		await reread();
+		const finished = store.get(job.jobId) ?? { ...job, ...ended };
+		if (outcome.kind === 'SUCCESS') {
+			log.info(`Job ${job.jobId} succeeded (${job.action} on ${job.groupId})`);
+			this.ports.notify({ kind: 'succeeded', job: finished });
+		} else {
+			log.error(`Job ${job.jobId} failed (${job.action} on ${job.groupId}): ${outcome.errorCode ?? ''} ${outcome.failReason ?? ''}`);
+			this.ports.notify({ kind: 'failed', job: finished, failedSubJobs: outcome.failedSubJobs });
+		}
+		return outcome;
+	}
+}

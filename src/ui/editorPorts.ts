@@ -1,0 +1,137 @@
+// The workflow's ports in VS Code: modal questions, notifications and progress, each worded here in
+// the user's language (the workflow in src/core only says what happened).
+import * as vscode from 'vscode';
+import type { Logger } from '../core/http';
+import type { Job } from '../core/model';
+import type { Alert, Notice, Ports, ProgressOf } from '../core/workflow';
+import { actionTitle, checkList, consequences, describeError, explain, formatElapsed, statusLabel } from './text';
+
+/** The modal questions; extension-host tests answer them through this seam. */
+export interface Prompts {
+	/** Resolves true when the user chose `verb`. */
+	confirm(message: string, detail: string, verb: string): Thenable<boolean>;
+	/** A blocking explanation (pre-flight failure, refusal). */
+	alert(message: string, detail?: string): Thenable<void>;
+}
+
+export const modalPrompts: Prompts = {
+	confirm: (message, detail, verb) => vscode.window.showWarningMessage(message, { modal: true, detail }, verb).then((a) => a === verb),
+	alert: (message, detail) => vscode.window.showErrorMessage(message, { modal: true, detail }).then(() => undefined),
+};
+
+export class EditorPorts implements Ports {
+	prompts: Prompts = modalPrompts;
+	readonly clock = { now: (): number => Date.now(), sleep: (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)) };
+
+	constructor(
+		private readonly log: Logger,
+		private readonly showLog: () => void,
+	) {}
+
+	confirm({ action, group, checks }: Parameters<Ports['confirm']>[0]): Thenable<boolean> {
+		const title = actionTitle(action);
+		return this.prompts.confirm(
+			vscode.l10n.t('{0} for protection group “{1}”?', title, group.name),
+			`${consequences(action)}\n\n${vscode.l10n.t('Pre-flight checks:')}\n${checkList(checks)}`,
+			title,
+		);
+	}
+
+	alert(a: Alert): Thenable<void> {
+		const title = actionTitle(a.action);
+		if (a.kind === 'preflightFailed') {
+			return this.prompts.alert(vscode.l10n.t('{0} cannot run on “{1}”: a pre-flight check failed.', title, a.group.name), checkList(a.checks));
+		}
+		const ex = explain(a.error.code);
+		return this.prompts.alert(vscode.l10n.t('{0} was refused for “{1}”: {2}', title, a.group.name, describeError(a.error)), ex ? `${ex.explanation}\n\n${ex.fix}` : undefined);
+	}
+
+	progress<T>(what: ProgressOf, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
+		if (what.kind === 'checking') {
+			return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name) }, () => task(() => undefined));
+		}
+		const { job } = what;
+		const title = vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName);
+		return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, async (progress) => {
+			let status = job.lastStatus ?? 'INIT';
+			const tick = (): void => progress.report({ message: vscode.l10n.t('Job {0} · {1} elapsed · keeps running if you hide this', status, formatElapsed(Date.now() - job.startedAt)) });
+			tick();
+			const timer = setInterval(tick, 1000);
+			try {
+				return await task((s) => {
+					status = s;
+					tick();
+				});
+			} finally {
+				clearInterval(timer);
+			}
+		});
+	}
+
+	notify(n: Notice): void {
+		switch (n.kind) {
+			case 'busy':
+				void vscode.window.showWarningMessage(vscode.l10n.t('An action on “{0}” is already being prepared in this window.', n.group.name));
+				return;
+			case 'jobRunning':
+				void vscode.window.showWarningMessage(
+					n.jobId
+						? vscode.l10n.t('“{0}” already has a job running ({1}). Wait for it to end before starting another action.', n.group.name, n.jobId)
+						: vscode.l10n.t('“{0}” already has a job running. Wait for it to end before starting another action.', n.group.name),
+				);
+				return;
+			case 'appliedAfterLostAnswer':
+				void vscode.window.showWarningMessage(
+					vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. It was not sent again; the group is followed until it settles.', actionTitle(n.action), n.group.name, statusLabel(n.group.status)),
+				);
+				return;
+			case 'notApplied':
+			case 'outcomeUnknown': {
+				const title = actionTitle(n.action);
+				const message =
+					n.kind === 'notApplied'
+						? vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group is unchanged. Nothing was sent twice; you can try again.', title, n.group.name, describeError(n.error))
+						: vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group could not be re-read. Refresh before trying again: it may have been applied.', title, n.group.name, describeError(n.error));
+				this.withLogButton(vscode.window.showErrorMessage(message, vscode.l10n.t('Show Log')));
+				return;
+			}
+			case 'succeeded':
+				void vscode.commands.executeCommand('setContext', 'sdrs.protectionEnabled', true);
+				void vscode.window.showInformationMessage(
+					n.job.action === 'enable' ? vscode.l10n.t('Protection enabled for “{0}”.', n.job.groupName) : vscode.l10n.t('Protection enabled again for “{0}”.', n.job.groupName),
+				);
+				return;
+			case 'failed': {
+				const { job } = n;
+				const ex = explain(job.errorCode);
+				const subs = n.failedSubJobs.map((s: Job) => `${s.jobType || s.jobId}: ${s.errorCode ?? ''} ${s.failReason ?? ''}`.trim());
+				this.log.error([...subs.map((s) => `  failing sub-job ${s}`), ex ? `  fix: ${ex.fix}` : ''].filter(Boolean).join('\n') || `  job ${job.jobId}: no sub-job details`);
+				const message = vscode.l10n.t(
+					'{0} failed for “{1}”: {2} {3}{4}{5}',
+					actionTitle(job.action),
+					job.groupName,
+					job.errorCode ?? '',
+					job.failReason ?? '',
+					subs.length ? ` ${vscode.l10n.t('Failing sub-jobs: {0}.', subs.join('; '))}` : '',
+					ex ? ` ${ex.fix}` : '',
+				);
+				this.withLogButton(vscode.window.showErrorMessage(message, vscode.l10n.t('Show Details')));
+				return;
+			}
+			case 'stoppedFollowing': {
+				const detail = n.error ? describeError(n.error) : vscode.l10n.t('still {0} after {1}', n.job.lastStatus ?? '?', formatElapsed(n.elapsedMs));
+				this.withLogButton(
+					vscode.window.showWarningMessage(
+						vscode.l10n.t('Stopped watching job {0} for “{1}” ({2}). It may still be running; it is checked again when the window reloads.', n.job.jobId, n.job.groupName, detail),
+						vscode.l10n.t('Show Log'),
+					),
+				);
+				return;
+			}
+		}
+	}
+
+	private withLogButton(choice: Thenable<string | undefined>): void {
+		void choice.then((c) => c && this.showLog());
+	}
+}
