@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import type { SdrsApi } from '../src/extension';
-import type { Node, ProjectNode } from '../src/ui/tree';
+import type { Node, ProjectNode } from '../src/ui/views/groupsTree';
 
 export async function run(): Promise<void> {
 	const out = process.env.SDRS_BENCH_OUT;

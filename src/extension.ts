@@ -1,23 +1,27 @@
-// Activation: wires the log, profiles, clients, tree, jobs and commands. Nothing here talks to
-// the network or loads the simulator; the tree loads lazily when the view is shown.
+// Activation: wires the log, profiles, clients, filters, the job store and workflow, the views and
+// the commands. Nothing here talks to the network or loads the simulator; the tree loads lazily
+// when the view is shown.
 import * as vscode from 'vscode';
-import { applyFilters, registerCommands } from './ui/commands';
-import { JobsProvider } from './ui/jobsView';
-import { Demo } from './ui/demo';
 import { JobStore } from './core/jobStore';
 import { Workflow } from './core/workflow';
-import { EditorPorts } from './ui/editorPorts';
-import { createLog } from './ui/log';
-import { ProfileStore } from './ui/profiles';
-import { readSettings, Sessions } from './ui/session';
-import { ProtectionGroupsProvider, type Node } from './ui/tree';
+import { registerCommands } from './ui/commands/index';
+import { ClientCache } from './ui/services/clients';
+import { Demo } from './ui/services/demo';
+import { EditorPorts } from './ui/services/editorPorts';
+import { FilterState } from './ui/services/filterState';
+import { createLog } from './ui/services/log';
+import { ProfileStore } from './ui/services/profiles';
+import { readSettings } from './ui/services/settings';
+import { ProtectionGroupsProvider, type Node } from './ui/views/groupsTree';
+import { JobsProvider } from './ui/views/jobsView';
 
 /** What activate() returns: used by the benchmark and the extension-host tests. */
 export interface SdrsApi {
 	/** Settles when the start-up work deferred after activate() is done. */
 	ready: Promise<void>;
 	profiles: ProfileStore;
-	sessions: Sessions;
+	clients: ClientCache;
+	filters: FilterState;
 	tree: ProtectionGroupsProvider;
 	view: vscode.TreeView<Node>;
 	store: JobStore;
@@ -30,52 +34,58 @@ export interface SdrsApi {
 export function activate(context: vscode.ExtensionContext): SdrsApi {
 	const { channel, logger } = createLog(context);
 	const profiles = new ProfileStore(context);
-	const sessions = new Sessions(profiles, logger);
+	const clients = new ClientCache(profiles, logger);
 	const store = new JobStore(context.globalState);
 	const ports = new EditorPorts(logger, () => channel.show(true));
 	const workflow = new Workflow({
 		store,
 		clientFor: (id) => {
 			const profile = profiles.get(id);
-			return profile && sessions.client(profile);
+			return profile && clients.client(profile);
 		},
 		ports,
 		log: logger,
 		jobTimeoutMs: () => readSettings().jobTimeoutMs,
 	});
-	const tree = new ProtectionGroupsProvider(profiles, sessions, store, workflow.onGroupRead);
-	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true });
 	const demo = new Demo(context, profiles, logger);
+	const filters = new FilterState(context.globalState, profiles);
+	const tree = new ProtectionGroupsProvider(profiles, clients, (id) => filters.get(id), store, workflow.onGroupRead);
 	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
+	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true });
 	const jobsView = new JobsProvider(store, profiles);
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
-	context.subscriptions.push(profiles, tree, view, demo, workflow, store, jobsView, jobsTree);
+	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree);
 
-	const commandContext = { context, profiles, sessions, tree, view, store, workflow, demo, log: channel };
-	const commandIds = registerCommands(context, commandContext);
+	const commandIds = registerCommands(context, { context, profiles, clients, filters, tree, view, store, workflow, demo, log: channel });
 
+	// The one invalidation path: a profile, its keys (in any window) or a setting changed, so
+	// clients and their keys are dropped, filters of removed profiles forgotten and the tree reloaded.
+	const invalidate = (): void => {
+		clients.reset();
+		void filters.reload();
+		tree.refresh();
+	};
+	const hasJobs = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0);
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
-			sessions.reset();
 			void profiles.updateContext();
-			void applyFilters(commandContext);
+			invalidate();
 		}),
-		store.onDidChange(() => void vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0)),
-		vscode.workspace.onDidChangeConfiguration((e) => {
-			if (e.affectsConfiguration('sdrs')) {
-				sessions.reset();
-				tree.refresh();
-			}
+		filters.onDidChange(() => {
+			view.description = filters.description();
+			tree.refresh();
 		}),
+		store.onDidChange(() => void hasJobs()),
+		vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('sdrs') && invalidate()),
 	);
 	// Context keys, saved filters and unfinished jobs right after activation: none of them is
 	// needed before VS Code asks the tree for its first children.
 	const ready = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
 		const resumed = workflow.resumeAll();
-		await Promise.all([profiles.updateContext(), applyFilters(commandContext), vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0)]);
+		await Promise.all([profiles.updateContext(), filters.reload(), hasJobs()]);
 		logger.info(`Activated${resumed ? `; resuming ${resumed} job(s)` : ''}`);
 	});
-	return { ready, profiles, sessions, tree, view, store, workflow, ports, demo, commandIds };
+	return { ready, profiles, clients, filters, tree, view, store, workflow, ports, demo, commandIds };
 }
 
 export function deactivate(): void {

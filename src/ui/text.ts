@@ -1,6 +1,7 @@
 // User-visible words for statuses, actions, checks and error causes, all through vscode.l10n.
 import * as vscode from 'vscode';
 import type { ActionKind, BlockReason, CheckResult } from '../core/actions';
+import type { GroupFilter } from '../core/client';
 import { categorize, explainCode, SdrsError } from '../core/errors';
 
 export function statusLabel(status: string): string {
@@ -149,4 +150,20 @@ export function formatElapsed(ms: number): string {
 	const s = Math.max(0, Math.floor(ms / 1000));
 	const m = Math.floor(s / 60);
 	return m ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** A filter in words (empty when it filters nothing). */
+export function filterLabel(f: GroupFilter): string {
+	const parts: string[] = [];
+	if (f.queryType === 'status_abnormal') {
+		parts.push(vscode.l10n.t('abnormal status'));
+	} else if (f.queryType === 'stop_protected') {
+		parts.push(vscode.l10n.t('protection stopped'));
+	} else if (f.queryType === 'period_no_dr_drill') {
+		parts.push(vscode.l10n.t('no DR drill in 3 months'));
+	}
+	if (f.name) {
+		parts.push(vscode.l10n.t('name contains “{0}”', f.name));
+	}
+	return parts.join(', ');
 }

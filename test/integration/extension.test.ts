@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SdrsError } from '../../src/core/errors';
 import type { SdrsApi } from '../../src/extension';
-import type { MessageNode } from '../../src/ui/tree';
+import type { MessageNode } from '../../src/ui/views/groupsTree';
 import { JobStore } from '../../src/core/jobStore';
 import { Workflow } from '../../src/core/workflow';
 import { api, demoProjects, group, groupsOf, outcomeOf, reset, waitFor, EXTENSION_ID } from './support';
@@ -243,7 +243,7 @@ describe('extension in a real VS Code', () => {
 		// Other keys stored for the profile (as another window would): the next calls use them,
 		// also through a client obtained before the change (as a job being watched holds one).
 		const demo = a.profiles.list()[0];
-		const held = a.sessions.client(demo);
+		const held = a.clients.client(demo);
 		await a.profiles.save({ name: demo.name, kind: demo.kind, temporary: false, endpoints: demo.endpoints }, { accessKey: 'OTHERKEYS0000001', secretKey: 'not-the-demo-secret' });
 		a.tree.refresh();
 		const roots = await a.tree.getChildren();
@@ -339,8 +339,8 @@ describe('extension in a real VS Code', () => {
 		it('filters are sent as the service query parameters and shown in the view title', async () => {
 			const projects = await demoProjects(a);
 			const profile = projects[0].profile;
-			a.tree.filters.set(profile.id, { queryType: 'status_abnormal', name: 'e' });
-			a.tree.refresh();
+			await a.filters.set(profile.id, { queryType: 'status_abnormal', name: 'e' });
+			assert.match(String(a.view.description), /abnormal status, name contains “e”/);
 			const cn = (await a.tree.getChildren()).find((n) => n.type === 'project' && n.project.name === 'cn-north-4')!;
 			const groups = await a.tree.getChildren(cn);
 			const q = new URLSearchParams(a.demo.running!.stats.listQueries.at(-1));
@@ -348,12 +348,12 @@ describe('extension in a real VS Code', () => {
 			assert.equal(q.get('name'), 'e');
 			assert.ok(groups.length > 0 && groups.every((g) => g.type === 'group' && g.group.status.startsWith('error') && g.group.name.includes('e')));
 			await vscode.commands.executeCommand('sdrs.clearFilter');
-			assert.equal(a.tree.filters.size, 0);
+			assert.equal(a.filters.size, 0);
 			assert.equal(a.view.description, undefined);
 		});
 
 		it('the Command Palette picker lists every group, ineligible ones last with the reason', async () => {
-			const { groupPickItems } = await import('../../src/ui/commands');
+			const { groupPickItems } = await import('../../src/ui/commands/pickers');
 			const groups = (await groupsOf(a, 'cn-north-4')).map((n) => n.group);
 			const reporting = groups.find((g) => g.name === 'reporting')!;
 			const items = groupPickItems(groups, 'enable', (id) => (id === reporting.id ? 'job-42' : undefined));

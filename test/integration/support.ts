@@ -1,7 +1,7 @@
 // Shared by the extension-host suites: the real extension's API, a clean slate, and waiting.
 import * as vscode from 'vscode';
 import type { SdrsApi } from '../../src/extension';
-import type { GroupNode, Node, ProjectNode } from '../../src/ui/tree';
+import type { GroupNode, Node, ProjectNode } from '../../src/ui/views/groupsTree';
 
 export const EXTENSION_ID = 'sdrs-explorer.sdrs-explorer';
 

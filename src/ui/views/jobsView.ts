@@ -1,11 +1,11 @@
 // The Jobs view: running and recent jobs of every window (they live in globalState), with action,
 // group, status, start, duration and outcome; a Markdown summary for change tickets and DR audits.
 import * as vscode from 'vscode';
-import { regionName } from '../core/endpoints';
-import type { JobStore, StoredJob } from '../core/jobStore';
-import { PROFILE_REMOVED } from '../core/workflow';
-import type { ProfileStore } from './profiles';
-import { actionTitle, explain, formatElapsed } from './text';
+import { regionName } from '../../core/endpoints';
+import type { JobStore, StoredJob } from '../../core/jobStore';
+import { PROFILE_REMOVED } from '../../core/workflow';
+import type { ProfileStore } from '../services/profiles';
+import { actionTitle, explain, formatElapsed } from '../text';
 
 export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.Disposable {
 	private readonly changed = new vscode.EventEmitter<StoredJob | undefined>();

@@ -1,40 +1,16 @@
-// Builds the HTTP pipeline and client for a profile from the current settings. One pipeline per
-// profile, so each keeps its own clock-skew correction and per-host limits.
+// The clients of the profiles: the HTTP pipeline and client for a profile, built from the current
+// settings. One pipeline per profile, so each keeps its own clock-skew correction and host limits.
 import * as vscode from 'vscode';
-import { SdrsClient } from '../core/client';
-import type { EndpointOverrides } from '../core/endpoints';
-import { NO_CREDENTIALS, SdrsError } from '../core/errors';
-import { HttpPipeline, type Logger } from '../core/http';
-import type { Credentials } from '../core/signer';
+import { readSettings } from './settings';
+import { SdrsClient } from '../../core/client';
+import type { EndpointOverrides } from '../../core/endpoints';
+import { NO_CREDENTIALS, SdrsError } from '../../core/errors';
+import { HttpPipeline, type Logger } from '../../core/http';
+import type { Credentials } from '../../core/signer';
 import type { Profile, ProfileStore } from './profiles';
 
-export interface Settings {
-	regions: string[];
-	projects: string[];
-	endpoints: EndpointOverrides;
-	jobTimeoutMs: number;
-	requestTimeoutMs: number;
-	maxConcurrentRequests: number;
-}
-
-export function readSettings(): Settings {
-	const c = vscode.workspace.getConfiguration('sdrs');
-	const num = (key: string, def: number, min: number, max: number): number => {
-		const v = c.get<number>(key, def);
-		return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
-	};
-	const strings = (key: string): string[] => (c.get<unknown[]>(key, []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
-	return {
-		regions: strings('regions'),
-		projects: strings('projects'),
-		endpoints: c.get<EndpointOverrides>('endpoints', {}) ?? {},
-		jobTimeoutMs: num('jobs.timeoutMinutes', 30, 1, 1440) * 60_000,
-		requestTimeoutMs: num('requestTimeoutSeconds', 30, 1, 600) * 1000,
-		maxConcurrentRequests: Math.round(num('maxConcurrentRequests', 4, 1, 32)),
-	};
-}
-
-export class Sessions {
+/** One client per profile, built on first use and dropped when profiles or settings change. */
+export class ClientCache {
 	private readonly cache = new Map<string, SdrsClient>();
 	/** Bumped on every reset: keys read before it are not used after it, even by a client held elsewhere. */
 	private generation = 0;
@@ -51,13 +27,13 @@ export class Sessions {
 	}
 
 	client(stale: Profile): SdrsClient {
-		// The stored profile, not the caller's copy: the demo's endpoints change between sessions.
+		// The stored profile, not the caller's copy: the demo's endpoints change between demo runs.
 		const profile = this.profiles.get(stale.id) ?? stale;
 		let client = this.cache.get(profile.id);
 		if (!client) {
 			// Read from SecretStorage once, not per request (each read is a round trip out of the
 			// extension host). Any change to a profile or its keys, here or in another window, resets
-			// the sessions; the keys are then read again, also by a client obtained before (a job
+			// the cache; the keys are then read again, also by a client obtained before (a job
 			// being watched), so removed keys are never used again. A failed read is not kept.
 			let creds: { generation: number; value: Promise<Credentials> } | undefined;
 			const credentials = (): Promise<Credentials> => {

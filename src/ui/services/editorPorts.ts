@@ -1,10 +1,10 @@
 // The workflow's ports in VS Code: modal questions, notifications and progress, each worded here in
 // the user's language (the workflow in src/core only says what happened).
 import * as vscode from 'vscode';
-import type { Logger } from '../core/http';
-import type { Job } from '../core/model';
-import type { Alert, Notice, Ports, ProgressOf } from '../core/workflow';
-import { actionTitle, checkList, consequences, describeError, explain, formatElapsed, statusLabel } from './text';
+import type { Logger } from '../../core/http';
+import type { Job } from '../../core/model';
+import type { Alert, Notice, Ports, ProgressOf } from '../../core/workflow';
+import { actionTitle, checkList, consequences, describeError, explain, formatElapsed, statusLabel } from '../text';
 
 /** The modal questions; extension-host tests answer them through this seam. */
 export interface Prompts {

@@ -2,16 +2,17 @@
 // Elements are plain data; TreeItems are built in getTreeItem. Errors and emptiness are
 // elements too, never pop-ups from getChildren.
 import * as vscode from 'vscode';
-import { availability, groupContextValue, statusKind } from '../core/actions';
-import { regionName } from '../core/endpoints';
-import { parseTimestamp, type Project, type ProtectionGroup } from '../core/model';
-import type { GroupFilter } from '../core/client';
-import type { JobStore } from '../core/jobStore';
-import type { GroupRead } from '../core/workflow';
-import type { Event } from '../core/events';
-import type { Profile, ProfileStore } from './profiles';
-import { readSettings, type Sessions } from './session';
-import { blockReasonText, describeError, statusLabel } from './text';
+import { availability, groupContextValue, statusKind } from '../../core/actions';
+import { regionName } from '../../core/endpoints';
+import { parseTimestamp, type Project, type ProtectionGroup } from '../../core/model';
+import type { GroupFilter } from '../../core/client';
+import type { JobStore } from '../../core/jobStore';
+import type { GroupRead } from '../../core/workflow';
+import type { Event } from '../../core/events';
+import type { Profile, ProfileStore } from '../services/profiles';
+import { type ClientCache } from '../services/clients';
+import { readSettings } from '../services/settings';
+import { blockReasonText, describeError, statusLabel } from '../text';
 
 export interface ProfileNode {
 	type: 'profile';
@@ -49,15 +50,15 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	private readonly projects = new Map<string, Loaded<ProjectNode[]>>();
 	private readonly groups = new Map<string, Loaded<GroupNode[]>>();
 	private readonly inflight = new Map<string, Promise<unknown>>();
-	/** Per-profile filter (issue: filters); sent as the service's own query parameters. */
-	readonly filters = new Map<string, GroupFilter>();
 	/** Groups with a running job when the store last changed (JSON of [profile, project, group]). */
 	private running = new Set<string>();
 	private readonly subscriptions: { dispose(): void }[];
 
 	constructor(
 		private readonly profiles: ProfileStore,
-		private readonly sessions: Sessions,
+		private readonly clients: ClientCache,
+		/** A profile's filter (FilterState owns them), sent as the service's own query parameters. */
+		private readonly filterOf: (profileId: string) => GroupFilter,
 		private readonly jobs: JobStore,
 		groupRead: Event<GroupRead>,
 	) {
@@ -205,7 +206,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		const loaded = await this.once(profile.id, this.projects, async () => {
 			profile = await this.prepare(profile);
 			const settings = readSettings();
-			const projects = await this.sessions.client(profile).listProjects();
+			const projects = await this.clients.client(profile).listProjects();
 			return projects
 				.filter((p) => (settings.regions.length === 0 || settings.regions.includes(p.region)) && (settings.projects.length === 0 || settings.projects.includes(p.id) || settings.projects.includes(p.name)))
 				.map((project): ProjectNode => ({ type: 'project', profile, project }));
@@ -220,7 +221,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	private async groupChildren(node: ProjectNode): Promise<Node[]> {
 		const key = projectKey(node.profile.id, node.project.id);
 		const loaded = await this.once(key, this.groups, async () => {
-			const groups = await this.sessions.client(node.profile).listGroups(node.project, this.filters.get(node.profile.id) ?? {});
+			const groups = await this.clients.client(node.profile).listGroups(node.project, this.filterOf(node.profile.id));
 			return groups.map((group): GroupNode => ({ type: 'group', profile: node.profile, project: node.project, group }));
 		});
 		if (!loaded.ok) {

@@ -2,9 +2,9 @@
 // Other windows follow through secrets.onDidChange.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Credentials } from '../core/signer';
-import type { EndpointOverrides } from '../core/endpoints';
-import { updateState } from '../core/sharedState';
+import type { Credentials } from '../../core/signer';
+import type { EndpointOverrides } from '../../core/endpoints';
+import { updateState } from '../../core/sharedState';
 
 export interface Profile {
 	id: string;
@@ -61,7 +61,7 @@ export class ProfileStore implements vscode.Disposable {
 		this.changed.fire();
 	}
 
-	/** How many times keys were read from SecretStorage (sessions keep them; see Sessions). */
+	/** How many times keys were read from SecretStorage (clients keep them; see ClientCache). */
 	secretReads = 0;
 
 	async credentials(id: string): Promise<Credentials | undefined> {

@@ -1,6 +1,6 @@
 // The one LogOutputChannel, "SDRS", and the small Logger interface the core receives.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/http';
+import type { Logger } from '../../core/http';
 
 export function createLog(context: vscode.ExtensionContext): { channel: vscode.LogOutputChannel; logger: Logger } {
 	const channel = vscode.window.createOutputChannel('SDRS', { log: true });

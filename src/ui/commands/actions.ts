@@ -1,0 +1,26 @@
+// Enable Protection / Enable Protection Again from the tree or the Command Palette (the workflow
+// itself is core/workflow.ts), and starting the demo.
+import * as vscode from 'vscode';
+import type { ActionKind } from '../../core/actions';
+import type { GroupNode, Node } from '../views/groupsTree';
+import type { CommandContext } from './index';
+import { pickGroup } from './pickers';
+
+/** From the tree (a group node) or the Command Palette (profile → project → group pickers). */
+export async function runAction(c: CommandContext, action: ActionKind, node?: Node): Promise<unknown> {
+	let target: GroupNode | undefined = node?.type === 'group' ? node : undefined;
+	if (!target) {
+		target = await pickGroup(c, action);
+	}
+	if (!target) {
+		return undefined;
+	}
+	return (await c.workflow.runAction({ profileId: target.profile.id, project: target.project, group: target.group }, action)).kind;
+}
+
+export async function startDemo(c: CommandContext): Promise<void> {
+	const profile = await vscode.window.withProgress({ location: { viewId: 'sdrs.protectionGroups' }, title: vscode.l10n.t('Starting the simulated SDRS…') }, () => c.demo.ensure());
+	await c.profiles.setActive(profile.id);
+	await vscode.commands.executeCommand('sdrs.protectionGroups.focus');
+	void vscode.window.showInformationMessage(vscode.l10n.t('The demo runs against a simulated SDRS on this computer. Nothing reaches Huawei Cloud.'));
+}

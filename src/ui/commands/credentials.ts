@@ -1,0 +1,139 @@
+// Credentials: add (checked with a real IAM call before anything is saved), remove and choose the
+// default profile. Keys go to SecretStorage only (ProfileStore).
+import * as vscode from 'vscode';
+import type { Project } from '../../core/model';
+import { createClient } from '../services/clients';
+import type { Profile } from '../services/profiles';
+import { readSettings } from '../services/settings';
+import { describeError } from '../text';
+import type { Node } from '../views/groupsTree';
+import type { CommandContext } from './index';
+import { pickProfile } from './pickers';
+
+const AK_PATTERN = /^[A-Za-z0-9]{8,128}$/;
+
+interface NewCredentials {
+	accessKey: string;
+	secretKey: string;
+	securityToken?: string;
+	expiresAt?: number;
+}
+
+async function askCredentials(): Promise<NewCredentials | undefined> {
+	const env = process.env;
+	if (env.HUAWEICLOUD_SDK_AK && env.HUAWEICLOUD_SDK_SK) {
+		const pick = await vscode.window.showQuickPick(
+			[
+				{ label: vscode.l10n.t('$(key) Enter an access key'), id: 'enter' },
+				{ label: vscode.l10n.t('$(terminal) Import from environment variables'), description: 'HUAWEICLOUD_SDK_AK / _SK / _SECURITY_TOKEN', id: 'env' },
+			],
+			{ title: vscode.l10n.t('Add Huawei Cloud Credentials'), ignoreFocusOut: true },
+		);
+		if (!pick) {
+			return undefined;
+		}
+		if (pick.id === 'env') {
+			return { accessKey: env.HUAWEICLOUD_SDK_AK.trim(), secretKey: env.HUAWEICLOUD_SDK_SK.trim(), securityToken: env.HUAWEICLOUD_SDK_SECURITY_TOKEN?.trim() || undefined };
+		}
+	}
+	const accessKey = await vscode.window.showInputBox({
+		title: vscode.l10n.t('Add Credentials (1/3): Access Key ID'),
+		prompt: vscode.l10n.t('The access key ID (AK) of an IAM user with SDRS permissions.'),
+		ignoreFocusOut: true,
+		validateInput: (v) => (AK_PATTERN.test(v.trim()) ? undefined : vscode.l10n.t('An access key ID is 8 to 128 letters and digits.')),
+	});
+	if (!accessKey) {
+		return undefined;
+	}
+	const secretKey = await vscode.window.showInputBox({
+		title: vscode.l10n.t('Add Credentials (2/3): Secret Access Key'),
+		prompt: vscode.l10n.t('The secret access key (SK). It is kept only in VS Code’s secret storage.'),
+		password: true,
+		ignoreFocusOut: true,
+		validateInput: (v) => (v.trim().length >= 8 ? undefined : vscode.l10n.t('The secret access key is too short.')),
+	});
+	if (!secretKey) {
+		return undefined;
+	}
+	const securityToken = await vscode.window.showInputBox({
+		title: vscode.l10n.t('Add Credentials (3/3): Security Token (optional)'),
+		prompt: vscode.l10n.t('For temporary credentials only; leave empty for a permanent access key.'),
+		password: true,
+		ignoreFocusOut: true,
+	});
+	if (securityToken === undefined) {
+		return undefined;
+	}
+	let expiresAt: number | undefined;
+	if (securityToken.trim()) {
+		const expiry = await vscode.window.showInputBox({
+			title: vscode.l10n.t('Temporary credentials: expiry (optional)'),
+			prompt: vscode.l10n.t('When the security token expires, e.g. 2026-11-28T10:00:00Z. Leave empty if unknown.'),
+			ignoreFocusOut: true,
+			validateInput: (v) => (v.trim() === '' || !Number.isNaN(Date.parse(v.trim())) ? undefined : vscode.l10n.t('Enter a date and time such as 2026-11-28T10:00:00Z.')),
+		});
+		expiresAt = expiry?.trim() ? Date.parse(expiry.trim()) : undefined;
+	}
+	return { accessKey: accessKey.trim(), secretKey: secretKey.trim(), securityToken: securityToken.trim() || undefined, expiresAt };
+}
+
+export async function addProfile(c: CommandContext): Promise<Profile | undefined> {
+	const creds = await askCredentials();
+	if (!creds) {
+		return undefined;
+	}
+	// A real call before anything is saved: wrong keys never become a profile.
+	const client = createClient(() => creds, readSettings().endpoints, c.log);
+	let projects: Project[];
+	try {
+		projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client.listProjects());
+	} catch (e) {
+		const retry = vscode.l10n.t('Try Again');
+		const choice = await vscode.window.showErrorMessage(vscode.l10n.t('The credentials were not saved: {0}', describeError(e)), retry, vscode.l10n.t('Show Log'));
+		if (choice === retry) {
+			return addProfile(c);
+		}
+		if (choice) {
+			c.log.show(true);
+		}
+		return undefined;
+	}
+	const taken = new Set(c.profiles.list().map((p) => p.name));
+	let suggestion = 'default';
+	for (let n = 2; taken.has(suggestion); n++) {
+		suggestion = `default-${n}`;
+	}
+	const name = await vscode.window.showInputBox({
+		title: vscode.l10n.t('Name this profile'),
+		prompt: vscode.l10n.t('Checked: the keys can see {0} project(s).', projects.length),
+		value: suggestion,
+		ignoreFocusOut: true,
+		validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a name.') : v.trim().length > 64 ? vscode.l10n.t('At most 64 characters.') : undefined),
+	});
+	if (!name) {
+		return undefined;
+	}
+	const profile = await c.profiles.save({ name: name.trim(), kind: 'aksk', temporary: !!creds.securityToken, expiresAt: creds.expiresAt }, creds);
+	void vscode.window.showInformationMessage(vscode.l10n.t('Profile “{0}” added.', profile.name));
+	return profile;
+}
+
+export async function removeProfile(c: CommandContext, node?: Node): Promise<void> {
+	const profile = node?.type === 'profile' ? node.profile : await pickProfile(c, vscode.l10n.t('Remove which profile?'));
+	if (!profile) {
+		return;
+	}
+	const remove = vscode.l10n.t('Remove');
+	const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Remove profile “{0}” and delete its keys from secret storage?', profile.name), { modal: true }, remove);
+	if (answer !== remove) {
+		return;
+	}
+	await c.profiles.remove(profile.id);
+}
+
+export async function selectProfile(c: CommandContext): Promise<void> {
+	const profile = await pickProfile(c, vscode.l10n.t('Default profile for commands'));
+	if (profile) {
+		await c.profiles.setActive(profile.id);
+	}
+}

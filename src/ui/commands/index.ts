@@ -1,0 +1,106 @@
+// Every command in one typed map, registered through one wrapper that logs failures and shows a
+// single error message with "Show Log". A test checks this map and package.json agree both ways.
+// The commands themselves are in the files beside this one.
+import * as vscode from 'vscode';
+import { consoleUrl } from '../../core/endpoints';
+import type { JobStore, StoredJob } from '../../core/jobStore';
+import type { Workflow } from '../../core/workflow';
+import type { ClientCache } from '../services/clients';
+import type { Demo } from '../services/demo';
+import type { FilterState } from '../services/filterState';
+import type { ProfileStore } from '../services/profiles';
+import { describeError } from '../text';
+import type { Node, ProtectionGroupsProvider } from '../views/groupsTree';
+import { runAction, startDemo } from './actions';
+import { addProfile, removeProfile, selectProfile } from './credentials';
+import { clearFilter, setFilter } from './filters';
+import { copyJobSummary, revealGroup } from './jobs';
+
+export interface CommandContext {
+	context: vscode.ExtensionContext;
+	profiles: ProfileStore;
+	clients: ClientCache;
+	filters: FilterState;
+	tree: ProtectionGroupsProvider;
+	view: vscode.TreeView<Node>;
+	store: JobStore;
+	workflow: Workflow;
+	demo: Demo;
+	log: vscode.LogOutputChannel;
+}
+
+/**
+ * Every command and what it is given: a tree element from a view's menu, a job from the Jobs
+ * view, nothing from the Command Palette (the handler then asks).
+ */
+export interface Commands {
+	'sdrs.addProfile': () => unknown;
+	'sdrs.removeProfile': (node?: Node) => unknown;
+	'sdrs.selectProfile': () => unknown;
+	'sdrs.refresh': (node?: Node) => unknown;
+	'sdrs.enableProtection': (node?: Node) => unknown;
+	'sdrs.enableProtectionAgain': (node?: Node) => unknown;
+	'sdrs.copyId': (node?: Node) => unknown;
+	'sdrs.openInConsole': (node?: Node) => unknown;
+	'sdrs.showLog': () => unknown;
+	'sdrs.startDemo': () => unknown;
+	'sdrs.filter': () => unknown;
+	'sdrs.clearFilter': () => unknown;
+	'sdrs.showJobs': () => unknown;
+	'sdrs.copyJobSummary': (job?: StoredJob) => unknown;
+	'sdrs.revealGroup': (job?: StoredJob) => unknown;
+	'sdrs.clearJobHistory': () => unknown;
+}
+
+export function commandMap(c: CommandContext): Commands {
+	return {
+		'sdrs.addProfile': () => addProfile(c),
+		'sdrs.removeProfile': (node) => removeProfile(c, node),
+		'sdrs.selectProfile': () => selectProfile(c),
+		'sdrs.refresh': (node) => c.tree.refresh(node),
+		'sdrs.enableProtection': (node) => runAction(c, 'enable', node),
+		'sdrs.enableProtectionAgain': (node) => runAction(c, 'enableAgain', node),
+		'sdrs.copyId': async (n) => {
+			const id = n?.type === 'group' ? n.group.id : n?.type === 'project' ? n.project.id : undefined;
+			if (id) {
+				await vscode.env.clipboard.writeText(id);
+				void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', id), 3000);
+			}
+		},
+		'sdrs.openInConsole': async (n) => {
+			if (n?.type === 'group') {
+				await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(n.project.region, n.group.id)));
+			}
+		},
+		'sdrs.showLog': () => c.log.show(true),
+		'sdrs.startDemo': () => startDemo(c),
+		'sdrs.filter': () => setFilter(c),
+		'sdrs.clearFilter': () => clearFilter(c),
+		'sdrs.showJobs': () => vscode.commands.executeCommand('sdrs.jobs.focus'),
+		'sdrs.copyJobSummary': (job) => copyJobSummary(c, job),
+		'sdrs.revealGroup': (job) => revealGroup(c, job),
+		'sdrs.clearJobHistory': () => c.store.clear(false),
+	};
+}
+
+/** Registers every command of the map; returns their ids. */
+export function registerCommands(context: vscode.ExtensionContext, c: CommandContext): string[] {
+	const map = commandMap(c);
+	for (const [id, handler] of Object.entries(map) as [string, (...args: unknown[]) => unknown][]) {
+		context.subscriptions.push(
+			vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+				try {
+					return await handler(...args);
+				} catch (e) {
+					c.log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+					const choice = await vscode.window.showErrorMessage(describeError(e), vscode.l10n.t('Show Log'));
+					if (choice) {
+						c.log.show(true);
+					}
+					return undefined;
+				}
+			}),
+		);
+	}
+	return Object.keys(map);
+}

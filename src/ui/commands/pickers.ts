@@ -1,0 +1,76 @@
+// Pickers for the Command Palette: a profile, then a project and a group that says why it cannot
+// be chosen when it cannot (the same rule as the tree's menus: availability() in core/actions).
+import * as vscode from 'vscode';
+import { availability, type ActionKind } from '../../core/actions';
+import type { Profile } from '../services/profiles';
+import { readSettings } from '../services/settings';
+import { actionTitle, blockReasonText, statusLabel } from '../text';
+import type { GroupNode } from '../views/groupsTree';
+import type { CommandContext } from './index';
+
+export async function pickProfile(c: CommandContext, title: string): Promise<Profile | undefined> {
+	const all = c.profiles.list();
+	if (all.length <= 1) {
+		return all[0];
+	}
+	const active = c.profiles.active();
+	const pick = await vscode.window.showQuickPick(
+		all.map((p) => ({ label: p.name, description: [p.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, p.id === active?.id ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · '), profile: p })),
+		{ title },
+	);
+	return pick?.profile;
+}
+
+export type GroupPickItem = vscode.QuickPickItem & { group?: GroupNode['group']; blocked?: string };
+
+/**
+ * Quick-pick items for every group of a project: eligible ones first; the others under a
+ * separator, each with the reason it cannot be picked (status, no replication pairs, job running).
+ */
+export function groupPickItems(groups: readonly GroupNode['group'][], action: ActionKind, runningJobFor: (groupId: string) => string | undefined): GroupPickItem[] {
+	const title = actionTitle(action);
+	const items: GroupPickItem[] = groups.map((g) => {
+		const a = availability(g, runningJobFor(g.id));
+		const eligible = a.action === action && !a.blocked;
+		const reason = eligible ? undefined : a.blocked && a.action === action ? blockReasonText(a.blocked) : vscode.l10n.t('Status {0} does not allow {1}.', g.status, title);
+		return { label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${g.name}`, description: statusLabel(g.status), detail: reason, group: g, blocked: reason };
+	});
+	items.sort((a, b) => Number(!!a.blocked) - Number(!!b.blocked));
+	const firstBlocked = items.findIndex((i) => i.blocked);
+	if (firstBlocked >= 0) {
+		items.splice(firstBlocked, 0, { label: vscode.l10n.t('Not available for {0}', title), kind: vscode.QuickPickItemKind.Separator });
+	}
+	return items;
+}
+
+export async function pickGroup(c: CommandContext, action: ActionKind): Promise<GroupNode | undefined> {
+	const title = actionTitle(action);
+	const profile = c.profiles.active() && c.profiles.list().length === 1 ? c.profiles.active() : await pickProfile(c, title);
+	if (!profile) {
+		return undefined;
+	}
+	const client = c.clients.client(profile);
+	const projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading projects…') }, () => client.listProjects());
+	const settings = readSettings();
+	const visible = projects.filter((p) => settings.regions.length === 0 || settings.regions.includes(p.region));
+	const projectPick = await vscode.window.showQuickPick(
+		visible.map((p) => ({ label: p.name, description: p.isSubProject ? vscode.l10n.t('sub-project of {0}', p.region) : p.id, project: p })),
+		{ title: vscode.l10n.t('{0}: choose a project', title) },
+	);
+	if (!projectPick) {
+		return undefined;
+	}
+	const project = projectPick.project;
+	const groups = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(project));
+	const items = groupPickItems(groups, action, (id) => c.store.runningJobFor(profile.id, project.id, id));
+	for (;;) {
+		const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('{0}: choose a protection group', title), matchOnDescription: true, matchOnDetail: true });
+		if (!pick?.group) {
+			return undefined;
+		}
+		if (!pick.blocked) {
+			return { type: 'group', profile, project, group: pick.group };
+		}
+		await vscode.window.showWarningMessage(vscode.l10n.t('“{0}” cannot be chosen: {1}', pick.group.name, pick.blocked), { modal: true });
+	}
+}

@@ -1,0 +1,58 @@
+// The one owner of the group filters: one per profile, kept in globalState, sent by the tree as
+// the service's own query parameters, described for the view title, and shown by the
+// sdrs.filterActive context key (which swaps Filter for Clear Filter).
+import * as vscode from 'vscode';
+import type { GroupFilter } from '../../core/client';
+import { filterLabel } from '../text';
+import type { ProfileStore } from './profiles';
+
+const FILTERS_KEY = 'sdrs.filters';
+
+export class FilterState implements vscode.Disposable {
+	private readonly changed = new vscode.EventEmitter<void>();
+	readonly onDidChange = this.changed.event;
+	private active = new Map<string, GroupFilter>();
+
+	constructor(
+		private readonly state: vscode.Memento,
+		private readonly profiles: ProfileStore,
+	) {}
+
+	dispose(): void {
+		this.changed.dispose();
+	}
+
+	/** The filter of a profile ({} when none). */
+	get(profileId: string): GroupFilter {
+		return this.active.get(profileId) ?? {};
+	}
+
+	get size(): number {
+		return this.active.size;
+	}
+
+	async set(profileId: string, filter: GroupFilter): Promise<void> {
+		await this.state.update(FILTERS_KEY, { ...this.state.get<Record<string, GroupFilter>>(FILTERS_KEY, {}), [profileId]: filter });
+		await this.reload();
+	}
+
+	async clear(): Promise<void> {
+		await this.state.update(FILTERS_KEY, {});
+		await this.reload();
+	}
+
+	/** The active filters in words, for the view title; undefined when none. */
+	description(): string | undefined {
+		const many = this.profiles.list().length > 1;
+		const labels = [...this.active].map(([id, f]) => (many ? `${this.profiles.get(id)?.name}: ${filterLabel(f)}` : filterLabel(f)));
+		return labels.length ? vscode.l10n.t('Filter: {0}', labels.join('; ')) : undefined;
+	}
+
+	/** Reads the saved filters (of profiles that still exist). */
+	async reload(): Promise<void> {
+		const saved = this.state.get<Record<string, GroupFilter>>(FILTERS_KEY, {});
+		this.active = new Map(Object.entries(saved).filter(([id, f]) => this.profiles.get(id) && filterLabel(f)));
+		await vscode.commands.executeCommand('setContext', 'sdrs.filterActive', this.active.size > 0);
+		this.changed.fire();
+	}
+}
