@@ -6,27 +6,43 @@ import type { Project, ProtectionGroup, Server } from './model';
 export type ActionKind = 'enable' | 'enableAgain';
 export type StatusKind = 'stable' | 'transitional' | 'error' | 'unknown';
 
-const ENABLE = new Set(['available', 'error-starting']);
-const ENABLE_AGAIN = new Set(['failed-over', 'error-reprotecting']);
-const STABLE = new Set(['available', 'protected', 'failed-over']);
-const TRANSITIONAL = new Set(['creating', 'deleting', 'starting', 'reprotecting', 'stopping', 'reversing', 'failing-over', 'failing-back', 'failing-over-back']);
+/**
+ * The one table of status rules (sdrs-api.md §2.3): each documented status, what kind it is (the
+ * tree's icon) and the action it allows. The menus (groupContextValue), the pickers and the
+ * tooltips' "why not" all come from availability() below, which reads this table.
+ */
+export const STATUS_RULES: Readonly<Record<string, { kind: StatusKind; action?: ActionKind }>> = {
+	available: { kind: 'stable', action: 'enable' },
+	protected: { kind: 'stable' },
+	'failed-over': { kind: 'stable', action: 'enableAgain' },
+	'error-starting': { kind: 'error', action: 'enable' },
+	'error-reprotecting': { kind: 'error', action: 'enableAgain' },
+	creating: { kind: 'transitional' },
+	deleting: { kind: 'transitional' },
+	starting: { kind: 'transitional' },
+	reprotecting: { kind: 'transitional' },
+	stopping: { kind: 'transitional' },
+	reversing: { kind: 'transitional' },
+	'failing-over': { kind: 'transitional' },
+	'failing-back': { kind: 'transitional' },
+	'failing-over-back': { kind: 'transitional' },
+	error: { kind: 'error' },
+	'error-deleting': { kind: 'error' },
+	'error-stopping': { kind: 'error' },
+	'error-reversing': { kind: 'error' },
+	'error-failing-over': { kind: 'error' },
+};
+
+const ruleOf = (status: string): { kind: StatusKind; action?: ActionKind } | undefined => (Object.hasOwn(STATUS_RULES, status) ? STATUS_RULES[status] : undefined);
 
 export function statusKind(status: string): StatusKind {
-	if (STABLE.has(status)) {
-		return 'stable';
-	}
-	if (TRANSITIONAL.has(status)) {
-		return 'transitional';
-	}
-	if (status === 'error' || status.startsWith('error-')) {
-		return 'error';
-	}
-	return 'unknown';
+	// Statuses the table does not know yet are tolerated: error-* is an error, the rest unknown.
+	return ruleOf(status)?.kind ?? (status.startsWith('error-') ? 'error' : 'unknown');
 }
 
 /** The action a status allows, if any (no replication-pair or server checks here). */
 export function actionForStatus(status: string): ActionKind | undefined {
-	return ENABLE.has(status) ? 'enable' : ENABLE_AGAIN.has(status) ? 'enableAgain' : undefined;
+	return ruleOf(status)?.action;
 }
 
 export type BlockReason =
@@ -57,17 +73,16 @@ export function availability(group: ProtectionGroup, runningJobId?: string): Ava
 
 /**
  * The tree item's `contextValue`: space-separated capability tokens that the menus match with
- * `viewItem =~ /\bcanEnable\b/`. Actions appear only when allowed by status and not running.
+ * `viewItem =~ /\bcanEnable\b/`. An action appears exactly when availability() allows it, the
+ * rule the Command Palette's picker uses too.
  */
 export function groupContextValue(group: ProtectionGroup, opts: { runningJobId?: string; simulated?: boolean } = {}): string {
 	const tokens = ['protectionGroup', `status-${group.status.replace(/[^a-z0-9-]/gi, '_')}`];
-	const action = actionForStatus(group.status);
+	const a = availability(group, opts.runningJobId);
 	if (opts.runningJobId) {
 		tokens.push('jobRunning');
-	} else if (action === 'enable') {
-		tokens.push('canEnable');
-	} else if (action === 'enableAgain') {
-		tokens.push('canEnableAgain');
+	} else if (!a.blocked) {
+		tokens.push(a.action === 'enable' ? 'canEnable' : 'canEnableAgain');
 	}
 	if (opts.simulated) {
 		tokens.push('simulated');

@@ -52,6 +52,11 @@ export class SdrsError extends Error {
 	}
 }
 
+/** The one place an unknown failure becomes an SdrsError (a network error unless it already is one). */
+export function toSdrsError(e: unknown): SdrsError {
+	return e instanceof SdrsError ? e : new SdrsError(e instanceof Error ? e.message : String(e), 'network', undefined, undefined, undefined, e);
+}
+
 export function isThrottleCode(code: string | undefined): boolean {
 	return code === 'APIGW.0308' || code === 'APIG.0308';
 }

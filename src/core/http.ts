@@ -5,7 +5,7 @@
 // VS Code patches Node's http/https for proxies and system certificates in the extension host,
 // so no agent is passed here and TLS verification is never touched.
 import nodeFetch from 'node-fetch';
-import { SdrsError, parseErrorResponse } from './errors';
+import { SdrsError, parseErrorResponse, toSdrsError } from './errors';
 import { signRequest, type Credentials } from './signer';
 import { abortableSleep } from './sleep';
 
@@ -148,12 +148,12 @@ export class HttpPipeline {
 		for (let attempt = 1; ; attempt++) {
 			let error: SdrsError | undefined;
 			let waitMs: number | undefined;
-			let answer: Awaited<ReturnType<HttpPipeline['once']>> | undefined;
+			let answer: Awaited<ReturnType<HttpPipeline['sendOnce']>> | undefined;
 			await sem.acquire();
 			try {
-				answer = await this.once(req, attempt);
+				answer = await this.sendOnce(req, attempt);
 			} catch (e) {
-				error = e instanceof SdrsError ? e : new SdrsError(String(e), 'network', undefined, undefined, undefined, e);
+				error = toSdrsError(e);
 			} finally {
 				// Released before parsing, so the next request is on the wire while this body is parsed.
 				sem.release();
@@ -208,7 +208,7 @@ export class HttpPipeline {
 		return true;
 	}
 
-	private async once(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number }> {
+	private async sendOnce(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number }> {
 		const creds = await this.o.credentials();
 		// Stopped while waiting for a slot or for the keys: nothing is sent (an 'abort' listener
 		// added now would never fire).

@@ -3,7 +3,7 @@
 // max(1 s, ~10%) of its running time, and a 10-minute job costs fewer GETs than Terraform's fixed
 // 10-second cadence (≈57 against 61). Transient errors do not end the watch.
 import { abortableSleep } from './sleep';
-import { SdrsError } from './errors';
+import { toSdrsError, type SdrsError } from './errors';
 import type { ActionKind } from './actions';
 import type { Job } from './model';
 
@@ -92,7 +92,7 @@ export async function trackJob(record: Pick<JobRecord, 'jobId' | 'startedAt'>, o
 				};
 			}
 		} catch (e) {
-			const err = e instanceof SdrsError ? e : new SdrsError(String(e), 'network');
+			const err = toSdrsError(e);
 			if (err.kind === 'aborted' || o.signal?.aborted) {
 				return { kind: 'ABORTED', lastStatus };
 			}

@@ -2,7 +2,7 @@
 // Used by the workflow (workflow.ts), which the extension and the chaos run share.
 import type { ActionKind } from './actions';
 import type { SdrsClient } from './client';
-import { SdrsError } from './errors';
+import { toSdrsError, type SdrsError } from './errors';
 import type { Job, Project, ProtectionGroup } from './model';
 
 export type StartResult =
@@ -17,8 +17,6 @@ export type StartResult =
 	/** No usable answer, and the group could not be re-read either. */
 	| { kind: 'unknown'; error: SdrsError };
 
-const asSdrsError = (e: unknown): SdrsError => (e instanceof SdrsError ? e : new SdrsError(e instanceof Error ? e.message : String(e), 'network'));
-
 /**
  * POSTs `start-server-group` once. Never resends it: when the answer is lost (timeout, reset,
  * 5xx, unreadable body) the group is re-read, and a changed status or update time means the
@@ -29,7 +27,7 @@ export async function sendActionOnce(client: SdrsClient, project: Project, befor
 		const { jobId, requestId } = await client.startProtectionGroup(project, before.id, signal);
 		return { kind: 'started', jobId, requestId };
 	} catch (e) {
-		const error = asSdrsError(e);
+		const error = toSdrsError(e);
 		if ((error.kind === 'http' && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500) || error.kind === 'config') {
 			return { kind: 'refused', error };
 		}

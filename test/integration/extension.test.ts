@@ -81,7 +81,7 @@ describe('extension in a real VS Code', () => {
 		assert.match(String(starting.description), /Enabling protection · 35%/);
 	});
 
-	it('offers exactly the menu entries the status allows (the package.json when-clauses against each contextValue)', async () => {
+	it('offers exactly the menu entries the status and replication pairs allow (the package.json when-clauses against each contextValue)', async () => {
 		const menus = manifest().contributes.menus['view/item/context'];
 		const regexFor = (command: string): RegExp => {
 			const when = menus.find((m) => m.command === command)?.when ?? '';
@@ -95,9 +95,12 @@ describe('extension in a real VS Code', () => {
 		assert.ok(all.length >= 30);
 		for (const g of all) {
 			const cv = String(a.tree.getTreeItem(g).contextValue);
-			assert.equal(enable.test(cv), ['available', 'error-starting'].includes(g.group.status), `${g.group.name} (${g.group.status}): ${cv}`);
-			assert.equal(again.test(cv), ['failed-over', 'error-reprotecting'].includes(g.group.status), `${g.group.name} (${g.group.status}): ${cv}`);
+			// The same rule as the Command Palette's picker: the status allows it and the group has replication pairs.
+			const pairs = g.group.replicationNum > 0;
+			assert.equal(enable.test(cv), ['available', 'error-starting'].includes(g.group.status) && pairs, `${g.group.name} (${g.group.status}): ${cv}`);
+			assert.equal(again.test(cv), ['failed-over', 'error-reprotecting'].includes(g.group.status) && pairs, `${g.group.name} (${g.group.status}): ${cv}`);
 		}
+		assert.ok(all.some((g) => g.group.status === 'available' && g.group.replicationNum === 0), 'the seed has a group the rule refuses (hr-portal)');
 	});
 
 	it('keeps server text out of links and commands in tooltips', async () => {

@@ -34,6 +34,13 @@ describe('actions', () => {
 		}
 	});
 
+	it('offers no action on a group without replication pairs, as the picker refuses it (one rule)', () => {
+		const v = groupContextValue(group('available', { replicationNum: 0 }));
+		assert.doesNotMatch(v, /\bcanEnable\b/);
+		assert.deepEqual(availability(group('available', { replicationNum: 0 })).blocked, { kind: 'noReplicationPairs' });
+		assert.doesNotMatch(groupContextValue(group('failed-over', { replicationNum: 0 })), /\bcanEnableAgain\b/);
+	});
+
 	it('offers no action while a job of ours runs, and marks simulated groups', () => {
 		const v = groupContextValue(group('available'), { runningJobId: 'j', simulated: true });
 		assert.match(v, /\bjobRunning\b/);
@@ -55,6 +62,8 @@ describe('actions', () => {
 		assert.equal(statusKind('starting'), 'transitional');
 		assert.equal(statusKind('error-starting'), 'error');
 		assert.equal(statusKind('brand-new'), 'unknown');
+		assert.equal(statusKind('error-something-new'), 'error');
+		assert.equal(statusKind('constructor'), 'unknown', 'no prototype key is a status');
 	});
 
 	it('finds the DR AZ from priority_station', () => {

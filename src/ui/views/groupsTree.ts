@@ -171,7 +171,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	}
 
 	/** Loads once per key even when VS Code asks twice at the same time. */
-	private async once<T>(key: string, cache: Map<string, Loaded<T>>, load: () => Promise<T>): Promise<Loaded<T>> {
+	private async loadOnce<T>(key: string, cache: Map<string, Loaded<T>>, load: () => Promise<T>): Promise<Loaded<T>> {
 		const cached = cache.get(key);
 		if (cached) {
 			return cached;
@@ -203,7 +203,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 				},
 			];
 		}
-		const loaded = await this.once(profile.id, this.projects, async () => {
+		const loaded = await this.loadOnce(profile.id, this.projects, async () => {
 			profile = await this.prepare(profile);
 			const settings = readSettings();
 			const projects = await this.clients.client(profile).listProjects();
@@ -220,7 +220,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 
 	private async groupChildren(node: ProjectNode): Promise<Node[]> {
 		const key = projectKey(node.profile.id, node.project.id);
-		const loaded = await this.once(key, this.groups, async () => {
+		const loaded = await this.loadOnce(key, this.groups, async () => {
 			const groups = await this.clients.client(node.profile).listGroups(node.project, this.filterOf(node.profile.id));
 			return groups.map((group): GroupNode => ({ type: 'group', profile: node.profile, project: node.project, group }));
 		});
