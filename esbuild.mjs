@@ -63,7 +63,7 @@ const builds = [
 ];
 if (tests) {
 	rmSync('out', { recursive: true, force: true });
-	const external = ['vscode', 'mocha', '@huaweicloud/huaweicloud-sdk-core', 'playwright-core', '@vscode/test-electron'];
+	const external = ['vscode', 'mocha', '@huaweicloud/huaweicloud-sdk-core', 'playwright-core', '@vscode/test-electron', 'eslint', 'typescript-eslint'];
 	builds.push(
 		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/unit'), outdir: 'out/test/unit', external },
 		{ ...common, sourcemap: true, minify: false, entryPoints: testFiles('test/integration'), outdir: 'out/test/integration', external },

@@ -1,7 +1,47 @@
-// ESLint flat config: typescript-eslint with type information. src/core and src/simulator may
-// not import vscode (they are tested with plain Node and reused by the simulator and benchmarks).
+// ESLint flat config: typescript-eslint with type information, and the layering rule below.
 import js from '@eslint/js';
+import { dirname, join, relative } from 'node:path';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layering rule, in one table. src/core (the client, the workflow, the job store) and
+ * src/simulator run in plain Node, so they never import vscode, and the simulator never imports
+ * the extension; only src/core/http.ts talks to the network (node-fetch); the extension's UI may
+ * name the simulator's types but loads its code only at run time (the demo), so no simulator code
+ * lands in the extension bundle. `import type` is always allowed.
+ */
+const LAYERS = [
+	{ from: 'src/core/', forbid: ['vscode', 'node-fetch', 'src/ui/', 'src/simulator/', 'src/extension'], except: { 'src/core/http.ts': ['node-fetch'] }, why: 'src/core runs without VS Code, and only src/core/http.ts talks to the network' },
+	{ from: 'src/simulator/', forbid: ['vscode', 'node-fetch', 'src/ui/', 'src/extension'], why: 'the simulator is a separate program' },
+	{ from: 'src/ui/', forbid: ['node-fetch', 'src/simulator/'], why: 'only src/core/http.ts talks to the network, and the simulator is loaded at run time (demo.ts)' },
+	{ from: 'src/extension.ts', forbid: ['node-fetch', 'src/simulator/'], why: 'the simulator stays out of the activation path' },
+];
+export const layering = {
+	rules: {
+		imports: {
+			meta: { type: 'problem', schema: [] },
+			create(context) {
+				const file = relative(import.meta.dirname, context.filename).split('\\').join('/');
+				const target = (source) => (source.startsWith('.') ? relative(import.meta.dirname, join(dirname(context.filename), source)).split('\\').join('/') : source);
+				const check = (node, source, typeOnly) => {
+					if (typeOnly || typeof source !== 'string') return;
+					const to = target(source);
+					for (const layer of LAYERS) {
+						if (!file.startsWith(layer.from)) continue;
+						const bad = layer.forbid.find((f) => (f.includes('/') || f === 'src/extension' ? to.startsWith(f) : to === f) && !layer.except?.[file]?.includes(f));
+						if (bad) context.report({ node, message: `${file} may not import ${source}: ${layer.why}.` });
+					}
+				};
+				return {
+					ImportDeclaration: (node) => check(node, node.source.value, node.importKind === 'type'),
+					ExportNamedDeclaration: (node) => node.source && check(node, node.source.value, node.exportKind === 'type'),
+					ExportAllDeclaration: (node) => check(node, node.source.value, node.exportKind === 'type'),
+					ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value, false),
+				};
+			},
+		},
+	},
+};
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'out/**', 'node_modules/**', '*.vsix', 'test-results/**', 'bench/results.json', '**/*.d.mts'] },
@@ -21,32 +61,9 @@ export default tseslint.config(
 		},
 	},
 	{
-		files: ['src/core/**/*.ts', 'src/simulator/**/*.ts'],
-		rules: {
-			'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/simulator must not depend on VS Code.' }] }],
-		},
-	},
-	{
 		files: ['src/**/*.ts'],
-		ignores: ['src/core/http.ts'],
-		rules: {
-			'no-restricted-imports': ['error', { paths: [{ name: 'node-fetch', message: 'Only src/core/http.ts talks to the network.' }] }],
-		},
-	},
-	{
-		files: ['src/core/**/*.ts', 'src/simulator/**/*.ts'],
-		ignores: ['src/core/http.ts'],
-		rules: {
-			'no-restricted-imports': [
-				'error',
-				{
-					paths: [
-						{ name: 'vscode', message: 'src/core and src/simulator must not depend on VS Code.' },
-						{ name: 'node-fetch', message: 'Only src/core/http.ts talks to the network.' },
-					],
-				},
-			],
-		},
+		plugins: { layering },
+		rules: { 'layering/imports': 'error' },
 	},
 	{
 		files: ['test/**/*.ts'],
