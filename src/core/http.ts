@@ -7,7 +7,12 @@
 import nodeFetch from 'node-fetch';
 import { SdrsError, parseErrorResponse, toSdrsError } from './errors';
 import { signRequest, type Credentials } from './signer';
+import type { Logger } from './logger';
+import { silentLogger } from './logger';
+import { Semaphore } from './semaphore';
 import { abortableSleep } from './sleep';
+
+export { silentLogger, type Logger } from './logger';
 
 export interface FetchResponseLike {
 	status: number;
@@ -18,15 +23,6 @@ export type FetchLike = (
 	url: string,
 	init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' },
 ) => Promise<FetchResponseLike>;
-
-export interface Logger {
-	info(message: string): void;
-	warn(message: string): void;
-	error(message: string): void;
-	debug(message: string): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
 export interface HttpRequest {
 	method: 'GET' | 'POST';
@@ -72,27 +68,6 @@ export interface HttpStats {
 }
 
 const SKEW_THRESHOLD_MS = 5 * 60_000;
-
-class Semaphore {
-	private active = 0;
-	private readonly waiting: (() => void)[] = [];
-	constructor(private readonly limit: number) {}
-	async acquire(): Promise<void> {
-		if (this.active < this.limit) {
-			this.active++;
-			return;
-		}
-		await new Promise<void>((resolve) => this.waiting.push(resolve));
-	}
-	release(): void {
-		const next = this.waiting.shift();
-		if (next) {
-			next(); // hand the slot over without decrementing
-		} else {
-			this.active--;
-		}
-	}
-}
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds, capped at a minute. */
 export function retryAfterMs(value: string | null, nowMs: number): number | undefined {
