@@ -31,9 +31,18 @@ describe('SDRS Explorer in Simplified Chinese', () => {
 		await item.hover();
 		await page.locator('.monaco-hover').getByText('当前生产站点').first().waitFor();
 		await wb.shot('zh-cn-tree');
-		await contextMenu(page, treeItem(page, /保护组 hr-portal，/), '开启保护');
+		// A group without replication pairs offers no action (the picker's rule), and its tooltip says why.
+		const noPairs = treeItem(page, /保护组 hr-portal，/);
+		await noPairs.hover();
+		await page.locator('.monaco-hover').getByText('无可用操作：保护组没有复制对。请先添加保护实例。').waitFor();
+		await noPairs.click({ button: 'right' });
+		await page.getByRole('menuitem', { name: '复制 ID' }).waitFor();
+		assert.equal(await page.getByRole('menuitem', { name: '开启保护', exact: true }).count(), 0, 'no Enable Protection on a group without replication pairs');
+		await page.keyboard.press('Escape');
+		// A DR-site server still running: the pre-flight check refuses Enable Protection Again, in Chinese.
+		await contextMenu(page, treeItem(page, /保护组 inventory-api，/), '重保护');
 		const dialog = page.getByRole('dialog');
-		await dialog.getByText(/✗ 保护组包含复制对 — 0 个复制对/).waitFor();
+		await dialog.getByText(/✗ 当前容灾端的服务器均已关机 — 在 cn-north-4a 中运行：inventory-api-vm1 \(ACTIVE\)/).waitFor();
 		await wb.shot('zh-cn-preflight');
 		await page.keyboard.press('Escape');
 	});
