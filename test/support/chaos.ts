@@ -251,6 +251,28 @@ export interface BadInputReport {
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
+/**
+ * What would turn text shown to the user into something else: a Markdown link, a command: URI or
+ * a $(icon) (notifications render the first two as clickable links, QuickPick labels the third).
+ * Error messages reach notifications as they are, so they are checked for these.
+ */
+export function userFacingProblems(text: string): string[] {
+	const problems: string[] = [];
+	if (/\[[^\]]*\]\([^)]*\)/.test(text)) {
+		problems.push('Markdown link');
+	}
+	if (/command:/i.test(text)) {
+		problems.push('command: URI');
+	}
+	if (/\$\([a-z0-9~-]+\)/i.test(text)) {
+		problems.push('$(icon)');
+	}
+	if (UNSAFE.test(text)) {
+		problems.push('control character');
+	}
+	return problems;
+}
+
 /** True when any string inside carries control characters (they could corrupt what is shown). */
 function hasUnsafeText(value: unknown, depth = 0): boolean {
 	if (typeof value === 'string') {
@@ -305,6 +327,9 @@ export async function runBadInput(): Promise<BadInputReport> {
 				detail = e instanceof SdrsError ? e.toString() : e.message;
 				if (!detail.trim()) {
 					outcome = 'unclear-error';
+				} else if (userFacingProblems(e.message).length) {
+					outcome = 'unsafe-error';
+					detail = `${userFacingProblems(e.message).join(', ')}: ${detail}`;
 				}
 			} else {
 				outcome = 'crash';

@@ -1,6 +1,6 @@
 // The short profile of `npm run chaos` (same code, fewer actions).
 import * as assert from 'node:assert/strict';
-import { BAD_INPUTS, runBadInput, runClockSkew, runFaults } from '../support/chaos';
+import { BAD_INPUTS, runBadInput, runClockSkew, runFaults, userFacingProblems } from '../support/chaos';
 
 describe('chaos (short profile)', () => {
 	it('40 actions with 20% of calls failing: every outcome definite and true, no duplicate POST, every tree load succeeds', async function () {
@@ -23,9 +23,17 @@ describe('chaos (short profile)', () => {
 		assert.deepEqual(r.hangs, []);
 		assert.equal(r.byOutcome['unsafe-value'] ?? 0, 0, r.lines.join('\n'));
 		assert.equal(r.byOutcome['unclear-error'] ?? 0, 0, r.lines.join('\n'));
+		assert.equal(r.byOutcome['unsafe-error'] ?? 0, 0, r.lines.join('\n'));
 		assert.ok(r.treeUsableAfterEach);
 		assert.ok((r.byOutcome['clear-error:too-large'] ?? 0) >= 1, 'the 10 MB body hits the cap');
 		assert.ok((r.byOutcome['clear-error:timeout'] ?? 0) >= 1, 'the slow drip times out');
+	});
+
+	it('the check on what reaches the user finds links, command: URIs, icons and control characters', () => {
+		assert.deepEqual(userFacingProblems('[run](command:sdrs.removeProfile)'), ['Markdown link', 'command: URI']);
+		assert.deepEqual(userFacingProblems('quota exceeded $(zap)'), ['$(icon)']);
+		assert.deepEqual(userFacingProblems('red\u001b[31m'), ['control character']);
+		assert.deepEqual(userFacingProblems('Protection group not found. (400 SDRS.1013)'), []);
 	});
 
 	it('corrects a 20-minute clock skew once and says so once', async () => {
