@@ -9,6 +9,7 @@ import { ClientCache } from './ui/services/clients';
 import { Demo } from './ui/services/demo';
 import { EditorPorts } from './ui/services/editorPorts';
 import { FilterState } from './ui/services/filterState';
+import { HostApprovals } from './ui/services/hostApprovals';
 import { createLog } from './ui/services/log';
 import { ProfileStore } from './ui/services/profiles';
 import { readSettings } from './ui/services/settings';
@@ -21,6 +22,7 @@ export interface SdrsApi {
 	ready: Promise<void>;
 	profiles: ProfileStore;
 	clients: ClientCache;
+	approvals: HostApprovals;
 	filters: FilterState;
 	tree: ProtectionGroupsProvider;
 	view: vscode.TreeView<Node>;
@@ -34,9 +36,10 @@ export interface SdrsApi {
 export function activate(context: vscode.ExtensionContext): SdrsApi {
 	const { channel, logger } = createLog(context);
 	const profiles = new ProfileStore(context);
-	const clients = new ClientCache(profiles, logger);
-	const store = new JobStore(context.globalState);
 	const ports = new EditorPorts(logger, () => channel.show(true));
+	const approvals = new HostApprovals(context.globalState, (message, detail, verb) => ports.prompts.confirm(message, detail, verb));
+	const clients = new ClientCache(profiles, logger, approvals);
+	const store = new JobStore(context.globalState);
 	const workflow = new Workflow({
 		store,
 		clientFor: (id) => {
@@ -56,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
 	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree);
 
-	const commandIds = registerCommands(context, { context, profiles, clients, filters, tree, view, store, workflow, demo, log: channel });
+	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, log: channel });
 
 	// The one invalidation path: a profile, its keys (in any window) or a setting changed, so
 	// clients and their keys are dropped, filters of removed profiles forgotten and the tree reloaded.
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
 			void profiles.updateContext();
+			void approvals.prune(profiles.list().map((p) => p.id));
 			invalidate();
 		}),
 		filters.onDidChange(() => {
@@ -85,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		await Promise.all([profiles.updateContext(), filters.reload(), hasJobs()]);
 		logger.info(`Activated${resumed ? `; resuming ${resumed} job(s)` : ''}`);
 	});
-	return { ready, profiles, clients, filters, tree, view, store, workflow, ports, demo, commandIds };
+	return { ready, profiles, clients, approvals, filters, tree, view, store, workflow, ports, demo, commandIds };
 }
 
 export function deactivate(): void {

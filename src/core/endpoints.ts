@@ -72,6 +72,15 @@ export function endpointFor(service: Service, region: string, overrides?: Endpoi
 	return checkEndpoint(template.replace(/\{region\}/g, region), service);
 }
 
+/**
+ * Whether a host is one of Huawei Cloud's public endpoints for the documented regions (the hosts
+ * the default templates give). Keys go to any other host only after the user allowed it.
+ */
+export function isPublicEndpointHost(host: string): boolean {
+	const h = host.toLowerCase();
+	return Object.keys(REGIONS).some((region) => (['iam', 'sdrs', 'ecs'] as const).some((service) => new URL(DEFAULTS[service].replace('{region}', region)).host === h));
+}
+
 export function regionName(region: string): string | undefined {
 	return REGIONS[region];
 }

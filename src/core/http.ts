@@ -47,6 +47,11 @@ export interface ParsedResult<T> extends HttpResult {
 
 export interface HttpOptions {
 	credentials: () => Credentials | Promise<Credentials>;
+	/**
+	 * Called with the host before any request is signed for it; rejects (with a `config`
+	 * SdrsError) when the keys must not go there. Nothing is sent then.
+	 */
+	approveHost?: (host: string) => Promise<void>;
 	fetch?: FetchLike;
 	logger?: Logger;
 	/** Milliseconds since the epoch; injectable for tests. */
@@ -84,7 +89,7 @@ export class HttpPipeline {
 	private clockOffsetMs = 0;
 	private readonly hosts = new Map<string, Semaphore>();
 	readonly stats: HttpStats = { requests: 0, retries: 0, skewCorrections: 0 };
-	private readonly o: Required<Omit<HttpOptions, 'credentials'>> & Pick<HttpOptions, 'credentials'>;
+	private readonly o: Required<Omit<HttpOptions, 'credentials' | 'approveHost'>> & Pick<HttpOptions, 'credentials' | 'approveHost'>;
 
 	constructor(options: HttpOptions) {
 		this.o = {
@@ -100,6 +105,7 @@ export class HttpPipeline {
 			baseBackoffMs: options.baseBackoffMs ?? 500,
 			maxBackoffMs: options.maxBackoffMs ?? 10_000,
 			credentials: options.credentials,
+			approveHost: options.approveHost,
 		};
 	}
 
@@ -184,6 +190,7 @@ export class HttpPipeline {
 	}
 
 	private async sendOnce(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number }> {
+		await this.o.approveHost?.(new URL(req.url).host);
 		const creds = await this.o.credentials();
 		// Stopped while waiting for a slot or for the keys: nothing is sent (an 'abort' listener
 		// added now would never fire).

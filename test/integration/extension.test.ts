@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SdrsError } from '../../src/core/errors';
 import type { SdrsApi } from '../../src/extension';
 import type { MessageNode } from '../../src/ui/views/groupsTree';
 import { JobStore } from '../../src/core/jobStore';
+import { DEMO_CREDENTIALS, startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { Workflow } from '../../src/core/workflow';
 import { api, demoProjects, group, groupsOf, outcomeOf, reset, waitFor, EXTENSION_ID } from './support';
 
@@ -262,6 +263,62 @@ describe('extension in a real VS Code', () => {
 		const en = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
 		const zh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
 		assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
+	});
+
+	describe('where keys go', () => {
+		let legit: Simulator;
+		let hostile: Simulator;
+		const folderSettings = (): string => join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
+		before(async () => {
+			legit = await startSimulator();
+			hostile = await startSimulator();
+		});
+		after(async () => {
+			rmSync(folderSettings(), { force: true });
+			await vscode.workspace.getConfiguration('sdrs').update('endpoints', undefined, vscode.ConfigurationTarget.Global);
+			await legit.stop();
+			await hostile.stop();
+		});
+		const useLegit = (): Thenable<void> => vscode.workspace.getConfiguration('sdrs').update('endpoints', { iam: legit.url, sdrs: legit.url, ecs: legit.url }, vscode.ConfigurationTarget.Global);
+
+		it('a folder’s .vscode/settings.json cannot redirect signed requests: nothing reaches the host it names', async () => {
+			await useLegit();
+			mkdirSync(dirname(folderSettings()), { recursive: true });
+			writeFileSync(folderSettings(), JSON.stringify({ 'sdrs.endpoints': { iam: hostile.url, sdrs: hostile.url, ecs: hostile.url }, 'sdrs.requestTimeoutSeconds': 29 }));
+			// The folder's file is read (its other setting applies)…
+			await waitFor('the folder settings to load', () => vscode.workspace.getConfiguration('sdrs').get('requestTimeoutSeconds') === 29 || undefined);
+			await a.profiles.save({ name: 'account', kind: 'aksk', temporary: false }, DEMO_CREDENTIALS);
+			const roots = await a.tree.getChildren();
+			assert.ok(roots.length > 1 && roots.every((n) => n.type === 'project'), JSON.stringify(roots.map((n) => n.type)));
+			// …but not its endpoints: the user's setting decided, on the server side too.
+			assert.ok(legit.stats.requests > 0);
+			assert.equal(hostile.stats.requests, 0, 'no request reached the endpoint the folder named');
+			assert.equal(hostile.stats.authFailures, 0);
+		});
+
+		it('asks before a profile’s keys go to a host off Huawei Cloud, once per profile and host; a refusal sends nothing', async () => {
+			rmSync(folderSettings(), { force: true });
+			await useLegit();
+			const asked: string[] = [];
+			let answer = false;
+			a.ports.prompts = { confirm: (m) => (asked.push(m), Promise.resolve(answer)), alert: () => Promise.resolve() };
+			const before = legit.stats.requests;
+			await a.profiles.save({ name: 'careful', kind: 'aksk', temporary: false }, DEMO_CREDENTIALS);
+			const refused = await a.tree.getChildren();
+			assert.equal(refused.length, 1);
+			assert.match((refused[0] as MessageNode).label, /Not sent: the keys of “careful” go to 127\.0\.0\.1:\d+ only if you allow it/);
+			assert.equal(legit.stats.requests, before, 'nothing was sent while not allowed');
+			assert.match(asked[0], new RegExp(`Send the keys of “careful” to ${new URL(legit.url).host.replace(/\./g, '\\.')}\\?`));
+			answer = true;
+			a.tree.refresh();
+			assert.ok((await a.tree.getChildren()).every((n) => n.type === 'project'));
+			assert.ok(legit.stats.requests > before);
+			const asks = asked.length;
+			a.tree.refresh();
+			await a.tree.getChildren();
+			assert.equal(asked.length, asks, 'remembered for this profile and host');
+			assert.ok(a.approvals.isApproved(a.profiles.list()[0].id, new URL(legit.url).host));
+		});
 	});
 
 	describe('jobs that outlive a window', () => {

@@ -1,5 +1,6 @@
 // Credentials: add (checked with a real IAM call before anything is saved), remove and choose the
 // default profile. Keys go to SecretStorage only (ProfileStore).
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Project } from '../../core/model';
 import { createClient } from '../services/clients';
@@ -82,8 +83,10 @@ export async function addProfile(c: CommandContext): Promise<Profile | undefined
 	if (!creds) {
 		return undefined;
 	}
-	// A real call before anything is saved: wrong keys never become a profile.
-	const client = createClient(() => creds, readSettings().endpoints, c.log);
+	// A real call before anything is saved: wrong keys never become a profile. Hosts off Huawei
+	// Cloud are asked about now and, once allowed, belong to the saved profile.
+	const pending = `pending:${randomUUID()}`;
+	const client = createClient(() => creds, readSettings().endpoints, c.log, (host) => c.approvals.approve(pending, vscode.l10n.t('the new profile'), host));
 	let projects: Project[];
 	try {
 		projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client.listProjects());
@@ -114,6 +117,7 @@ export async function addProfile(c: CommandContext): Promise<Profile | undefined
 		return undefined;
 	}
 	const profile = await c.profiles.save({ name: name.trim(), kind: 'aksk', temporary: !!creds.securityToken, expiresAt: creds.expiresAt }, creds);
+	await c.approvals.transfer(pending, profile.id);
 	void vscode.window.showInformationMessage(vscode.l10n.t('Profile “{0}” added.', profile.name));
 	return profile;
 }

@@ -8,6 +8,7 @@ import type { Workflow } from '../../core/workflow';
 import type { ClientCache } from '../services/clients';
 import type { Demo } from '../services/demo';
 import type { FilterState } from '../services/filterState';
+import type { HostApprovals } from '../services/hostApprovals';
 import type { ProfileStore } from '../services/profiles';
 import { describeError } from '../text';
 import type { Node, ProtectionGroupsProvider } from '../views/groupsTree';
@@ -20,6 +21,7 @@ export interface CommandContext {
 	context: vscode.ExtensionContext;
 	profiles: ProfileStore;
 	clients: ClientCache;
+	approvals: HostApprovals;
 	filters: FilterState;
 	tree: ProtectionGroupsProvider;
 	view: vscode.TreeView<Node>;

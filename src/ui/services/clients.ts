@@ -1,6 +1,7 @@
 // The clients of the profiles: the HTTP pipeline and client for a profile, built from the current
 // settings. One pipeline per profile, so each keeps its own clock-skew correction and host limits.
 import * as vscode from 'vscode';
+import type { HostApprovals } from './hostApprovals';
 import { readSettings } from './settings';
 import { SdrsClient } from '../../core/client';
 import type { EndpointOverrides } from '../../core/endpoints';
@@ -18,6 +19,7 @@ export class ClientCache {
 	constructor(
 		private readonly profiles: ProfileStore,
 		private readonly logger: Logger,
+		private readonly approvals: HostApprovals,
 	) {}
 
 	/** Drops cached clients and keys (settings or credentials changed). */
@@ -48,11 +50,12 @@ export class ClientCache {
 				}
 				return creds.value;
 			};
-			client = createClient(
-				credentials,
-				profile.kind === 'demo' ? (profile.endpoints ?? {}) : readSettings().endpoints,
-				this.logger,
-			);
+			// The demo profile's endpoints are the extension's own simulator; every other profile
+			// uses the user's settings, and its keys go to a host off Huawei Cloud only if allowed.
+			client =
+				profile.kind === 'demo'
+					? createClient(credentials, profile.endpoints ?? {}, this.logger)
+					: createClient(credentials, readSettings().endpoints, this.logger, (host) => this.approvals.approve(profile.id, profile.name, host));
 			this.cache.set(profile.id, client);
 		}
 		return client;
@@ -68,8 +71,13 @@ export class ClientCache {
 }
 
 /** A client with the timeout and concurrency from the settings (also used to check new keys). */
-export function createClient(credentials: () => Credentials | Promise<Credentials>, endpoints: EndpointOverrides, logger: Logger): SdrsClient {
+export function createClient(
+	credentials: () => Credentials | Promise<Credentials>,
+	endpoints: EndpointOverrides,
+	logger: Logger,
+	approveHost?: (host: string) => Promise<void>,
+): SdrsClient {
 	const s = readSettings();
-	const http = new HttpPipeline({ credentials, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
+	const http = new HttpPipeline({ credentials, approveHost, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
 	return new SdrsClient(http, endpoints);
 }

@@ -21,9 +21,20 @@ export function readSettings(): Settings {
 	return {
 		regions: strings('regions'),
 		projects: strings('projects'),
-		endpoints: c.get<EndpointOverrides>('endpoints', {}) ?? {},
+		// Where keys go: from the user's own settings only. The setting is application-scoped (a
+		// folder's .vscode/settings.json cannot set it), and a value from anywhere else is ignored.
+		endpoints: userEndpoints(c.inspect<unknown>('endpoints')?.globalValue),
 		jobTimeoutMs: num('jobs.timeoutMinutes', 30, 1, 1440) * 60_000,
 		requestTimeoutMs: num('requestTimeoutSeconds', 30, 1, 600) * 1000,
 		maxConcurrentRequests: Math.round(num('maxConcurrentRequests', 4, 1, 32)),
 	};
+}
+
+function userEndpoints(value: unknown): EndpointOverrides {
+	if (value === null || typeof value !== 'object') {
+		return {};
+	}
+	const v = value as Record<string, unknown>;
+	const pick = (k: 'iam' | 'sdrs' | 'ecs'): string | undefined => (typeof v[k] === 'string' && v[k].trim() ? v[k].trim() : undefined);
+	return { iam: pick('iam'), sdrs: pick('sdrs'), ecs: pick('ecs') };
 }
