@@ -66,6 +66,17 @@ export default tseslint.config(
 		rules: { 'layering/imports': 'error' },
 	},
 	{
+		// Every message goes through src/ui/say.ts, which makes server text safe for its sink.
+		files: ['src/**/*.ts'],
+		ignores: ['src/ui/say.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{ selector: 'MemberExpression[property.name=/^(show(Error|Warning|Information)Message|setStatusBarMessage)$/]', message: 'Show messages through src/ui/say.ts (server text made safe for each sink).' },
+			],
+		},
+	},
+	{
 		files: ['test/**/*.ts'],
 		rules: {
 			'@typescript-eslint/no-unsafe-assignment': 'off',

@@ -68,11 +68,14 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		void filters.reload();
 		tree.refresh();
 	};
+	let known = new Set(profiles.list().map((p) => p.id));
 	const hasJobs = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0);
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
 			void profiles.updateContext();
-			void approvals.prune(profiles.list().map((p) => p.id));
+			const now = new Set(profiles.list().map((p) => p.id));
+			void approvals.forget([...known].filter((id) => !now.has(id)));
+			known = now;
 			invalidate();
 		}),
 		filters.onDidChange(() => {

@@ -140,16 +140,18 @@ export class HttpPipeline {
 				sem.release();
 			}
 			if (answer) {
-				const { result, serverDate } = answer;
+				const { result, serverDate, creds } = answer;
 				if (result.status >= 200 && result.status < 300) {
 					try {
 						return { status: result.status, body: result.body, requestId: result.requestId, attempts: result.attempts, data: parse(result.body) };
 					} catch (e) {
 						const detail = e instanceof Error ? e.message : String(e);
-						error = new SdrsError(`Unexpected response from ${urlPath(req.url)}: ${detail}`, 'parse', result.status, undefined, result.requestId);
+						error = redactError(new SdrsError(`Unexpected response from ${urlPath(req.url)}: ${detail}`, 'parse', result.status, undefined, result.requestId), creds);
 					}
 				} else {
-					error = parseErrorResponse(result.status, result.body, result.requestId);
+					// A gateway may echo what it was sent (a 401 quotes the canonical request, security
+					// token included): the keys are taken out here, before the error is logged or shown.
+					error = redactError(parseErrorResponse(result.status, result.body, result.requestId), creds);
 					// A date rejection never reached the service, so even a POST may be sent again, once.
 					if (!skewRetried && result.status === 401 && serverDate !== undefined && this.correctSkew(serverDate)) {
 						skewRetried = true;
@@ -189,7 +191,7 @@ export class HttpPipeline {
 		return true;
 	}
 
-	private async sendOnce(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number }> {
+	private async sendOnce(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number; creds: Credentials }> {
 		await this.o.approveHost?.(new URL(req.url).host);
 		const creds = await this.o.credentials();
 		// Stopped while waiting for a slot or for the keys: nothing is sent (an 'abort' listener
@@ -220,6 +222,7 @@ export class HttpPipeline {
 			return {
 				result: { status, body, requestId, attempts: attempt, retryAfter: res.headers.get('retry-after') },
 				serverDate: Number.isNaN(serverDate) ? undefined : serverDate,
+				creds,
 			};
 		} catch (e) {
 			const err = this.toError(e, req, controller.signal.aborted, status, requestId);
@@ -280,4 +283,24 @@ export function urlPath(url: string): string {
 	} catch {
 		return '?';
 	}
+}
+
+/**
+ * Text with the keys taken out: the access key, secret key and security token given, and any
+ * security-token header a gateway quotes back. The one boundary where server text that may echo
+ * a request is cleaned, before it reaches an error, a log line or a message.
+ */
+export function redactSecrets(text: string, creds?: Partial<Credentials>): string {
+	let out = text.replace(/(x-security-token\s*[:=]\s*)[^\s|,;"'&]+/gi, '$1<redacted>');
+	for (const secret of [creds?.securityToken, creds?.secretKey, creds?.accessKey]) {
+		if (secret && secret.length >= 4) {
+			out = out.split(secret).join('<redacted>');
+		}
+	}
+	return out;
+}
+
+function redactError(e: SdrsError, creds: Credentials): SdrsError {
+	const message = redactSecrets(e.message, creds);
+	return message === e.message ? e : new SdrsError(message, e.kind, e.status, e.code, e.requestId, e.cause);
 }

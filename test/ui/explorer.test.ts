@@ -133,6 +133,28 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		assert.equal(sim.stats.actionPosts[sim.findGroup('chat').id], 1);
 	});
 
+	it('shows server text as text in a notification: a name with a command: link, a URL and an icon stays words', async () => {
+		const { page } = wb;
+		const g = sim.findGroup('billing-db'); // its job fails: the failure notification names the group
+		sim.patchGroup(g.id, { name: '[run](command:sdrs.removeProfile) $(zap) see https://evil.example/x' });
+		await runCommand(page, 'SDRS: Refresh');
+		const cn = treeItem(page, /^cn-north-4\b/).first();
+		if ((await cn.getAttribute('aria-expanded')) !== 'true') {
+			await cn.click();
+		}
+		await contextMenu(page, treeItem(page, /evil\.example/), 'Enable Protection');
+		const dialog = page.getByRole('dialog');
+		await dialog.getByRole('button', { name: 'Enable Protection' }).click();
+		const failed = notification(page, /Enable Protection failed for/);
+		await failed.waitFor({ timeout: 60_000 });
+		await wb.shot('10-server-text-in-notification');
+		const text = await failed.innerText();
+		assert.match(text.replace(/\u200b/g, ''), /\[run\]\(command:sdrs\.removeProfile\) \$\(zap\) see https:\/\/evil\.example\/x/, 'the name is shown as typed');
+		const targets = await failed.locator('a, [href], [data-href]').evaluateAll((els) => els.map((e) => `${e.getAttribute('href') ?? ''} ${e.getAttribute('data-href') ?? ''}`));
+		assert.deepEqual(targets.filter((t) => /command:|evil\.example/.test(t)), [], 'no link to a command or the URL');
+		assert.equal(await failed.locator('.codicon-zap').count(), 0, 'no icon from the name');
+	});
+
 	it('never shows or stores the keys: logs, settings, state databases, notifications', async () => {
 		const secrets = [creds.accessKey, creds.secretKey, creds.securityToken];
 		seen.push(...(await notificationTexts(wb.page)));

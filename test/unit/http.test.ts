@@ -156,4 +156,21 @@ describe('HttpPipeline over real sockets', () => {
 		await Promise.all(Array.from({ length: 6 }, () => counting.send({ method: 'GET', url: `${r.sim.url}/v3/projects`, idempotent: true }, (b) => b)));
 		assert.equal(peak, 2);
 	});
+
+	it('takes the keys out of a 401 that echoes the canonical request, before it is logged or shown', async () => {
+		const creds = { accessKey: 'TEMPAKREDACT01', secretKey: 'the-wrong-secret-key', securityToken: 'tok-0123456789abcdef-secret' };
+		const lines: string[] = [];
+		const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m), debug: (m: string) => lines.push(m) };
+		r = await rig({ temporaryCredentials: { TEMPAKREDACT01: { secretKey: 'the-right-secret-key', securityToken: creds.securityToken, expiresAt: Date.now() + 60_000 } } }, { credentials: () => creds, logger });
+		const err = await rejects(r.client.listProjects());
+		assert.ok(err instanceof SdrsError);
+		assert.equal(err.status, 401);
+		// The simulator quotes the canonical request, as gateways do: the token header was in it.
+		assert.match(err.message, /canonicalRequest: .*x-security-token:<redacted>/);
+		for (const text of [err.message, String(err.stack), ...lines]) {
+			for (const secret of [creds.accessKey, creds.secretKey, creds.securityToken]) {
+				assert.ok(!text.includes(secret), `a key reached: ${text.slice(0, 200)}`);
+			}
+		}
+	});
 });

@@ -1,6 +1,7 @@
 // Enable Protection / Enable Protection Again from the tree or the Command Palette (the workflow
 // itself is core/workflow.ts), and starting the demo.
 import * as vscode from 'vscode';
+import { say } from '../say';
 import type { ActionKind } from '../../core/actions';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './index';
@@ -22,5 +23,5 @@ export async function startDemo(c: CommandContext): Promise<void> {
 	const profile = await vscode.window.withProgress({ location: { viewId: 'sdrs.protectionGroups' }, title: vscode.l10n.t('Starting the simulated SDRS…') }, () => c.demo.ensure());
 	await c.profiles.setActive(profile.id);
 	await vscode.commands.executeCommand('sdrs.protectionGroups.focus');
-	void vscode.window.showInformationMessage(vscode.l10n.t('The demo runs against a simulated SDRS on this computer. Nothing reaches Huawei Cloud.'));
+	void say.info(vscode.l10n.t('The demo runs against a simulated SDRS on this computer. Nothing reaches Huawei Cloud.'));
 }

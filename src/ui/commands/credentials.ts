@@ -2,6 +2,7 @@
 // default profile. Keys go to SecretStorage only (ProfileStore).
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { say } from '../say';
 import type { Project } from '../../core/model';
 import { createClient } from '../services/clients';
 import type { Profile } from '../services/profiles';
@@ -84,15 +85,15 @@ export async function addProfile(c: CommandContext): Promise<Profile | undefined
 		return undefined;
 	}
 	// A real call before anything is saved: wrong keys never become a profile. Hosts off Huawei
-	// Cloud are asked about now and, once allowed, belong to the saved profile.
-	const pending = `pending:${randomUUID()}`;
-	const client = createClient(() => creds, readSettings().endpoints, c.log, (host) => c.approvals.approve(pending, vscode.l10n.t('the new profile'), host));
+	// Cloud are asked about now, for the id the profile will have.
+	const id = randomUUID();
+	const client = createClient(() => creds, readSettings().endpoints, c.log, (host) => c.approvals.approve(id, vscode.l10n.t('the new profile'), host));
 	let projects: Project[];
 	try {
 		projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client.listProjects());
 	} catch (e) {
 		const retry = vscode.l10n.t('Try Again');
-		const choice = await vscode.window.showErrorMessage(vscode.l10n.t('The credentials were not saved: {0}', describeError(e)), retry, vscode.l10n.t('Show Log'));
+		const choice = await say.error(vscode.l10n.t('The credentials were not saved: {0}', describeError(e)), retry, vscode.l10n.t('Show Log'));
 		if (choice === retry) {
 			return addProfile(c);
 		}
@@ -116,9 +117,11 @@ export async function addProfile(c: CommandContext): Promise<Profile | undefined
 	if (!name) {
 		return undefined;
 	}
-	const profile = await c.profiles.save({ name: name.trim(), kind: 'aksk', temporary: !!creds.securityToken, expiresAt: creds.expiresAt }, creds);
-	await c.approvals.transfer(pending, profile.id);
-	void vscode.window.showInformationMessage(vscode.l10n.t('Profile “{0}” added.', profile.name));
+	const profile = await c.profiles.save({ name: name.trim(), kind: 'aksk', temporary: !!creds.securityToken, expiresAt: creds.expiresAt }, creds, id);
+	if (profile.id !== id) {
+		await c.approvals.remember(profile.id, c.approvals.hostsOf(id)); // it replaced a profile of that name
+	}
+	void say.info(vscode.l10n.t('Profile “{0}” added.', profile.name));
 	return profile;
 }
 
@@ -128,7 +131,7 @@ export async function removeProfile(c: CommandContext, node?: Node): Promise<voi
 		return;
 	}
 	const remove = vscode.l10n.t('Remove');
-	const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Remove profile “{0}” and delete its keys from secret storage?', profile.name), { modal: true }, remove);
+	const answer = await say.modalWarning(vscode.l10n.t('Remove profile “{0}” and delete its keys from secret storage?', profile.name), undefined, remove);
 	if (answer !== remove) {
 		return;
 	}

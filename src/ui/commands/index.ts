@@ -2,7 +2,10 @@
 // single error message with "Show Log". A test checks this map and package.json agree both ways.
 // The commands themselves are in the files beside this one.
 import * as vscode from 'vscode';
+import { say } from '../say';
 import { consoleUrl } from '../../core/endpoints';
+import { redactSecrets } from '../../core/http';
+import { safeText } from '../../core/safeText';
 import type { JobStore, StoredJob } from '../../core/jobStore';
 import type { Workflow } from '../../core/workflow';
 import type { ClientCache } from '../services/clients';
@@ -52,6 +55,8 @@ export interface Commands {
 	'sdrs.copyJobSummary': (job?: StoredJob) => unknown;
 	'sdrs.revealGroup': (job?: StoredJob) => unknown;
 	'sdrs.clearJobHistory': () => unknown;
+	'sdrs.followJobAgain': (job?: StoredJob) => unknown;
+	'sdrs.dismissJob': (job?: StoredJob) => unknown;
 }
 
 export function commandMap(c: CommandContext): Commands {
@@ -66,7 +71,7 @@ export function commandMap(c: CommandContext): Commands {
 			const id = n?.type === 'group' ? n.group.id : n?.type === 'project' ? n.project.id : undefined;
 			if (id) {
 				await vscode.env.clipboard.writeText(id);
-				void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', id), 3000);
+				void say.status(vscode.l10n.t('Copied {0}', id), 3000);
 			}
 		},
 		'sdrs.openInConsole': async (n) => {
@@ -82,6 +87,8 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.copyJobSummary': (job) => copyJobSummary(c, job),
 		'sdrs.revealGroup': (job) => revealGroup(c, job),
 		'sdrs.clearJobHistory': () => c.store.clear(false),
+		'sdrs.followJobAgain': (job) => job && void c.workflow.followAgain(job.jobId),
+		'sdrs.dismissJob': (job) => job && c.workflow.dismiss(job.jobId),
 	};
 }
 
@@ -94,8 +101,8 @@ export function registerCommands(context: vscode.ExtensionContext, c: CommandCon
 				try {
 					return await handler(...args);
 				} catch (e) {
-					c.log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-					const choice = await vscode.window.showErrorMessage(describeError(e), vscode.l10n.t('Show Log'));
+					c.log.error(safeText(redactSecrets(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`), 'log'));
+					const choice = await say.error(describeError(e), vscode.l10n.t('Show Log'));
 					if (choice) {
 						c.log.show(true);
 					}

@@ -1,5 +1,6 @@
 // Commands on recorded jobs: Copy Job Summary and revealing a job's group in the tree.
 import * as vscode from 'vscode';
+import { pickText, say } from '../say';
 import type { StoredJob } from '../../core/jobStore';
 import { actionTitle } from '../text';
 import { jobSummaryMarkdown } from '../views/jobsView';
@@ -11,7 +12,7 @@ export async function copyJobSummary(c: CommandContext, job?: StoredJob): Promis
 	if (!target) {
 		const all = c.store.all();
 		const pick = await vscode.window.showQuickPick(
-			all.map((j) => ({ label: j.groupName, description: `${actionTitle(j.action)} · ${j.outcome ?? j.lastStatus ?? ''} · ${new Date(j.startedAt).toLocaleString()}`, job: j })),
+			all.map((j) => ({ label: pickText(j.groupName), description: pickText(`${actionTitle(j.action)} · ${j.outcome ?? j.lastStatus ?? ''} · ${new Date(j.startedAt).toLocaleString()}`), job: j })),
 			{ title: vscode.l10n.t('Copy the summary of which job?') },
 		);
 		target = pick?.job;
@@ -20,7 +21,7 @@ export async function copyJobSummary(c: CommandContext, job?: StoredJob): Promis
 		return;
 	}
 	await vscode.env.clipboard.writeText(jobSummaryMarkdown(target, c.profiles.get(target.profile)?.name));
-	void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the summary of job {0}', target.jobId), 3000);
+	void say.status(vscode.l10n.t('Copied the summary of job {0}', target.jobId), 3000);
 }
 
 export async function revealGroup(c: CommandContext, job?: StoredJob): Promise<void> {
@@ -34,7 +35,7 @@ export async function revealGroup(c: CommandContext, job?: StoredJob): Promise<v
 	await c.tree.getChildren(known);
 	const node = c.tree.findGroup(profile.id, job.projectId, job.groupId);
 	if (!node) {
-		void vscode.window.showWarningMessage(vscode.l10n.t('“{0}” is not in the view (it may be filtered out or deleted).', job.groupName));
+		void say.warn(vscode.l10n.t('“{0}” is not in the view (it may be filtered out or deleted).', job.groupName));
 		return;
 	}
 	await c.view.reveal(node, { select: true, focus: true, expand: true });

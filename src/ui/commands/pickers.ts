@@ -1,6 +1,7 @@
 // Pickers for the Command Palette: a profile, then a project and a group that says why it cannot
 // be chosen when it cannot (the same rule as the tree's menus: availability() in core/actions).
 import * as vscode from 'vscode';
+import { pickText, say } from '../say';
 import { availability, type ActionKind } from '../../core/actions';
 import type { Profile } from '../services/profiles';
 import { readSettings } from '../services/settings';
@@ -15,7 +16,7 @@ export async function pickProfile(c: CommandContext, title: string): Promise<Pro
 	}
 	const active = c.profiles.active();
 	const pick = await vscode.window.showQuickPick(
-		all.map((p) => ({ label: p.name, description: [p.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, p.id === active?.id ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · '), profile: p })),
+		all.map((p) => ({ label: pickText(p.name), description: [p.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, p.id === active?.id ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · '), profile: p })),
 		{ title },
 	);
 	return pick?.profile;
@@ -33,7 +34,7 @@ export function groupPickItems(groups: readonly GroupNode['group'][], action: Ac
 		const a = availability(g, runningJobFor(g.id));
 		const eligible = a.action === action && !a.blocked;
 		const reason = eligible ? undefined : a.blocked && a.action === action ? blockReasonText(a.blocked) : vscode.l10n.t('Status {0} does not allow {1}.', g.status, title);
-		return { label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${g.name}`, description: statusLabel(g.status), detail: reason, group: g, blocked: reason };
+		return { label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${pickText(g.name)}`, description: pickText(statusLabel(g.status)), detail: reason && pickText(reason), group: g, blocked: reason };
 	});
 	items.sort((a, b) => Number(!!a.blocked) - Number(!!b.blocked));
 	const firstBlocked = items.findIndex((i) => i.blocked);
@@ -54,7 +55,7 @@ export async function pickGroup(c: CommandContext, action: ActionKind): Promise<
 	const settings = readSettings();
 	const visible = projects.filter((p) => settings.regions.length === 0 || settings.regions.includes(p.region));
 	const projectPick = await vscode.window.showQuickPick(
-		visible.map((p) => ({ label: p.name, description: p.isSubProject ? vscode.l10n.t('sub-project of {0}', p.region) : p.id, project: p })),
+		visible.map((p) => ({ label: pickText(p.name), description: pickText(p.isSubProject ? vscode.l10n.t('sub-project of {0}', p.region) : p.id), project: p })),
 		{ title: vscode.l10n.t('{0}: choose a project', title) },
 	);
 	if (!projectPick) {
@@ -71,6 +72,6 @@ export async function pickGroup(c: CommandContext, action: ActionKind): Promise<
 		if (!pick.blocked) {
 			return { type: 'group', profile, project, group: pick.group };
 		}
-		await vscode.window.showWarningMessage(vscode.l10n.t('“{0}” cannot be chosen: {1}', pick.group.name, pick.blocked), { modal: true });
+		await say.modalWarning(vscode.l10n.t('“{0}” cannot be chosen: {1}', pick.group.name, pick.blocked), undefined);
 	}
 }

@@ -1,6 +1,7 @@
 // The workflow's ports in VS Code: modal questions, notifications and progress, each worded here in
 // the user's language (the workflow in src/core only says what happened).
 import * as vscode from 'vscode';
+import { noteText, say } from '../say';
 import type { Logger } from '../../core/http';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/workflow';
@@ -15,8 +16,8 @@ export interface Prompts {
 }
 
 export const modalPrompts: Prompts = {
-	confirm: (message, detail, verb) => vscode.window.showWarningMessage(message, { modal: true, detail }, verb).then((a) => a === verb),
-	alert: (message, detail) => vscode.window.showErrorMessage(message, { modal: true, detail }).then(() => undefined),
+	confirm: (message, detail, verb) => say.modalWarning(message, detail, verb).then((a) => a === verb),
+	alert: (message, detail) => say.modalError(message, detail).then(() => undefined),
 };
 
 export class EditorPorts implements Ports {
@@ -48,13 +49,13 @@ export class EditorPorts implements Ports {
 
 	progress<T>(what: ProgressOf, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
 		if (what.kind === 'checking') {
-			return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name) }, () => task(() => undefined));
+			return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name)) }, () => task(() => undefined));
 		}
 		const { job } = what;
-		const title = vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName);
+		const title = noteText(vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName));
 		return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, async (progress) => {
 			let status = job.lastStatus ?? 'INIT';
-			const tick = (): void => progress.report({ message: vscode.l10n.t('Job {0} · {1} elapsed · keeps running if you hide this', status, formatElapsed(Date.now() - job.startedAt)) });
+			const tick = (): void => progress.report({ message: noteText(vscode.l10n.t('Job {0} · {1} elapsed · keeps running if you hide this', status, formatElapsed(Date.now() - job.startedAt))) });
 			tick();
 			const timer = setInterval(tick, 1000);
 			try {
@@ -71,17 +72,17 @@ export class EditorPorts implements Ports {
 	notify(n: Notice): void {
 		switch (n.kind) {
 			case 'busy':
-				void vscode.window.showWarningMessage(vscode.l10n.t('An action on “{0}” is already being prepared in this window.', n.group.name));
+				void say.warn(vscode.l10n.t('An action on “{0}” is already being prepared in this window.', n.group.name));
 				return;
 			case 'jobRunning':
-				void vscode.window.showWarningMessage(
+				void say.warn(
 					n.jobId
 						? vscode.l10n.t('“{0}” already has a job running ({1}). Wait for it to end before starting another action.', n.group.name, n.jobId)
 						: vscode.l10n.t('“{0}” already has a job running. Wait for it to end before starting another action.', n.group.name),
 				);
 				return;
 			case 'appliedAfterLostAnswer':
-				void vscode.window.showWarningMessage(
+				void say.warn(
 					vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. It was not sent again; the group is followed until it settles.', actionTitle(n.action), n.group.name, statusLabel(n.group.status)),
 				);
 				return;
@@ -92,12 +93,12 @@ export class EditorPorts implements Ports {
 					n.kind === 'notApplied'
 						? vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group is unchanged. Nothing was sent twice; you can try again.', title, n.group.name, describeError(n.error))
 						: vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group could not be re-read. Refresh before trying again: it may have been applied.', title, n.group.name, describeError(n.error));
-				this.withLogButton(vscode.window.showErrorMessage(message, vscode.l10n.t('Show Log')));
+				this.withLogButton(say.error(message, vscode.l10n.t('Show Log')));
 				return;
 			}
 			case 'succeeded':
 				void vscode.commands.executeCommand('setContext', 'sdrs.protectionEnabled', true);
-				void vscode.window.showInformationMessage(
+				void say.info(
 					n.job.action === 'enable' ? vscode.l10n.t('Protection enabled for “{0}”.', n.job.groupName) : vscode.l10n.t('Protection enabled again for “{0}”.', n.job.groupName),
 				);
 				return;
@@ -115,14 +116,14 @@ export class EditorPorts implements Ports {
 					subs.length ? ` ${vscode.l10n.t('Failing sub-jobs: {0}.', subs.join('; '))}` : '',
 					ex ? ` ${ex.fix}` : '',
 				);
-				this.withLogButton(vscode.window.showErrorMessage(message, vscode.l10n.t('Show Details')));
+				this.withLogButton(say.error(message, vscode.l10n.t('Show Details')));
 				return;
 			}
 			case 'stoppedFollowing': {
 				const detail = n.error ? describeError(n.error) : vscode.l10n.t('still {0} after {1}', n.job.lastStatus ?? '?', formatElapsed(n.elapsedMs));
 				this.withLogButton(
-					vscode.window.showWarningMessage(
-						vscode.l10n.t('Stopped watching job {0} for “{1}” ({2}). It may still be running; it is checked again when the window reloads.', n.job.jobId, n.job.groupName, detail),
+					say.warn(
+						vscode.l10n.t('Stopped following job {0} for “{1}” ({2}). It may still be running: follow it again or dismiss it in the Jobs view.', n.job.jobId, n.job.groupName, detail),
 						vscode.l10n.t('Show Log'),
 					),
 				);

@@ -64,23 +64,15 @@ export class HostApprovals {
 		await updateState(this.state, KEY, { ...all, [profileKey]: [...known] });
 	}
 
-	/** Hosts allowed while adding a profile become the saved profile's. */
-	async transfer(fromKey: string, toProfileId: string): Promise<void> {
-		const all = this.all();
-		const hosts = all[fromKey] ?? [];
-		delete all[fromKey];
-		await updateState(this.state, KEY, all);
-		if (hosts.length) {
-			await this.remember(toProfileId, hosts);
-		}
+	hostsOf(profileKey: string): string[] {
+		return this.all()[profileKey] ?? [];
 	}
 
-	/** Forgets the hosts of removed profiles. */
-	async prune(profileIds: readonly string[]): Promise<void> {
+	/** Forgets what was allowed for these (removed) profiles. */
+	async forget(profileIds: readonly string[]): Promise<void> {
 		const all = this.all();
-		const kept = Object.fromEntries(Object.entries(all).filter(([id]) => profileIds.includes(id) || id.startsWith('pending:')));
-		if (Object.keys(kept).length !== Object.keys(all).length) {
-			await updateState(this.state, KEY, kept);
+		if (profileIds.some((id) => id in all)) {
+			await updateState(this.state, KEY, Object.fromEntries(Object.entries(all).filter(([id]) => !profileIds.includes(id))));
 		}
 	}
 }

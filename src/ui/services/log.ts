@@ -1,15 +1,18 @@
 // The one LogOutputChannel, "SDRS", and the small Logger interface the core receives.
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/http';
+import { redactSecrets, type Logger } from '../../core/http';
+import { safeText } from '../../core/safeText';
 
 export function createLog(context: vscode.ExtensionContext): { channel: vscode.LogOutputChannel; logger: Logger } {
 	const channel = vscode.window.createOutputChannel('SDRS', { log: true });
 	context.subscriptions.push(channel);
+	// Server text reaches the log too: no control or bidi characters, no quoted security token.
+	const clean = (m: string): string => safeText(redactSecrets(m), 'log');
 	const logger: Logger = {
-		info: (m) => channel.info(m),
-		warn: (m) => channel.warn(m),
-		error: (m) => channel.error(m),
-		debug: (m) => channel.debug(m),
+		info: (m) => channel.info(clean(m)),
+		warn: (m) => channel.warn(clean(m)),
+		error: (m) => channel.error(clean(m)),
+		debug: (m) => channel.debug(clean(m)),
 	};
 	return { channel, logger };
 }

@@ -78,10 +78,10 @@ export class ProfileStore implements vscode.Disposable {
 		}
 	}
 
-	/** Saves (or replaces, by name) a profile; keys go to SecretStorage only. */
-	async save(meta: Omit<Profile, 'id' | 'createdAt'>, creds: Credentials): Promise<Profile> {
+	/** Saves (or replaces, by name) a profile; keys go to SecretStorage only. `id` names a new one. */
+	async save(meta: Omit<Profile, 'id' | 'createdAt'>, creds: Credentials, id?: string): Promise<Profile> {
 		const existing = this.list().find((p) => p.name === meta.name);
-		const profile: Profile = { ...meta, id: existing?.id ?? randomUUID(), createdAt: existing?.createdAt ?? Date.now() };
+		const profile: Profile = { ...meta, id: existing?.id ?? id ?? randomUUID(), createdAt: existing?.createdAt ?? Date.now() };
 		await this.context.secrets.store(SECRET_PREFIX + profile.id, JSON.stringify({ accessKey: creds.accessKey, secretKey: creds.secretKey, securityToken: creds.securityToken || undefined }));
 		await updateState(this.context.globalState, PROFILES_KEY, [...this.list().filter((p) => p.id !== profile.id), profile]);
 		await this.context.globalState.update(ACTIVE_KEY, profile.id);
