@@ -26,6 +26,12 @@ export interface StoredJob extends JobRecord {
 	lease?: { owner: string; until: number };
 	/** The window that reported the outcome (each outcome is reported once). */
 	reportedBy?: string;
+	/**
+	 * Set when following stopped without an outcome (the job ran past the timeout, or the service
+	 * kept refusing to tell): reported once, shown as "not followed", and not polled again until
+	 * the user follows it again or dismisses it.
+	 */
+	notFollowed?: { reason: 'timeout' | 'error'; at: number; detail?: string };
 }
 
 export const LEASE_MS = 15_000;
@@ -56,6 +62,11 @@ export class JobStore {
 
 	get(jobId: string): StoredJob | undefined {
 		return this.all().find((j) => j.jobId === jobId);
+	}
+
+	/** Jobs a window should be following: unfinished, and not put aside as not followed. */
+	followable(): StoredJob[] {
+		return this.all().filter((j) => !j.outcome && !j.notFollowed);
 	}
 
 	runningJobFor(profileId: string, projectId: string, groupId: string): string | undefined {
@@ -102,7 +113,7 @@ export class JobStore {
 		let taken = false;
 		await this.write((jobs) =>
 			jobs.map((j) => {
-				if (j.jobId !== jobId || j.outcome || (j.lease && j.lease.owner !== this.owner && j.lease.until > this.now())) {
+				if (j.jobId !== jobId || j.outcome || j.notFollowed || (j.lease && j.lease.owner !== this.owner && j.lease.until > this.now())) {
 					return j;
 				}
 				taken = true;

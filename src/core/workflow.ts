@@ -181,7 +181,7 @@ export class Workflow {
 		const { store } = this.deps;
 		const now = this.ports.clock.now();
 		let taken = 0;
-		for (const job of store.all().filter((j) => !j.outcome && !this.following.has(j.jobId))) {
+		for (const job of store.followable().filter((j) => !this.following.has(j.jobId))) {
 			if (!this.deps.clientFor(job.profile)) {
 				void store.finish(job.jobId, { outcome: 'ERROR', failReason: PROFILE_REMOVED });
 				continue;
@@ -193,6 +193,27 @@ export class Workflow {
 			void this.claimAndFollow(job);
 		}
 		return taken;
+	}
+
+	/** Follows a job put aside as not followed again, with a new timeout counted from now. */
+	async followAgain(jobId: string): Promise<JobOutcome | undefined> {
+		const { store } = this.deps;
+		const job = store.get(jobId);
+		if (!job || job.outcome || this.following.has(jobId)) {
+			return undefined;
+		}
+		await store.patch(jobId, { notFollowed: undefined });
+		if (!(await store.claim(jobId))) {
+			return undefined; // another window follows it now
+		}
+		this.startHeartbeat();
+		return this.follow({ ...job, notFollowed: undefined }, this.ports.clock.now());
+	}
+
+	/** Closes a job put aside as not followed: it moves to the history, its group is no longer guarded. */
+	dismiss(jobId: string): Promise<boolean> {
+		const job = this.deps.store.get(jobId);
+		return this.deps.store.finish(jobId, { outcome: job?.notFollowed?.reason === 'error' ? 'ERROR' : 'TIMEOUT', failReason: job?.notFollowed?.detail });
 	}
 
 	/** Stops following every job here (the window closes); their leases are released. */
@@ -232,7 +253,7 @@ export class Workflow {
 	}
 
 	/** Follows a job to its end with progress, then records and reports the outcome once. */
-	private async follow(job: StoredJob): Promise<JobOutcome | undefined> {
+	private async follow(job: StoredJob, timeoutFrom = job.startedAt): Promise<JobOutcome | undefined> {
 		const client = this.deps.clientFor(job.profile);
 		if (!client) {
 			return undefined;
@@ -251,7 +272,7 @@ export class Workflow {
 		const outcome = await this.ports.progress({ kind: 'following', job }, async (report) => {
 			const rereads = setInterval(() => void reread(), 5000);
 			try {
-				return await trackJob(job, {
+				return await trackJob({ jobId: job.jobId, startedAt: timeoutFrom }, {
 					getJob: async (id, signal) => (job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action) : client.getJob(project, id, signal)),
 					signal: controller.signal,
 					timeoutMs: this.deps.jobTimeoutMs(),
@@ -272,8 +293,10 @@ export class Workflow {
 		}
 		const elapsedMs = this.ports.clock.now() - job.startedAt;
 		if (outcome.kind === 'TIMEOUT' || outcome.kind === 'ERROR') {
-			// The job may still be running: it stays unfinished so a later window picks it up again.
-			await store.patch(job.jobId, { lastStatus: outcome.lastStatus ?? job.lastStatus });
+			// The job may still be running: it stays unfinished (and its group guarded), put aside as
+			// not followed. It is said once, here, and polled again only when the user asks.
+			const notFollowed = { reason: outcome.kind === 'TIMEOUT' ? ('timeout' as const) : ('error' as const), at: this.ports.clock.now(), detail: outcome.kind === 'ERROR' ? outcome.error.toString() : undefined };
+			await store.patch(job.jobId, { lastStatus: outcome.lastStatus ?? job.lastStatus, notFollowed, lease: undefined });
 			log.warn(`Stopped following job ${job.jobId}: ${outcome.kind === 'ERROR' ? outcome.error.toString() : `still ${outcome.lastStatus ?? '?'}`}`);
 			this.ports.notify({ kind: 'stoppedFollowing', job: { ...job, lastStatus: outcome.lastStatus ?? job.lastStatus }, error: outcome.kind === 'ERROR' ? outcome.error : undefined, elapsedMs });
 			return outcome;

@@ -381,6 +381,38 @@ describe('extension in a real VS Code', () => {
 			assert.match(closed.failReason ?? '', /profile was removed/);
 		});
 
+		it('a job past its timeout is said once and put aside: not polled again by itself; Follow Again, then Dismiss', async () => {
+			const g = await group(a, 'media-transcode', 'ap-southeast-3');
+			const sim = a.demo.running!;
+			sim.configure({ jobDurationMs: 120_000 });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
+			await a.workflow.suspend();
+			// Recorded as started 40 minutes ago: past the 30-minute timeout when it is picked up again.
+			await a.store.patch(job.jobId, { startedAt: Date.now() - 40 * 60_000 });
+			a.workflow.resumeAll();
+			await waitFor('the job to be put aside', () => a.store.get(job.jobId)?.notFollowed);
+			const aside = a.store.get(job.jobId)!;
+			assert.equal(aside.notFollowed?.reason, 'timeout');
+			assert.equal(aside.outcome, undefined, 'no outcome is guessed');
+			assert.equal(aside.lease, undefined);
+			assert.ok(a.store.runningJobFor(g.profile.id, g.project.id, g.group.id), 'the group stays guarded');
+			const polls = (): number => sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
+			const before = polls();
+			await new Promise((r) => setTimeout(r, 6000)); // longer than a heartbeat (5 s)
+			assert.equal(polls(), before, 'nobody polls a job put aside');
+			assert.equal(a.workflow.resumeAll(), 0);
+			// Follow Again: polled again, with a new timeout.
+			void vscode.commands.executeCommand('sdrs.followJobAgain', a.store.get(job.jobId));
+			await waitFor('the job to be followed again', () => (a.store.follows(job.jobId) && polls() > before) || undefined);
+			assert.equal(a.store.get(job.jobId)?.notFollowed, undefined);
+			await a.workflow.suspend();
+			// Dismiss: into the history, the group no longer guarded.
+			await vscode.commands.executeCommand('sdrs.dismissJob', a.store.get(job.jobId));
+			assert.equal(a.store.get(job.jobId)?.outcome, 'TIMEOUT');
+			assert.equal(a.store.runningJobFor(g.profile.id, g.project.id, g.group.id), undefined);
+		});
+
 		it('a lost answer to the action is not resent: the group is followed to its outcome', async () => {
 			const g = await group(a, 'metrics', 'cn-east-3');
 			const sim = a.demo.running!;

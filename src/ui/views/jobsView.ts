@@ -46,14 +46,16 @@ export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.
 		const state = jobState(job);
 		const duration = formatElapsed((job.endedAt ?? Date.now()) - job.startedAt);
 		item.description = `${actionTitle(job.action)} · ${state} · ${new Date(job.startedAt).toLocaleTimeString()} · ${duration}`;
-		item.iconPath = !job.outcome
+		item.iconPath = job.notFollowed
+			? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground'))
+			: !job.outcome
 			? new vscode.ThemeIcon('loading~spin')
 			: job.outcome === 'SUCCESS'
 				? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
 				: job.outcome === 'FAIL'
 					? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
 					: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-		item.contextValue = job.outcome ? 'job finished' : 'job running';
+		item.contextValue = job.outcome ? 'job finished' : job.notFollowed ? 'job notFollowed' : 'job running';
 		item.accessibilityInformation = { label: vscode.l10n.t('Job {0} on {1}: {2}, started {3}, {4}', actionTitle(job.action), job.groupName, state, new Date(job.startedAt).toLocaleString(), duration) };
 		const md = new vscode.MarkdownString(undefined, false);
 		md.isTrusted = false;
@@ -66,6 +68,9 @@ export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.
 }
 
 export function jobState(job: StoredJob): string {
+	if (!job.outcome && job.notFollowed) {
+		return job.notFollowed.reason === 'timeout' ? vscode.l10n.t('not followed: still {0} after the timeout', job.lastStatus ?? '…') : vscode.l10n.t('not followed: the service did not say how it went');
+	}
 	if (!job.outcome) {
 		return vscode.l10n.t('running ({0})', job.lastStatus ?? '…');
 	}
