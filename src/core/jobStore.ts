@@ -15,13 +15,19 @@ export interface StoredJob extends JobRecord {
 	projectName: string;
 	lastStatus?: string;
 	endedAt?: number;
-	outcome?: 'SUCCESS' | 'FAIL' | 'TIMEOUT' | 'ERROR';
+	/** NOT_APPLIED: the action got no answer, and the group showed no change within the reconcile window. */
+	outcome?: 'SUCCESS' | 'FAIL' | 'TIMEOUT' | 'ERROR' | 'NOT_APPLIED';
 	errorCode?: string;
 	failReason?: string;
 	/** The account (domain) ID, for job summaries. */
 	account?: string;
 	/** `group` when the action's answer was lost: the job id is unknown, the group is followed. */
 	trackBy?: 'job' | 'group';
+	/**
+	 * Set while the action's answer is missing and the group has not shown yet whether it was
+	 * applied: the group as it was before the POST, and until when a change still counts.
+	 */
+	reconcile?: { until: number; status: string; updatedAt?: string };
 	/** Which window follows the job, and until when (renewed by its heartbeat). */
 	lease?: { owner: string; until: number };
 	/** The window that reported the outcome (each outcome is reported once). */

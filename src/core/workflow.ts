@@ -5,13 +5,13 @@
 // JobStore before it is followed, so a reload resumes it instead of forgetting it.
 import { runPreflight, type ActionKind, type CheckResult } from './actions';
 import type { SdrsClient } from './client';
-import type { SdrsError } from './errors';
+import { toSdrsError, type SdrsError } from './errors';
 import { Emitter } from './events';
 import type { Logger } from './http';
 import type { JobStore, StoredJob } from './jobStore';
 import { trackJob, type JobOutcome } from './jobTracker';
 import type { Job, Project, ProtectionGroup } from './model';
-import { groupAsJob, sendActionOnce } from './sendAction';
+import { groupAsJob, groupChanged, sendActionOnce } from './sendAction';
 
 /** The reason recorded for a job that can no longer be followed (views word it). */
 export const PROFILE_REMOVED = 'not followed: its profile was removed';
@@ -31,8 +31,10 @@ export type Alert =
 export type Notice =
 	| { kind: 'busy'; group: ProtectionGroup }
 	| { kind: 'jobRunning'; group: ProtectionGroup; jobId?: string }
+	| { kind: 'noAnswer'; action: ActionKind; group: ProtectionGroup; error: SdrsError; windowMs: number }
 	| { kind: 'appliedAfterLostAnswer'; action: ActionKind; group: ProtectionGroup }
-	| { kind: 'notApplied' | 'outcomeUnknown'; action: ActionKind; group: ProtectionGroup; error: SdrsError }
+	| { kind: 'notApplied'; action: ActionKind; group: ProtectionGroup }
+	| { kind: 'outcomeUnknown'; action: ActionKind; group: ProtectionGroup; error?: SdrsError }
 	| { kind: 'succeeded'; job: StoredJob }
 	| { kind: 'failed'; job: StoredJob; failedSubJobs: Job[] }
 	| { kind: 'stoppedFollowing'; job: StoredJob; error?: SdrsError; elapsedMs: number };
@@ -59,10 +61,22 @@ export interface WorkflowDeps {
 	jobTimeoutMs(): number;
 	/** How often the heartbeat renews leases and looks for jobs to take over. */
 	heartbeatMs?: number;
+	/**
+	 * After a POST without an answer, how long a change of the group still proves the action was
+	 * applied (default 60 s: the API gateway gives up on a backend after its timeout, 60 s by
+	 * default, while the service may still apply the request). Reads every 2 s meanwhile.
+	 */
+	reconcileMs?: number;
 }
 
+const RECONCILE_MS = 60_000;
+const RECONCILE_READ_MS = 2000;
+
+/** How an unanswered action ended when it did not become a job to follow. */
+export type Reconciled = { kind: 'NOT_APPLIED' } | { kind: 'UNKNOWN' } | { kind: 'ABORTED' };
+
 export type RunResult =
-	| { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | undefined> }
+	| { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | Reconciled | undefined> }
 	| { kind: 'cancelled' | 'refused' | 'failed' };
 
 /** A group as just read from the service, for the views to show. */
@@ -132,18 +146,12 @@ export class Workflow {
 		}
 		const startedAt = this.ports.clock.now();
 		const result = await sendActionOnce(client, project, preflight.group);
-		if (result.kind === 'refused' || result.kind === 'not-applied' || result.kind === 'unknown') {
-			log.error(`${action} on ${group.id} not started (${result.kind}): ${result.error.toString()}`);
-			if (result.kind === 'refused') {
-				await this.ports.alert({ kind: 'refused', action, group, error: result.error });
-			} else {
-				if (result.kind === 'not-applied') {
-					this.groupRead.fire({ profileId, projectId: project.id, group: result.group });
-				}
-				this.ports.notify({ kind: result.kind === 'not-applied' ? 'notApplied' : 'outcomeUnknown', action, group, error: result.error });
-			}
+		if (result.kind === 'refused') {
+			log.error(`${action} on ${group.id} refused: ${result.error.toString()}`);
+			await this.ports.alert({ kind: 'refused', action, group, error: result.error });
 			return { kind: 'failed' };
 		}
+		const before = preflight.group;
 		const job: StoredJob = {
 			jobId: result.kind === 'started' ? result.jobId : `unknown-${startedAt.toString(36)}`,
 			trackBy: result.kind === 'started' ? 'job' : 'group',
@@ -156,14 +164,15 @@ export class Workflow {
 			action,
 			profile: profileId,
 			startedAt,
-			lastStatus: result.kind === 'started' ? 'INIT' : result.group.status,
+			lastStatus: result.kind === 'started' ? 'INIT' : before.status,
+			// No answer: unknown until the group shows it, recorded so a reload keeps finding out.
+			reconcile: result.kind === 'unanswered' ? { until: startedAt + (this.deps.reconcileMs ?? RECONCILE_MS), status: before.status, updatedAt: before.updatedAt } : undefined,
 		};
 		await store.save(job);
 		await store.claim(job.jobId);
-		if (result.kind === 'applied') {
-			log.warn(`${action} on ${group.id}: the answer was lost (${result.error.toString()}), but the group is now ${result.group.status}; following the group.`);
-			this.groupRead.fire({ profileId, projectId: project.id, group: result.group });
-			this.ports.notify({ kind: 'appliedAfterLostAnswer', action, group: result.group });
+		if (result.kind === 'unanswered') {
+			log.warn(`${action} on ${group.id}: no answer (${result.error.toString()}); not sent again; reading the group to find out whether it was applied.`);
+			this.ports.notify({ kind: 'noAnswer', action, group, error: result.error, windowMs: this.deps.reconcileMs ?? RECONCILE_MS });
 		} else {
 			log.info(`Started ${action} on ${group.id}: job ${result.jobId}`);
 		}
@@ -196,7 +205,7 @@ export class Workflow {
 	}
 
 	/** Follows a job put aside as not followed again, with a new timeout counted from now. */
-	async followAgain(jobId: string): Promise<JobOutcome | undefined> {
+	async followAgain(jobId: string): Promise<JobOutcome | Reconciled | undefined> {
 		const { store } = this.deps;
 		const job = store.get(jobId);
 		if (!job || job.outcome || this.following.has(jobId)) {
@@ -253,7 +262,59 @@ export class Workflow {
 	}
 
 	/** Follows a job to its end with progress, then records and reports the outcome once. */
-	private async follow(job: StoredJob, timeoutFrom = job.startedAt): Promise<JobOutcome | undefined> {
+	/**
+	 * Reads the group until it shows whether an unanswered action was applied: a change within the
+	 * window means applied (the job is then followed through its group); none means not applied,
+	 * said only then; a group that could not be read at all means unknown (never "try again").
+	 * Returns undefined when the action was applied and following goes on.
+	 */
+	private async reconcile(job: StoredJob, client: SdrsClient, project: Project, signal: AbortSignal, report: (status: string) => void): Promise<Reconciled | undefined> {
+		const { store, log } = this.deps;
+		const window = job.reconcile!;
+		let lastError: SdrsError | undefined;
+		let read: ProtectionGroup | undefined;
+		for (;;) {
+			try {
+				read = await client.getGroup(project, job.groupId, signal);
+				lastError = undefined;
+				if (groupChanged(window, read)) {
+					await store.patch(job.jobId, { reconcile: undefined, lastStatus: read.status });
+					job.reconcile = undefined;
+					log.warn(`${job.action} on ${job.groupId}: the group is now ${read.status}: the request was applied; following the group.`);
+					this.groupRead.fire({ profileId: job.profile, projectId: project.id, group: read });
+					this.ports.notify({ kind: 'appliedAfterLostAnswer', action: job.action, group: read });
+					report(read.status);
+					return undefined;
+				}
+			} catch (e) {
+				lastError = toSdrsError(e);
+			}
+			if (signal.aborted) {
+				return { kind: 'ABORTED' };
+			}
+			if (this.ports.clock.now() >= window.until) {
+				break;
+			}
+			await this.ports.clock.sleep(Math.min(RECONCILE_READ_MS, Math.max(0, window.until - this.ports.clock.now())));
+			if (signal.aborted) {
+				return { kind: 'ABORTED' };
+			}
+		}
+		const shown = read ?? ({ id: job.groupId, name: job.groupName, status: window.status } as ProtectionGroup);
+		if (!read || lastError) {
+			await store.patch(job.jobId, { notFollowed: { reason: 'error', at: this.ports.clock.now(), detail: lastError?.toString() }, lease: undefined });
+			log.error(`${job.action} on ${job.groupId}: no answer, and the group could not be read to find out; it may have been applied.`);
+			this.ports.notify({ kind: 'outcomeUnknown', action: job.action, group: shown, error: lastError });
+			return { kind: 'UNKNOWN' };
+		}
+		await store.finish(job.jobId, { outcome: 'NOT_APPLIED', lastStatus: read.status, failReason: 'no answer, and the group did not change' });
+		this.groupRead.fire({ profileId: job.profile, projectId: project.id, group: read });
+		log.warn(`${job.action} on ${job.groupId}: no answer, and the group did not change within the window: not applied.`);
+		this.ports.notify({ kind: 'notApplied', action: job.action, group: read });
+		return { kind: 'NOT_APPLIED' };
+	}
+
+	private async follow(job: StoredJob, timeoutFrom = job.startedAt): Promise<JobOutcome | Reconciled | undefined> {
 		const client = this.deps.clientFor(job.profile);
 		if (!client) {
 			return undefined;
@@ -270,6 +331,12 @@ export class Workflow {
 			}
 		};
 		const outcome = await this.ports.progress({ kind: 'following', job }, async (report) => {
+			if (job.reconcile) {
+				const settled = await this.reconcile(job, client, project, controller.signal, report);
+				if (settled) {
+					return settled;
+				}
+			}
 			const rereads = setInterval(() => void reread(), 5000);
 			try {
 				return await trackJob({ jobId: job.jobId, startedAt: timeoutFrom }, {
@@ -288,6 +355,9 @@ export class Workflow {
 			}
 		});
 		this.following.delete(job.jobId);
+		if (outcome.kind === 'NOT_APPLIED' || outcome.kind === 'UNKNOWN') {
+			return outcome;
+		}
 		if (outcome.kind === 'ABORTED') {
 			return outcome; // the window is closing; the record stays unfinished and is resumed next time
 		}

@@ -17,7 +17,8 @@ export type FaultKind =
 	| 'empty200' // 200 with an empty body
 	| 'lost-response' // the request IS applied, then the connection drops (POST: the job exists)
 	| 'respond' // a fixed answer: `status`, `body`, `headers`
-	| 'drip'; // 200 whose body arrives a byte every 200 ms (ends after 30 s or when the client leaves)
+	| 'drip' // 200 whose body arrives a byte every 200 ms (ends after 30 s or when the client leaves)
+	| 'late-apply'; // answers `status` (502 unless given) at once, then applies the request `applyAfterMs` later (default 3 s), as a backend the gateway gave up on
 
 export interface FaultRule {
 	/** Matched against `METHOD /path` (no query), e.g. `^POST .*\/action$`. */
@@ -28,6 +29,8 @@ export interface FaultRule {
 	/** Applies to the next N matching requests, then expires. */
 	count?: number;
 	status?: number;
+	/** late-apply: how long after the error answer the request is applied. */
+	applyAfterMs?: number;
 	body?: string;
 	headers?: Record<string, string>;
 }

@@ -215,9 +215,20 @@ export function action(sim: SimState, projectId: string, groupId: string, body: 
 	};
 	sim.jobs.set(job.id, job);
 	sim.stats.jobsCreated[g.id] = (sim.stats.jobsCreated[g.id] ?? 0) + 1;
-	g.status = type.startsWith('start') ? 'starting' : 'reprotecting';
-	g.progress = 0;
-	g.updated_at = new Date(sim.now()).toISOString();
+	const transition = (): void => {
+		if (job.settled) {
+			return;
+		}
+		g.status = type.startsWith('start') ? 'starting' : 'reprotecting';
+		g.progress = 0;
+		g.updated_at = new Date(sim.now()).toISOString();
+	};
+	// The service changes the group's status when the job starts: at once, or a little later.
+	if (sim.options.transitionDelayMs > 0) {
+		setTimeout(transition, sim.options.transitionDelayMs).unref();
+	} else {
+		transition();
+	}
 	return { job_id: job.id };
 }
 

@@ -106,6 +106,28 @@ export class Simulator extends SimState {
 			}
 			return; // a hang: the socket is destroyed when the client gives up or on stop()
 		}
+		const signedOk = (): boolean => {
+			try {
+				verify(this, req, method, path, search, body);
+				return true;
+			} catch {
+				return false; // answered below, as any request that fails authentication
+			}
+		};
+		if (fault?.kind === 'late-apply' && signedOk()) {
+			// The gateway gives up and answers an error; the service applies the request later.
+			res.writeHead(fault.status ?? 502, this.baseHeaders(requestId));
+			res.end(JSON.stringify({ error_code: 'APIGW.0201', error_msg: 'Backend timeout (simulated: the request is applied later)', request_id: requestId }));
+			const timer = setTimeout(() => {
+				try {
+					route(this, method, path, search, body);
+				} catch {
+					// refused when it finally runs (the group changed meanwhile): nothing applied
+				}
+			}, fault.applyAfterMs ?? 3000);
+			timer.unref();
+			return;
+		}
 		if (fault && ['500', '502', '503', '504', '429', 'html502', 'respond', 'drip'].includes(fault.kind)) {
 			await this.delay();
 			sendFault(res, fault, this.baseHeaders(requestId), requestId);

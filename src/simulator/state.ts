@@ -22,6 +22,8 @@ export interface SimulatorOptions {
 	lifetimeMs?: number;
 	/** What `count` in list answers means (UNCONFIRMED in the docs): all matches, or this page. */
 	countMode?: 'total' | 'page';
+	/** How long after an accepted action the group's status changes (0: at once). */
+	transitionDelayMs?: number;
 }
 
 export interface SimulatorStats {
@@ -70,6 +72,7 @@ export class SimState {
 			temporaryCredentials: options.temporaryCredentials ?? {},
 			lifetimeMs: options.lifetimeMs ?? 4 * 3_600_000,
 			countMode: options.countMode ?? 'total',
+			transitionDelayMs: options.transitionDelayMs ?? 0,
 		};
 		this.random = mulberry32(this.options.randomSeed);
 		this.data = this.freshData();
@@ -103,7 +106,10 @@ export class SimState {
 		this.random = mulberry32(this.options.randomSeed);
 	}
 
-	configure(patch: Partial<Pick<SimulatorOptions, 'jobDurationMs' | 'clockOffsetMs' | 'latencyMs' | 'faults' | 'randomSeed' | 'countMode'>>): void {
+	configure(patch: Partial<Pick<SimulatorOptions, 'jobDurationMs' | 'clockOffsetMs' | 'latencyMs' | 'faults' | 'randomSeed' | 'countMode' | 'transitionDelayMs'>>): void {
+		if (patch.transitionDelayMs !== undefined) {
+			this.options.transitionDelayMs = patch.transitionDelayMs;
+		}
 		if (patch.countMode !== undefined) {
 			this.options.countMode = patch.countMode;
 		}

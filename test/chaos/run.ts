@@ -10,6 +10,7 @@ async function main(): Promise<number> {
 	console.log(`actions ${f.actions} in ${f.seconds.toFixed(1)} s; ${f.requests} requests; faults injected ${Object.values(f.faults).reduce((a, b) => a + b, 0)}:`);
 	console.log(`  ${Object.entries(f.faults).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 	console.log(`retries ${f.retries}; outcomes: ${Object.entries(f.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(`late applies (502 answered, POST applied 1 s later): ${f.lateApplied}; wrong outcomes ${f.mismatches.length}`);
 	console.log(`outcomes matching the server's truth ${f.matched}/${f.actions}; duplicate POSTs ${f.duplicates}; tree loads ${f.treeLoads} (attempts ${f.treeLoadAttempts})`);
 	for (const m of f.mismatches) {
 		console.log(`  MISMATCH ${m}`);

@@ -27,6 +27,8 @@ export interface ChaosReport {
 	retries: number;
 	treeLoads: number;
 	treeLoadAttempts: number;
+	/** POSTs answered 502 and applied a second later by the simulator. */
+	lateApplied: number;
 	seconds: number;
 }
 
@@ -46,7 +48,8 @@ function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, A
 		progress: (_what, task) => task(() => undefined),
 		clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
 	};
-	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000 });
+	// A reconcile window of 2.5 s stands for the 60 s one: the simulator applies late POSTs after 1 s.
+	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500 });
 	return { workflow, said };
 }
 
@@ -55,8 +58,10 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 	const started = Date.now();
 	const rate = opts.faultRate ?? 0.2;
 	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
-	const faults: FaultRule[] = FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind }));
-	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 400, randomSeed: opts.seed ?? 1 });
+	// Plus a gateway that answers 502 and whose backend applies the POST a second later, and
+	// group statuses that change a little after the job is accepted, as the service does.
+	const faults: FaultRule[] = [...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })), { match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 }];
+	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 1200, transitionDelayMs: 150, randomSeed: opts.seed ?? 1 });
 	const { http, client: c } = client(sim);
 	const { workflow, said } = chaosWorkflow(c);
 	const projectId = sim.projects().find((p) => p.name === 'cn-north-4')!.id;
@@ -70,8 +75,9 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 		}
 	});
 	sim.configure({ faults });
-	const report: ChaosReport = { actions: 0, outcomes: {}, matched: 0, mismatches: [], duplicates: 0, faults: {}, requests: 0, retries: 0, treeLoads: 0, treeLoadAttempts: 0, seconds: 0 };
+	const report: ChaosReport = { actions: 0, outcomes: {}, matched: 0, mismatches: [], duplicates: 0, faults: {}, requests: 0, retries: 0, treeLoads: 0, treeLoadAttempts: 0, lateApplied: 0, seconds: 0 };
 	const free = new Set(pool.map((g) => g.id));
+	const believed: Record<string, number> = {};
 	let next = 0;
 	const count = (k: string): void => {
 		report.outcomes[k] = (report.outcomes[k] ?? 0) + 1;
@@ -96,10 +102,16 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 				const result = await workflow.runAction({ profileId: 'chaos', project, group: shown }, action);
 				const told = said.get(id);
 				if (result.kind === 'started') {
-					created = 1;
 					const outcome = await result.followed;
-					kind = `${result.job.trackBy === 'group' ? 'applied' : 'started'}:${outcome?.kind ?? 'none'}`;
-					expectStatus = outcome?.kind === 'SUCCESS' ? 'protected' : outcome?.kind === 'FAIL' ? (action === 'enable' ? 'error-starting' : 'error-reprotecting') : undefined;
+					if (outcome?.kind === 'NOT_APPLIED') {
+						kind = 'not-applied';
+					} else if (outcome?.kind === 'UNKNOWN') {
+						kind = 'unknown';
+					} else {
+						created = 1;
+						kind = `${result.job.trackBy === 'group' ? 'applied' : 'started'}:${outcome?.kind ?? 'none'}`;
+						expectStatus = outcome?.kind === 'SUCCESS' ? 'protected' : outcome?.kind === 'FAIL' ? (action === 'enable' ? 'error-starting' : 'error-reprotecting') : undefined;
+					}
 				} else {
 					kind = told?.kind === 'preflightFailed' ? 'checks-failed' : told?.kind === 'notApplied' ? 'not-applied' : told?.kind === 'outcomeUnknown' ? 'unknown' : (told?.kind ?? result.kind);
 				}
@@ -109,6 +121,7 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 			}
 			count(kind);
 			report.actions++;
+			believed[id] = (believed[id] ?? 0) + created;
 			const jobsAfter = sim.stats.jobsCreated[id] ?? 0;
 			const posts = (sim.stats.actionPosts[id] ?? 0) - postsBefore;
 			if (posts > 1) {
@@ -163,6 +176,15 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 	});
 	await Promise.all(workers);
 	await workflow.suspend();
+	// A POST the gateway answered with an error may still be applied afterwards: wait longer than
+	// the simulator's late apply, then compare every group's jobs with what the client said.
+	await new Promise((r) => setTimeout(r, 1500));
+	for (const g of pool) {
+		if ((sim.stats.jobsCreated[g.id] ?? 0) !== (believed[g.id] ?? 0)) {
+			report.mismatches.push(`group ${g.id}: the server created ${sim.stats.jobsCreated[g.id] ?? 0} job(s) in all, the client reported ${believed[g.id] ?? 0}`);
+		}
+	}
+	report.lateApplied = sim.stats.faults['late-apply'] ?? 0;
 	report.faults = { ...sim.stats.faults };
 	report.requests = sim.stats.requests;
 	report.retries = http.stats.retries;

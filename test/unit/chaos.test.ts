@@ -12,6 +12,7 @@ describe('chaos (short profile)', () => {
 		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 20, `faults were injected: ${JSON.stringify(r.faults)}`);
 		assert.ok(r.retries > 0);
 		assert.ok(r.treeLoads >= 4);
+		assert.ok(r.lateApplied >= 1, 'a POST was answered 502 and applied later');
 	});
 
 	it(`${BAD_INPUTS.length} bad answers: a clear error or a safe value each, no crash, no hang, the tree still loads`, async function () {

@@ -86,16 +86,30 @@ export class EditorPorts implements Ports {
 					vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. It was not sent again; the group is followed until it settles.', actionTitle(n.action), n.group.name, statusLabel(n.group.status)),
 				);
 				return;
-			case 'notApplied':
-			case 'outcomeUnknown': {
-				const title = actionTitle(n.action);
-				const message =
-					n.kind === 'notApplied'
-						? vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group is unchanged. Nothing was sent twice; you can try again.', title, n.group.name, describeError(n.error))
-						: vscode.l10n.t('{0} for “{1}” did not get an answer ({2}), and the group could not be re-read. Refresh before trying again: it may have been applied.', title, n.group.name, describeError(n.error));
-				this.withLogButton(say.error(message, vscode.l10n.t('Show Log')));
+			case 'noAnswer':
+				void say.warn(
+					vscode.l10n.t(
+						'No answer to {0} for “{1}” ({2}). It was not sent again; the group is read for up to {3} s to find out whether it was applied.',
+						actionTitle(n.action),
+						n.group.name,
+						describeError(n.error),
+						Math.round(n.windowMs / 1000),
+					),
+				);
 				return;
-			}
+			case 'notApplied':
+				this.withLogButton(
+					say.error(vscode.l10n.t('{0} for “{1}” was not applied: no answer came, and the group did not change. Nothing was sent twice; you can try again.', actionTitle(n.action), n.group.name), vscode.l10n.t('Show Log')),
+				);
+				return;
+			case 'outcomeUnknown':
+				this.withLogButton(
+					say.error(
+						vscode.l10n.t('{0} for “{1}” got no answer, and the group could not be read to find out{2}. It may have been applied: refresh before doing anything else; the job stays in the Jobs view.', actionTitle(n.action), n.group.name, n.error ? ` (${describeError(n.error)})` : ''),
+						vscode.l10n.t('Show Log'),
+					),
+				);
+				return;
 			case 'succeeded':
 				void vscode.commands.executeCommand('setContext', 'sdrs.protectionEnabled', true);
 				void say.info(

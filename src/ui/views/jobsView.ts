@@ -79,6 +79,8 @@ export function jobState(job: StoredJob): string {
 			return vscode.l10n.t('succeeded');
 		case 'FAIL':
 			return vscode.l10n.t('failed{0}', job.errorCode ? ` (${job.errorCode})` : '');
+		case 'NOT_APPLIED':
+			return vscode.l10n.t('not applied');
 		default:
 			return vscode.l10n.t('not followed to its end');
 	}
