@@ -155,26 +155,27 @@ function signing(): void {
 /**
  * The simulator in its own process, as a real service is: its work and ours then run side by side
  * (on one thread, our parsing would wait for its serialising and the reverse, which no real
- * deployment does). It is controlled over its admin API; admin calls are not counted as work.
+ * deployment does). It is controlled over its admin API, with the token it prints.
  */
 async function startSimulatorProcess(latencyMs: number): Promise<{ url: string; stop: () => void; admin: <T>(method: string, path: string, body?: unknown) => Promise<T> }> {
 	const child = spawn(process.execPath, [join(ROOT, 'dist/simulatorCli.js'), '--port', '0', '--seed', 'empty', '--latency-ms', String(latencyMs), '--lifetime-minutes', '30'], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
-	const url = await new Promise<string>((resolveUrl, reject) => {
+	const [url, token] = await new Promise<[string, string]>((resolveUrl, reject) => {
 		let out = '';
 		child.stdout.on('data', (chunk: Buffer) => {
 			out += chunk.toString();
 			const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-			if (m) {
-				resolveUrl(m[1]);
+			const t = /admin token[^:]*: ([0-9a-f]{32})/.exec(out);
+			if (m && t) {
+				resolveUrl([m[1], t[1]]);
 			}
 		});
 		child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before listening`)));
 	});
 	child.stdout.resume();
 	const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-		const res = await fetch(`${url}/__admin/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+		const res = await fetch(`${url}/__admin/${path}`, { method, headers: { 'X-Admin-Token': token }, body: body === undefined ? undefined : JSON.stringify(body) });
 		if (!res.ok) {
 			throw new Error(`admin ${method} ${path}: ${res.status}`);
 		}

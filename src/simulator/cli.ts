@@ -27,6 +27,7 @@ async function main(): Promise<void> {
 	});
 	console.log(`SDRS simulator listening on ${sim.url}`);
 	console.log(`AK=${DEMO_CREDENTIALS.accessKey} SK=${DEMO_CREDENTIALS.secretKey}`);
+	console.log(`admin token (header X-Admin-Token for /__admin/ calls): ${sim.adminToken}`);
 	console.log(`Point the extension at it with "sdrs.endpoints": {"iam": "${sim.url}", "sdrs": "${sim.url}", "ecs": "${sim.url}"}`);
 	const stop = (): void => void sim.stop().then(() => process.exit(0));
 	process.on('SIGINT', stop);

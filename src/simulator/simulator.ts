@@ -3,7 +3,7 @@
 // documented preconditions with the documented error codes (routes.ts), runs jobs through
 // INIT → RUNNING → SUCCESS/FAIL with the group transitions (jobs.ts), and injects faults on
 // request (faults.ts). This file is the HTTP server; the account lives in state.ts. It listens
-// on 127.0.0.1 only. Admin calls (unsigned, admin.ts) live under /__admin/.
+// on 127.0.0.1 only. Admin calls (admin.ts, with this run's token) live under /__admin/.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -24,6 +24,8 @@ export class Simulator extends SimState {
 	private lifetimeTimer?: NodeJS.Timeout;
 	/** `http://127.0.0.1:PORT` once started. */
 	url = '';
+	/** The token admin calls must carry (X-Admin-Token), new for every run. */
+	readonly adminToken = randomBytes(16).toString('hex');
 
 	async start(): Promise<string> {
 		this.server = createServer((req, res) => void this.handle(req, res));
@@ -84,7 +86,15 @@ export class Simulator extends SimState {
 		const routeLabel = `${method} ${path}`;
 
 		if (path.startsWith('/__admin/')) {
-			await this.respond(res, requestId, () => admin(this, method, path, body));
+			await this.respond(res, requestId, () => {
+				// Anyone on this machine can reach 127.0.0.1: admin calls need this run's token, and a
+				// loopback Host (a web page cannot rebind its way in through another name).
+				const host = String(req.headers.host ?? '');
+				if (!/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(host) || req.headers['x-admin-token'] !== this.adminToken) {
+					throw new HttpError(403, { error: { code: 'ADMIN.403', message: 'admin calls need the X-Admin-Token this simulator printed, sent to a loopback address' } });
+				}
+				return admin(this, method, path, body);
+			});
 			return;
 		}
 		this.stats.requests++;

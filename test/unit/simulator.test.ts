@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { signRequest } from '../../src/core/signer';
 import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
 import { rejects, rig, type Rig } from '../support/sim';
@@ -23,7 +24,7 @@ describe('simulator says no', () => {
 
 	it('admin: adds a project (refusing a bad region), and its own calls are not counted as requests', async () => {
 		const admin = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-			const res = await fetch(`${r.sim.url}/__admin/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+			const res = await fetch(`${r.sim.url}/__admin/${path}`, { method, headers: { 'X-Admin-Token': r.sim.adminToken }, body: body === undefined ? undefined : JSON.stringify(body) });
 			return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 		};
 		const before = (await admin('GET', 'stats')).json;
@@ -37,6 +38,34 @@ describe('simulator says no', () => {
 		// An API call does count.
 		assert.equal((await call('GET', `/v1/${r.project.id}/server-groups?limit=5&offset=0`)).status, 200);
 		assert.equal((await admin('GET', 'stats')).json.requests, (before.requests as number) + 1);
+	});
+
+	it('admin: refuses calls without this run’s token or to a non-loopback Host, and bounds every input', async () => {
+		const admin = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'X-Admin-Token': r.sim.adminToken }): Promise<number> =>
+			(await fetch(`${r.sim.url}/__admin/${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) })).status;
+		assert.equal(await admin('GET', 'stats', undefined, {}), 403, 'no token');
+		assert.equal(await admin('GET', 'stats', undefined, { 'X-Admin-Token': 'guess' }), 403, 'wrong token');
+		const viaOtherHost = await new Promise<number>((resolve, reject) => {
+			const u = new URL(`${r.sim.url}/__admin/stats`);
+			const req = request({ host: u.hostname, port: u.port, path: u.pathname, headers: { Host: `attacker.example:${u.port}`, 'X-Admin-Token': r.sim.adminToken } }, (res) => {
+				res.resume();
+				resolve(res.statusCode ?? 0);
+			});
+			req.on('error', reject);
+			req.end();
+		});
+		assert.equal(viaOtherHost, 403, 'a rebinding Host is refused');
+		assert.equal(await admin('GET', 'stats'), 200);
+		const g = r.sim.findGroup('crm-web');
+		assert.equal(await admin('POST', `groups/${g.id}`, '{"__proto__": {"polluted": true}}'), 400);
+		assert.equal(({} as Record<string, unknown>).polluted, undefined);
+		assert.equal(await admin('POST', `groups/${g.id}`, { constructor: { prototype: { x: 1 } } }), 400);
+		assert.equal(await admin('POST', `groups/${g.id}`, { isAdmin: true }), 400, 'unknown fields');
+		assert.equal(await admin('POST', 'config', { faults: [{ match: '(a+)+$', kind: '500', rate: 1 }] }), 400, 'a catastrophic pattern');
+		assert.equal(await admin('POST', 'config', { faults: [{ match: 'x'.repeat(201), kind: '500', rate: 1 }] }), 400, 'a long pattern');
+		assert.equal(await admin('POST', 'config', { faults: [{ match: '^GET /v3/', kind: '500', count: 1 }] }), 200, 'an ordinary one');
+		assert.equal(await admin('POST', 'bulk', { projectId: r.project.id, count: 1e9 }), 400, 'an unbounded bulk');
+		assert.equal(await admin('POST', 'config', { latencyMs: 'forever' }), 400);
 	});
 
 	it('accepts a correctly signed request', async () => {
