@@ -50,6 +50,9 @@ function parseJson(body: string): Record<string, unknown> {
 export const PAGE_SIZE = 1000;
 
 export class SdrsClient {
+	/** The IAM projects route that answered (see listProjects). */
+	private projectsRoute?: 'auth' | 'projects';
+
 	constructor(
 		private readonly http: HttpPipeline,
 		private readonly endpoints: EndpointOverrides = {},
@@ -83,24 +86,34 @@ export class SdrsClient {
 	 * `/v3/projects` (the SDKs' AK/SK route) when the first is refused.
 	 */
 	async listProjects(signal?: AbortSignal): Promise<Project[]> {
-		let body: Record<string, unknown>;
-		try {
-			body = await this.get('iam', this.homeRegion, p('v3', 'auth', 'projects'), undefined, undefined, signal);
-		} catch (e) {
-			if (!(e instanceof SdrsError) || e.kind !== 'http' || ![401, 403, 404].includes(e.status ?? 0)) {
-				throw e;
+		// AK/SK support on /v3/auth/projects is unconfirmed (sdrs-api.md); the route that answered
+		// is remembered for this client (one per profile), so later loads make one call.
+		let body: Record<string, unknown> | undefined;
+		if (this.projectsRoute !== 'projects') {
+			try {
+				body = await this.get('iam', this.homeRegion, p('v3', 'auth', 'projects'), undefined, undefined, signal);
+				this.projectsRoute = 'auth';
+			} catch (e) {
+				if (this.projectsRoute === 'auth' || !(e instanceof SdrsError) || e.kind !== 'http' || ![401, 403, 404].includes(e.status ?? 0)) {
+					throw e;
+				}
 			}
+		}
+		if (!body) {
 			body = await this.get('iam', this.homeRegion, p('v3', 'projects'), undefined, undefined, signal);
+			this.projectsRoute = 'projects';
 		}
 		const raw = list(body.projects).filter((p) => p.enabled !== false && str(p.name) !== 'MOS' && str(p.id) !== '');
 		const byId = new Map(raw.map((p) => [str(p.id), p]));
 		const projects: Project[] = raw.map((p) => {
 			const parent = byId.get(str(p.parent_id));
-			const isSub = parent !== undefined && str(p.parent_id) !== str(p.domain_id);
+			// A sub-project's parent is another project (not the account); its region is the parent's
+			// name, or, when the parent is not listed, the part of its own name before "_".
+			const isSub = str(p.parent_id) !== '' && str(p.parent_id) !== str(p.domain_id) && (parent !== undefined || str(p.name).includes('_'));
 			return {
 				id: str(p.id, 128),
 				name: str(p.name, 128),
-				region: isSub ? str(parent.name, 64) : str(p.name, 64),
+				region: isSub ? (parent ? str(parent.name, 64) : str(p.name, 64).split('_')[0]) : str(p.name, 64),
 				isSubProject: isSub,
 				domainId: str(p.domain_id, 128) || undefined,
 			};
@@ -127,8 +140,10 @@ export class SdrsClient {
 		let offset = PAGE_SIZE;
 		if (first.full && Number.isInteger(first.count) && first.count >= offset) {
 			// Up to the page that starts at `count`: it should come back short and end the list.
+			// At most 50 pages planned from `count` (a hostile or broken count cannot make thousands
+			// of requests at once); paging goes on one page at a time after them if the list does.
 			const offsets: number[] = [];
-			for (; offset <= first.count; offset += PAGE_SIZE) {
+			for (const last = Math.min(first.count, 50 * PAGE_SIZE); offset <= last; offset += PAGE_SIZE) {
 				offsets.push(offset);
 			}
 			pages.push(...(await Promise.all(offsets.map(page))));
@@ -208,7 +223,9 @@ export class SdrsClient {
 		for (let i = 0; i < ids.length; i += 100) {
 			const chunk = ids.slice(i, i + 100);
 			const body = await this.get('ecs', project.region, p('v1', project.id, 'cloudservers', 'detail'), { server_id: chunk.join(','), limit: 100 }, project.id, signal);
-			out.push(...list(body.servers).map(toServer).filter((s): s is Server => s !== undefined));
+			// Only the servers asked for, whatever else the answer holds.
+			const asked = new Set(chunk);
+			out.push(...list(body.servers).map(toServer).filter((s): s is Server => s !== undefined && asked.has(s.id)));
 		}
 		return out;
 	}

@@ -60,6 +60,9 @@ export function checkEndpoint(url: string, service: string): string {
 	if (parsed.username || parsed.password) {
 		throw new SdrsError(`The ${service} endpoint must not contain a user name or password.`, 'config');
 	}
+	if (parsed.search || parsed.hash || url.includes('?') || url.includes('#')) {
+		throw new SdrsError(`The ${service} endpoint must not contain a query or a fragment: it is the start of every request's URL.`, 'config');
+	}
 	return url.replace(/\/+$/, '');
 }
 

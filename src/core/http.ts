@@ -5,7 +5,7 @@
 // VS Code patches Node's http/https for proxies and system certificates in the extension host,
 // so no agent is passed here and TLS verification is never touched.
 import nodeFetch from 'node-fetch';
-import { SdrsError, parseErrorResponse, toSdrsError } from './errors';
+import { SdrsError, isThrottleCode, parseErrorResponse, toSdrsError } from './errors';
 import { signRequest, type Credentials } from './signer';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
@@ -73,6 +73,7 @@ export interface HttpStats {
 }
 
 const SKEW_THRESHOLD_MS = 5 * 60_000;
+const MAX_SKEW_MS = 60 * 60_000;
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds, capped at a minute. */
 export function retryAfterMs(value: string | null, nowMs: number): number | undefined {
@@ -85,8 +86,8 @@ export function retryAfterMs(value: string | null, nowMs: number): number | unde
 }
 
 export class HttpPipeline {
-	/** Server time minus local time, learnt from a rejected request's `Date` header. */
-	private clockOffsetMs = 0;
+	/** Per host: server time minus local time, learnt from a rejected request's `Date` header. */
+	private readonly clockOffsets = new Map<string, number>();
 	private readonly hosts = new Map<string, Semaphore>();
 	readonly stats: HttpStats = { requests: 0, retries: 0, skewCorrections: 0 };
 	private readonly o: Required<Omit<HttpOptions, 'credentials' | 'approveHost'>> & Pick<HttpOptions, 'credentials' | 'approveHost'>;
@@ -109,8 +110,9 @@ export class HttpPipeline {
 		};
 	}
 
-	get clockOffset(): number {
-		return this.clockOffsetMs;
+	/** The offset learnt for a host (0 when none). */
+	clockOffset(host: string): number {
+		return this.clockOffsets.get(host) ?? 0;
 	}
 
 	/**
@@ -153,7 +155,7 @@ export class HttpPipeline {
 					// token included): the keys are taken out here, before the error is logged or shown.
 					error = redactError(parseErrorResponse(result.status, result.body, result.requestId), creds);
 					// A date rejection never reached the service, so even a POST may be sent again, once.
-					if (!skewRetried && result.status === 401 && serverDate !== undefined && this.correctSkew(serverDate)) {
+					if (!skewRetried && result.status === 401 && serverDate !== undefined && this.correctSkew(host, serverDate)) {
 						skewRetried = true;
 						attempt--;
 						continue;
@@ -170,24 +172,28 @@ export class HttpPipeline {
 			}
 			this.stats.retries++;
 			const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** (attempt - 1));
-			const delay = waitMs ?? Math.round(backoff / 2 + (this.o.random() * backoff) / 2);
+			// Throttled without Retry-After: the gateway's documentation advises waiting 2–5 s.
+			const throttled = error.status === 429 || isThrottleCode(error.code);
+			const delay = waitMs ?? (throttled ? Math.round(2000 + this.o.random() * 3000) : Math.round(backoff / 2 + (this.o.random() * backoff) / 2));
 			this.o.logger.debug(`retrying ${req.method} ${urlPath(req.url)} in ${delay} ms after: ${error.toString()}`);
 			await this.o.sleep(delay, req.signal);
 		}
 	}
 
-	/** Returns true when the offset changed enough to be worth a new attempt. */
-	private correctSkew(serverDate: number): boolean {
+	/**
+	 * Returns true when the offset for this host changed enough to be worth a new attempt. Each
+	 * host has its own offset, and none beyond an hour is believed: a hostile endpoint's `Date`
+	 * cannot move the clock used for any other host, nor by days.
+	 */
+	private correctSkew(host: string, serverDate: number): boolean {
 		const localNow = this.o.now();
-		const signedAt = localNow + this.clockOffsetMs;
-		if (Math.abs(serverDate - signedAt) < SKEW_THRESHOLD_MS) {
+		const offset = serverDate - localNow;
+		if (Math.abs(offset - this.clockOffset(host)) < SKEW_THRESHOLD_MS || Math.abs(offset) > MAX_SKEW_MS) {
 			return false;
 		}
-		this.clockOffsetMs = serverDate - localNow;
+		this.clockOffsets.set(host, offset);
 		this.stats.skewCorrections++;
-		this.o.logger.warn(
-			`This computer's clock differs from the server's by ${Math.round(this.clockOffsetMs / 1000)} s; signing with the server's time from now on.`,
-		);
+		this.o.logger.warn(`This computer's clock differs from ${host}'s by ${Math.round(offset / 1000)} s; signing requests to it with its time from now on.`);
 		return true;
 	}
 
@@ -199,7 +205,7 @@ export class HttpPipeline {
 		if (req.signal?.aborted) {
 			throw new SdrsError('Stopped waiting', 'aborted');
 		}
-		const now = new Date(this.o.now() + this.clockOffsetMs);
+		const now = new Date(this.o.now() + this.clockOffset(new URL(req.url).host));
 		const headers = signRequest({ method: req.method, url: req.url, headers: req.headers ?? {}, body: req.body }, creds, now);
 		const controller = new AbortController();
 		const onAbort = (): void => controller.abort();

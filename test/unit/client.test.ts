@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SdrsError } from '../../src/core/errors';
-import { checkEndpoint, endpointFor } from '../../src/core/endpoints';
+import { checkEndpoint, endpointFor, isPublicEndpointHost } from '../../src/core/endpoints';
 import { HttpPipeline } from '../../src/core/http';
 import { SdrsClient } from '../../src/core/client';
 import { projectIdFor } from '../../src/simulator/seed';
@@ -27,11 +27,32 @@ describe('SdrsClient against the simulator', () => {
 		);
 	});
 
-	it('falls back to /v3/projects when /v3/auth/projects is refused', async () => {
-		r.sim.configure({ faults: [{ match: '^GET /v3/auth/projects$', kind: 'respond', status: 403, count: 1, body: '{"error_code":"IAM.0002","error_msg":"forbidden"}' }] });
+	it('falls back to /v3/projects when /v3/auth/projects is refused, and remembers the route that answered', async () => {
+		r.sim.configure({ faults: [{ match: '^GET /v3/auth/projects$', kind: 'respond', status: 403, rate: 1, body: '{"error_code":"IAM.0002","error_msg":"forbidden"}' }] });
 		const projects = await r.client.listProjects();
 		assert.ok(projects.length >= 5);
 		assert.equal(r.sim.stats.byRoute['GET /v3/projects'], 1);
+		await r.client.listProjects();
+		assert.equal(r.sim.stats.byRoute['GET /v3/auth/projects'], 1, 'not tried again');
+		assert.equal(r.sim.stats.byRoute['GET /v3/projects'], 2);
+	});
+
+	it('derives a sub-project’s region from its name when its parent is not listed', async () => {
+		const parent = r.sim.projects().find((p) => p.name === 'cn-north-4')!;
+		r.sim.configure({ faults: [{ match: '^GET /v3/auth/projects$', kind: 'respond', status: 200, count: 1, body: JSON.stringify({ projects: [{ id: 'a'.repeat(32), name: 'cn-north-4_dev', domain_id: parent.domain_id, parent_id: parent.id, enabled: true }] }) }] });
+		const [sub] = await r.client.listProjects();
+		assert.equal(sub.region, 'cn-north-4');
+		assert.equal(sub.isSubProject, true);
+	});
+
+	it('keeps only the ECS servers asked for, whatever else the answer holds', async () => {
+		const g = r.sim.findGroup('inventory-api');
+		const ids = r.sim.serversOf(g.id).map((s) => s.id);
+		const servers = await r.client.listServers(r.project, ids.slice(0, 1));
+		assert.deepEqual(servers.map((s) => s.id), ids.slice(0, 1));
+		r.sim.configure({ faults: [{ match: 'cloudservers', kind: 'respond', status: 200, count: 1, body: JSON.stringify({ servers: [{ id: 'other', name: 'x', status: 'SHUTOFF', 'OS-EXT-AZ:availability_zone': 'cn-north-4a' }, { id: ids[0], name: 'y', status: 'ACTIVE', 'OS-EXT-AZ:availability_zone': 'cn-north-4a' }] }) }] });
+		const filtered = await r.client.listServers(r.project, [ids[0]]);
+		assert.deepEqual(filtered.map((s) => s.id), [ids[0]]);
 	});
 
 	it('pages through 2,500 groups to the end: one page, then the rest at once, contiguous and without a trailing empty page', async () => {
@@ -146,6 +167,17 @@ describe('endpoints', () => {
 		assert.equal(checkEndpoint('http://[::1]:9', 'sdrs'), 'http://[::1]:9');
 		assert.throws(() => checkEndpoint('ftp://x', 'sdrs'), /must use https/);
 		assert.throws(() => endpointFor('sdrs', 'a/../b'), /not a region ID/);
+	});
+	it('refuses an endpoint with a query or a fragment', () => {
+		assert.throws(() => checkEndpoint('https://sdrs.example.com/#x', 'sdrs'), /query or a fragment/);
+		assert.throws(() => checkEndpoint('https://sdrs.example.com/?to=evil', 'sdrs'), /query or a fragment/);
+		assert.throws(() => checkEndpoint('https://sdrs.example.com#', 'sdrs'), /query or a fragment/);
+	});
+	it('knows Huawei Cloud’s public endpoint hosts, and nothing else', () => {
+		assert.ok(isPublicEndpointHost('sdrs.cn-north-4.myhuaweicloud.com'));
+		assert.ok(isPublicEndpointHost('IAM.myhuaweicloud.com'));
+		assert.ok(!isPublicEndpointHost('sdrs.cn-north-4.myhuaweicloud.com.evil.example'));
+		assert.ok(!isPublicEndpointHost('127.0.0.1:8080'));
 	});
 	it('a client configured with a remote http endpoint sends nothing', async () => {
 		let sent = 0;

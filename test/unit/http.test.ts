@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { SdrsError } from '../../src/core/errors';
+import { SdrsClient } from '../../src/core/client';
 import { HttpPipeline, retryAfterMs } from '../../src/core/http';
 import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
 import { rejects, rig, type Rig } from '../support/sim';
@@ -89,7 +90,39 @@ describe('HttpPipeline over real sockets', () => {
 		assert.equal(r.sim.stats.authFailures, 1);
 		assert.equal(r.http.stats.skewCorrections, 1);
 		assert.equal(warnings.filter((w) => /clock/.test(w)).length, 1);
-		assert.ok(Math.abs(r.http.clockOffset - 20 * 60_000) < 5000);
+		assert.ok(Math.abs(r.http.clockOffset(new URL(r.sim.url).host) - 20 * 60_000) < 5000);
+	});
+
+	it('waits 2–5 s after a 429 without Retry-After, as the gateway advises', async () => {
+		const slept: number[] = [];
+		r = await rig(
+			{ faults: [{ match: 'server-groups/', kind: 'respond', status: 429, count: 2, body: '{"error_code":"APIGW.0308","error_msg":"throttled"}' }] },
+			{ sleep: (ms) => (slept.push(ms), Promise.resolve()), random: () => 0, baseBackoffMs: 100 },
+		);
+		await r.client.getGroup(r.project, r.sim.findGroup('crm-web').id);
+		assert.deepEqual(slept, [2000, 2000]);
+		slept.length = 0;
+		await r.sim.stop();
+		r = await rig({ faults: [{ match: 'server-groups/', kind: 'respond', status: 429, count: 1, body: '{}' }] }, { sleep: (ms) => (slept.push(ms), Promise.resolve()), random: () => 0.999 });
+		await r.client.getGroup(r.project, r.sim.findGroup('crm-web').id);
+		assert.ok(slept[0] >= 4990 && slept[0] <= 5000, String(slept[0]));
+	});
+
+	it('keeps a clock offset per host, and believes none beyond an hour (a hostile Date moves nothing)', async () => {
+		r = await rig({ clockOffsetMs: 240 * 3_600_000 });
+		const err = await rejects(r.client.getGroup(r.project, r.sim.findGroup('crm-web').id));
+		assert.equal(err.status, 401, 'refused on the date, and not corrected');
+		assert.equal(r.http.stats.skewCorrections, 0);
+		assert.equal(r.http.clockOffset(new URL(r.sim.url).host), 0);
+		const other = await rig({ clockOffsetMs: 20 * 60_000 });
+		try {
+			const client = new SdrsClient(r.http, { iam: other.sim.url, sdrs: other.sim.url, ecs: other.sim.url });
+			await client.getGroup(other.project, other.sim.findGroup('crm-web').id);
+			assert.ok(Math.abs(r.http.clockOffset(new URL(other.sim.url).host) - 20 * 60_000) < 5000);
+			assert.equal(r.http.clockOffset(new URL(r.sim.url).host), 0, 'one host’s clock does not move another’s');
+		} finally {
+			await other.sim.stop();
+		}
 	});
 
 	it('caps the response size', async () => {
