@@ -13,8 +13,11 @@ import type { Profile, ProfileStore } from './profiles';
 /** One client per profile, built on first use and dropped when profiles or settings change. */
 export class ClientCache {
 	private readonly cache = new Map<string, SdrsClient>();
-	/** Bumped on every reset: keys read before it are not used after it, even by a client held elsewhere. */
-	private generation = 0;
+	/**
+	 * The keys read for each profile since the last reset. Clients read them from here, so a reset
+	 * drops them from memory, and a client held elsewhere (a job being followed) reads them again.
+	 */
+	private readonly keys = new Map<string, Promise<Credentials>>();
 
 	constructor(
 		private readonly profiles: ProfileStore,
@@ -24,8 +27,8 @@ export class ClientCache {
 
 	/** Drops cached clients and keys (settings or credentials changed). */
 	reset(): void {
-		this.generation++;
 		this.cache.clear();
+		this.keys.clear();
 	}
 
 	client(stale: Profile): SdrsClient {
@@ -36,19 +39,16 @@ export class ClientCache {
 			// Read from SecretStorage once, not per request (each read is a round trip out of the
 			// extension host). Any change to a profile or its keys, here or in another window, resets
 			// the cache; the keys are then read again, also by a client obtained before (a job
-			// being watched), so removed keys are never used again. A failed read is not kept.
-			let creds: { generation: number; value: Promise<Credentials> } | undefined;
+			// being followed), so removed keys are never used again nor kept. A failed read is not kept.
 			const credentials = (): Promise<Credentials> => {
-				if (creds?.generation !== this.generation) {
-					const read = { generation: this.generation, value: this.credentialsOf(profile) };
-					read.value.catch(() => {
-						if (creds === read) {
-							creds = undefined;
-						}
-					});
-					creds = read;
+				let read = this.keys.get(profile.id);
+				if (!read) {
+					const fresh = this.credentialsOf(profile);
+					fresh.catch(() => this.keys.get(profile.id) === fresh && this.keys.delete(profile.id));
+					this.keys.set(profile.id, fresh);
+					read = fresh;
 				}
-				return creds.value;
+				return read;
 			};
 			// The demo profile's endpoints are the extension's own simulator; every other profile
 			// uses the user's settings, and its keys go to a host off Huawei Cloud only if allowed.
