@@ -6,33 +6,20 @@ import { say } from '../say';
 import { consoleUrl } from '../../core/endpoints';
 import { redactSecrets } from '../../core/http';
 import { safeText } from '../../core/safeText';
-import type { JobStore, StoredJob } from '../../core/jobStore';
-import type { Workflow } from '../../core/workflow';
-import type { ClientCache } from '../services/clients';
-import type { Demo } from '../services/demo';
-import type { FilterState } from '../services/filterState';
-import type { HostApprovals } from '../services/hostApprovals';
-import type { ProfileStore } from '../services/profiles';
+import type { StoredJob } from '../../core/jobStore';
+import type { SdrsApi } from '../../extension';
 import { describeError } from '../text';
-import type { Node, ProtectionGroupsProvider } from '../views/groupsTree';
+import type { Node } from '../views/groupsTree';
 import { runAction, startDemo } from './actions';
 import { addProfile, removeProfile, selectProfile } from './credentials';
 import { clearFilter, setFilter } from './filters';
 import { copyJobSummary, revealGroup } from './jobs';
 
-export interface CommandContext {
+/** What the commands work with: the extension's parts (see SdrsApi), its context and its log. */
+export type CommandContext = Pick<SdrsApi, 'profiles' | 'clients' | 'approvals' | 'filters' | 'tree' | 'view' | 'store' | 'workflow' | 'demo'> & {
 	context: vscode.ExtensionContext;
-	profiles: ProfileStore;
-	clients: ClientCache;
-	approvals: HostApprovals;
-	filters: FilterState;
-	tree: ProtectionGroupsProvider;
-	view: vscode.TreeView<Node>;
-	store: JobStore;
-	workflow: Workflow;
-	demo: Demo;
 	log: vscode.LogOutputChannel;
-}
+};
 
 /**
  * Every command and what it is given: a tree element from a view's menu, a job from the Jobs
