@@ -6,6 +6,7 @@
 // so no agent is passed here and TLS verification is never touched.
 import nodeFetch from 'node-fetch';
 import { SdrsError, isThrottleCode, parseErrorResponse, toSdrsError } from './errors';
+import { redactError } from './redact';
 import { signRequest, type Credentials } from './signer';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
@@ -13,6 +14,7 @@ import { Semaphore } from './semaphore';
 import { abortableSleep } from './sleep';
 
 export { silentLogger, type Logger } from './logger';
+export { redactSecrets } from './redact';
 
 export interface FetchResponseLike {
 	status: number;
@@ -289,24 +291,4 @@ export function urlPath(url: string): string {
 	} catch {
 		return '?';
 	}
-}
-
-/**
- * Text with the keys taken out: the access key, secret key and security token given, and any
- * security-token header a gateway quotes back. The one boundary where server text that may echo
- * a request is cleaned, before it reaches an error, a log line or a message.
- */
-export function redactSecrets(text: string, creds?: Partial<Credentials>): string {
-	let out = text.replace(/(x-security-token\s*[:=]\s*)[^\s|,;"'&]+/gi, '$1<redacted>');
-	for (const secret of [creds?.securityToken, creds?.secretKey, creds?.accessKey]) {
-		if (secret && secret.length >= 4) {
-			out = out.split(secret).join('<redacted>');
-		}
-	}
-	return out;
-}
-
-function redactError(e: SdrsError, creds: Credentials): SdrsError {
-	const message = redactSecrets(e.message, creds);
-	return message === e.message ? e : new SdrsError(message, e.kind, e.status, e.code, e.requestId, e.cause);
 }
