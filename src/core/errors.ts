@@ -57,6 +57,14 @@ export function toSdrsError(e: unknown): SdrsError {
 	return e instanceof SdrsError ? e : new SdrsError(e instanceof Error ? e.message : String(e), 'network', undefined, undefined, undefined, e);
 }
 
+/**
+ * Whether the gateway refused temporary credentials because they expired (a 401 that says so;
+ * the exact code is unconfirmed, so the message decides, tolerantly).
+ */
+export function isExpiredCredentials(e: SdrsError): boolean {
+	return e.kind === 'http' && e.status === 401 && /(token|credential|security).{0,40}expired|expired.{0,40}(token|credential)/i.test(e.message);
+}
+
 export function isThrottleCode(code: string | undefined): boolean {
 	return code === 'APIGW.0308' || code === 'APIG.0308';
 }

@@ -54,6 +54,8 @@ export interface HttpOptions {
 	 * SdrsError) when the keys must not go there. Nothing is sent then.
 	 */
 	approveHost?: (host: string) => Promise<void>;
+	/** Told of every 401 that is given up on (temporary keys that expired stop the profile). */
+	onUnauthorized?: (error: SdrsError) => void;
 	fetch?: FetchLike;
 	logger?: Logger;
 	/** Milliseconds since the epoch; injectable for tests. */
@@ -92,7 +94,7 @@ export class HttpPipeline {
 	private readonly clockOffsets = new Map<string, number>();
 	private readonly hosts = new Map<string, Semaphore>();
 	readonly stats: HttpStats = { requests: 0, retries: 0, skewCorrections: 0 };
-	private readonly o: Required<Omit<HttpOptions, 'credentials' | 'approveHost'>> & Pick<HttpOptions, 'credentials' | 'approveHost'>;
+	private readonly o: Required<Omit<HttpOptions, 'credentials' | 'approveHost' | 'onUnauthorized'>> & Pick<HttpOptions, 'credentials' | 'approveHost' | 'onUnauthorized'>;
 
 	constructor(options: HttpOptions) {
 		this.o = {
@@ -109,6 +111,7 @@ export class HttpPipeline {
 			maxBackoffMs: options.maxBackoffMs ?? 10_000,
 			credentials: options.credentials,
 			approveHost: options.approveHost,
+			onUnauthorized: options.onUnauthorized,
 		};
 	}
 
@@ -170,6 +173,9 @@ export class HttpPipeline {
 			}
 			const retryable = req.idempotent && error.transient && attempt < this.o.maxAttempts && !req.signal?.aborted;
 			if (!retryable) {
+				if (error.status === 401) {
+					this.o.onUnauthorized?.(error);
+				}
 				throw error;
 			}
 			this.stats.retries++;

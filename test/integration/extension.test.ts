@@ -296,6 +296,26 @@ describe('extension in a real VS Code', () => {
 			assert.equal(hostile.stats.authFailures, 0);
 		});
 
+		it('temporary keys that the gateway says expired stop every call of the profile', async () => {
+			rmSync(folderSettings(), { force: true });
+			await useLegit();
+			await legit.stop();
+			legit = await startSimulator({ temporaryCredentials: { TEMPEXPIRES01: { secretKey: 'temporary-secret-1', securityToken: 'tok-expires', expiresAt: Date.now() + 1500 } } });
+			await useLegit();
+			await a.profiles.save({ name: 'short-lived', kind: 'aksk', temporary: true }, { accessKey: 'TEMPEXPIRES01', secretKey: 'temporary-secret-1', securityToken: 'tok-expires' });
+			assert.ok((await a.tree.getChildren()).every((n) => n.type === 'project'), 'the keys work at first');
+			await new Promise((r) => setTimeout(r, 1700));
+			a.tree.refresh();
+			await a.tree.getChildren(); // the gateway now says the token expired
+			await waitFor('the profile to be marked expired', () => (a.profiles.list()[0].expiresAt ?? Infinity) <= Date.now() || undefined);
+			const sent = legit.stats.requests;
+			a.tree.refresh();
+			const roots = await a.tree.getChildren();
+			assert.match((roots[0] as MessageNode).label, /temporary credentials of “short-lived” expired/);
+			await assert.rejects(a.clients.client(a.profiles.list()[0]).listProjects(), /have expired/);
+			assert.equal(legit.stats.requests, sent, 'nothing more was sent for the profile');
+		});
+
 		it('asks before a profile’s keys go to a host off Huawei Cloud, once per profile and host; a refusal sends nothing', async () => {
 			rmSync(folderSettings(), { force: true });
 			await useLegit();

@@ -5,7 +5,7 @@ import type { HostApprovals } from './hostApprovals';
 import { readSettings } from './settings';
 import { SdrsClient } from '../../core/client';
 import type { EndpointOverrides } from '../../core/endpoints';
-import { NO_CREDENTIALS, SdrsError } from '../../core/errors';
+import { isExpiredCredentials, NO_CREDENTIALS, SdrsError } from '../../core/errors';
 import { HttpPipeline, type Logger } from '../../core/http';
 import type { Credentials } from '../../core/signer';
 import type { Profile, ProfileStore } from './profiles';
@@ -52,10 +52,25 @@ export class ClientCache {
 			};
 			// The demo profile's endpoints are the extension's own simulator; every other profile
 			// uses the user's settings, and its keys go to a host off Huawei Cloud only if allowed.
-			client =
-				profile.kind === 'demo'
-					? createClient(credentials, profile.endpoints ?? {}, this.logger)
-					: createClient(credentials, readSettings().endpoints, this.logger, (host) => this.approvals.approve(profile.id, profile.name, host));
+			// Temporary keys that expired stop every call of the profile, here and in every client
+			// held elsewhere: nothing more is sent until new keys are added.
+			const beforeSend = async (host: string): Promise<void> => {
+				const now = this.profiles.get(profile.id);
+				if (now?.temporary && now.expiresAt !== undefined && now.expiresAt <= Date.now()) {
+					throw new SdrsError(vscode.l10n.t('Not sent: the temporary credentials of “{0}” have expired. Add new ones with “SDRS: Add Credentials”.', profile.name), 'config');
+				}
+				if (profile.kind !== 'demo') {
+					await this.approvals.approve(profile.id, profile.name, host);
+				}
+			};
+			const onUnauthorized = (e: SdrsError): void => {
+				const now = this.profiles.get(profile.id);
+				if (now?.temporary && isExpiredCredentials(e) && !(now.expiresAt !== undefined && now.expiresAt <= Date.now())) {
+					this.logger.warn(`The temporary credentials of “${profile.name}” have expired; no more requests are sent for it.`);
+					void this.profiles.update(profile.id, { expiresAt: Date.now() });
+				}
+			};
+			client = createClient(credentials, profile.kind === 'demo' ? (profile.endpoints ?? {}) : readSettings().endpoints, this.logger, beforeSend, onUnauthorized);
 			this.cache.set(profile.id, client);
 		}
 		return client;
@@ -76,8 +91,9 @@ export function createClient(
 	endpoints: EndpointOverrides,
 	logger: Logger,
 	approveHost?: (host: string) => Promise<void>,
+	onUnauthorized?: (e: SdrsError) => void,
 ): SdrsClient {
 	const s = readSettings();
-	const http = new HttpPipeline({ credentials, approveHost, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
+	const http = new HttpPipeline({ credentials, approveHost, onUnauthorized, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
 	return new SdrsClient(http, endpoints);
 }
