@@ -45,7 +45,7 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
  * the login page; without it, no authentication: tests only).
  * Returns { url, port, stop(), logs() }.
  */
-export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort, password }) {
+export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort, password, extraArgs = [] }) {
 	const host = provisionCodeServer();
 	const dirs = {
 		userData: join(runDir, 'user-data'),
@@ -111,7 +111,7 @@ export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], lo
 	// Needed for the test payload (extensionTestsPath) to be honoured; UI tests do without.
 	if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
 	if (locale) args.push('--locale', locale);
-	args.push(folder);
+	args.push(...extraArgs, folder);
 	// code-server reads the password from $PASSWORD (never from the command line, which other
 	// local users can read in the process list).
 	const { child, output } = await runCodeServer(host, args, password ? { ...env, PASSWORD: password } : env, { waitFor: 'HTTP server listening on' });

@@ -12,26 +12,34 @@ export const SHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export interface Workbench {
 	page: Page;
+	/** Opens the same folder in another window (a page of the same browser, same user data). */
+	openWindow(): Promise<Page>;
 	/** Everything code-server wrote (settings, state databases, logs) lives under here. */
 	runDir: string;
 	close(): Promise<void>;
 	shot(name: string): Promise<string>;
 }
 
-export async function openWorkbench(opts: { settings?: Record<string, unknown>; locale?: string } = {}): Promise<Workbench> {
+export async function openWorkbench(opts: { settings?: Record<string, unknown>; locale?: string; extraArgs?: string[] } = {}): Promise<Workbench> {
 	const runDir = mkdtempSync(join(process.env.SDRS_RUN_DIR ?? tmpdir(), 'sdrs-ui-'));
 	const folder = join(runDir, 'workspace');
 	mkdirSync(folder, { recursive: true });
 	mkdirSync(SHOTS, { recursive: true });
 	// Without the smoke-test driver: with it, the workbench shows no notification toasts.
 	const extraVsix = opts.locale === 'zh-cn' ? [localePack(runDir)] : [];
-	const server = await startCodeServer({ runDir, folder, vsix: join(ROOT, 'sdrs-explorer.vsix'), extraVsix, locale: opts.locale, settings: opts.settings, smokeTestDriver: false });
+	const server = await startCodeServer({ runDir, folder, vsix: join(ROOT, 'sdrs-explorer.vsix'), extraVsix, locale: opts.locale, settings: opts.settings, smokeTestDriver: false, extraArgs: opts.extraArgs });
 	const browser = await launchBrowser({ locale: opts.locale });
-	const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: opts.locale });
-	await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-	await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: opts.locale });
+	const open = async (): Promise<Page> => {
+		const p = await context.newPage();
+		await p.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+		await p.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+		return p;
+	};
+	const page = await open();
 	return {
 		page,
+		openWindow: open,
 		runDir,
 		async shot(name) {
 			await page.waitForTimeout(800); // notifications fade in
