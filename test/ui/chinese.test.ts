@@ -2,7 +2,7 @@
 // menus and tooltips read in Chinese. VS Code's own chrome stays English here because no
 // language pack can be installed offline; the extension's strings do not depend on one.
 import * as assert from 'node:assert/strict';
-import { contextMenu, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+import { contextMenu, hoverUntil, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
 
 describe('SDRS Explorer in Simplified Chinese', () => {
 	let wb: Workbench;
@@ -28,13 +28,11 @@ describe('SDRS Explorer in Simplified Chinese', () => {
 		const item = treeItem(page, /保护组 erp-prod，状态 保护中/);
 		await item.waitFor();
 		assert.ok(await treeItem(page, /保护组 crm-web，状态 未开启保护/).isVisible());
-		await item.hover();
-		await page.locator('.monaco-hover').getByText('当前生产站点').first().waitFor();
+		await hoverUntil(page, item, page.locator('.monaco-hover').getByText('当前生产站点').first());
 		await wb.shot('zh-cn-tree');
 		// A group without replication pairs offers no action (the picker's rule), and its tooltip says why.
 		const noPairs = treeItem(page, /保护组 hr-portal，/);
-		await noPairs.hover();
-		await page.locator('.monaco-hover').getByText('无可用操作：保护组没有复制对。请先添加保护实例。').waitFor();
+		await hoverUntil(page, noPairs, page.locator('.monaco-hover').getByText('无可用操作：保护组没有复制对。请先添加保护实例。'));
 		await noPairs.click({ button: 'right' });
 		await page.getByRole('menuitem', { name: '复制 ID' }).waitFor();
 		assert.equal(await page.getByRole('menuitem', { name: '开启保护', exact: true }).count(), 0, 'no Enable Protection on a group without replication pairs');

@@ -99,6 +99,25 @@ export async function openSdrs(page: Page): Promise<void> {
 	await page.getByRole('tab', { name: /SDRS/ }).click();
 }
 
+/**
+ * Hovers an item until `shown` appears: a hover can be missed on a busy machine (the pointer
+ * must rest on the item), so it moves away and back, three times at most.
+ */
+export async function hoverUntil(page: Page, item: Locator, shown: Locator): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		await page.mouse.move(0, 0);
+		await item.hover();
+		try {
+			await shown.waitFor({ timeout: 10_000 });
+			return;
+		} catch (e) {
+			if (attempt >= 3) {
+				throw e;
+			}
+		}
+	}
+}
+
 /** Right-clicks a tree item and chooses a context-menu entry, as a person would. */
 export async function contextMenu(page: Page, item: Locator, entry: string): Promise<void> {
 	await item.click({ button: 'right' });

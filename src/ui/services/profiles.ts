@@ -65,7 +65,6 @@ export class ProfileStore implements vscode.Disposable {
 	secretReads = 0;
 
 	async credentials(id: string): Promise<Credentials | undefined> {
-		this.secretReads++;
 		const raw = await this.context.secrets.get(SECRET_PREFIX + id);
 		if (!raw) {
 			return undefined;
