@@ -12,6 +12,8 @@ import {
 	toJob,
 	toReplication,
 	toServer,
+	toDrill,
+	type Drill,
 	type Job,
 	type Project,
 	type ProtectedInstance,
@@ -203,18 +205,29 @@ export class SdrsClient {
 		return toJob(body, jobId);
 	}
 
-	async listProtectedInstances(project: Project, groupId: string, signal?: AbortSignal): Promise<ProtectedInstance[]> {
-		const body = await this.get('sdrs', project.region, p('v1', project.id, 'protected-instances'), { server_group_id: groupId, limit: PAGE_SIZE }, project.id, signal);
-		return list(body.protected_instances)
-			.map(toInstance)
-			.filter((i): i is ProtectedInstance => i !== undefined);
+	/** Every item of a paged SDRS list (offset/limit, on until a short page). */
+	private async listAll<T>(project: Project, resource: string, key: string, query: Query, map: (o: Record<string, unknown>) => T | undefined, signal?: AbortSignal): Promise<T[]> {
+		const out: T[] = [];
+		for (let offset = 0; ; offset += PAGE_SIZE) {
+			const body = await this.get('sdrs', project.region, p('v1', project.id, resource), { ...query, limit: PAGE_SIZE, offset }, project.id, signal);
+			const items = list(body[key]);
+			out.push(...items.map(map).filter((x): x is NonNullable<typeof x> => x !== undefined));
+			if (items.length < PAGE_SIZE || offset >= 50 * PAGE_SIZE) {
+				return out;
+			}
+		}
 	}
 
-	async listReplications(project: Project, groupId: string, signal?: AbortSignal): Promise<Replication[]> {
-		const body = await this.get('sdrs', project.region, p('v1', project.id, 'replications'), { server_group_id: groupId, limit: PAGE_SIZE }, project.id, signal);
-		return list(body.replications)
-			.map(toReplication)
-			.filter((r): r is Replication => r !== undefined);
+	listProtectedInstances(project: Project, groupId: string, signal?: AbortSignal): Promise<ProtectedInstance[]> {
+		return this.listAll(project, 'protected-instances', 'protected_instances', { server_group_id: groupId }, toInstance, signal);
+	}
+
+	listReplications(project: Project, groupId: string, signal?: AbortSignal): Promise<Replication[]> {
+		return this.listAll(project, 'replications', 'replications', { server_group_id: groupId }, toReplication, signal);
+	}
+
+	listDrills(project: Project, groupId: string, signal?: AbortSignal): Promise<Drill[]> {
+		return this.listAll(project, 'disaster-recovery-drills', 'disaster_recovery_drills', { server_group_id: groupId }, toDrill, signal);
 	}
 
 	/** ECS details of the given servers, 100 ids a request. */

@@ -39,12 +39,29 @@ export interface ProtectedInstance {
 	sourceServer: string;
 	targetServer: string;
 	priorityStation: string;
+	progress?: number;
 }
 
 export interface Replication {
 	id: string;
 	name: string;
 	status: string;
+	/** Production disk first, DR disk second (as Terraform reads `volume_ids`). */
+	volumeIds: string[];
+	progress?: number;
+	/** active | inactive | copying | active-stopped; kept open. */
+	replicationStatus: string;
+	/** 0 none, 2 production disk failing (failover recommended), 5 replication link broken. */
+	faultLevel?: number;
+	volumeSizeGb?: number;
+}
+
+export interface Drill {
+	id: string;
+	name: string;
+	status: string;
+	drillVpcId: string;
+	createdAt?: string;
 }
 
 export interface Server {
@@ -136,12 +153,37 @@ export function toInstance(o: Obj): ProtectedInstance | undefined {
 				sourceServer: str(o.source_server, 128),
 				targetServer: str(o.target_server, 128),
 				priorityStation: str(o.priority_station, 32),
+				progress: percent(o.progress),
 			};
 }
 
 export function toReplication(o: Obj): Replication | undefined {
 	const id = str(o.id, 128);
-	return id === '' ? undefined : { id, name: str(o.name, 255) || id, status: str(o.status, 64) };
+	if (id === '') {
+		return undefined;
+	}
+	const meta = isObject(o.record_metadata) ? o.record_metadata : {};
+	const fault = Number(o.fault_level);
+	const size = Number(meta.volume_size);
+	return {
+		id,
+		name: str(o.name, 255) || id,
+		status: str(o.status, 64),
+		volumeIds: str(o.volume_ids, 300)
+			.split(',')
+			.map((v) => v.trim())
+			.filter(Boolean)
+			.slice(0, 2),
+		progress: percent(o.progress),
+		replicationStatus: str(o.replication_status, 32),
+		faultLevel: Number.isInteger(fault) && fault >= 0 && fault < 100 ? fault : undefined,
+		volumeSizeGb: Number.isFinite(size) && size > 0 && size < 1e7 ? size : undefined,
+	};
+}
+
+export function toDrill(o: Obj): Drill | undefined {
+	const id = str(o.id, 128);
+	return id === '' ? undefined : { id, name: str(o.name, 255) || id, status: str(o.status, 64), drillVpcId: str(o.drill_vpc_id, 128), createdAt: str(o.created_at, 64) || undefined };
 }
 
 export function toServer(o: Obj): Server | undefined {

@@ -66,15 +66,24 @@ export function route(sim: SimState, method: string, path: string, search: strin
 	if (method === 'GET' && resource === 'protected-instances') {
 		const gid = query.get('server_group_id');
 		const items = sim.data.instances.filter((i) => (!gid || i.groupId === gid) && sim.data.groups.some((g) => g.id === i.groupId && g.projectId === projectId));
-		return { protected_instances: items.map((i) => instanceView(sim, i)), count: items.length };
+		return { protected_instances: page(query, items).map((i) => instanceView(sim, i)), count: items.length };
 	}
 	if (method === 'GET' && resource === 'replications') {
 		const gid = query.get('server_group_id');
 		const groups = sim.data.groups.filter((g) => g.projectId === projectId && (!gid || g.id === gid));
-		const reps = groups.flatMap((g) =>
-			Array.from({ length: g.replication_num }, (_, n) => ({ id: uuidFrom(`rep:${g.id}:${n}`), name: `${g.name}-rep${n + 1}`, status: g.status, server_group_id: g.id, replication_model: 'hypermetro' })),
+		const reps = groups.flatMap((g) => Array.from({ length: g.replication_num }, (_, n) => replicationView(sim, g, n)));
+		return { replications: page(query, reps), count: reps.length };
+	}
+	if (method === 'GET' && resource === 'disaster-recovery-drills') {
+		const gid = query.get('server_group_id');
+		const groups = sim.data.groups.filter((g) => g.projectId === projectId && (!gid || g.id === gid));
+		const drills = groups.flatMap((g) =>
+			Array.from({ length: g.disaster_recovery_drill_num }, (_, n) => {
+				const at = new Date((g.last_drill_at ?? sim.now()) - n * 30 * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
+				return { id: uuidFrom(`drill:${g.id}:${n}`), name: `${g.name}-drill-${n + 1}`, status: n === 0 ? 'available' : 'error', server_group_id: g.id, drill_vpc_id: uuidFrom(`drill-vpc:${g.id}`), created_at: at, updated_at: at };
+			}),
 		);
-		return { replications: reps, count: reps.length };
+		return { disaster_recovery_drills: page(query, drills), count: drills.length };
 	}
 	if (method === 'GET' && resource === 'cloudservers/detail') {
 		const ids = new Set((query.get('server_id') ?? '').split(',').filter(Boolean));
@@ -156,6 +165,40 @@ export function groupView(g: SimGroup): Record<string, unknown> {
 		protection_type: 'replication-pair',
 		replication_model: null,
 		server_type: 'ECS',
+		created_at: g.created_at,
+		updated_at: g.updated_at,
+	};
+}
+
+/** One page of a list, with the documented limit (1–1000) and offset checks. */
+function page<T>(query: Map<string, string>, items: T[]): T[] {
+	const limit = query.has('limit') ? Number(query.get('limit')) : 1000;
+	const offset = query.has('offset') ? Number(query.get('offset')) : 0;
+	if (!Number.isInteger(limit) || limit <= 0 || limit > 1000) {
+		throw sdrsError(400, 'SDRS.0221', 'The limit value must be greater than 0 or less than 1000.');
+	}
+	if (!Number.isInteger(offset) || offset < 0) {
+		throw sdrsError(400, 'SDRS.0222', 'The offset value cannot be negative, and must be an integer.');
+	}
+	return items.slice(offset, offset + limit);
+}
+
+function replicationView(sim: SimState, g: SimGroup, n: number): Record<string, unknown> {
+	const instance = sim.data.instances.filter((i) => i.groupId === g.id)[n];
+	return {
+		id: uuidFrom(`rep:${g.id}:${n}`),
+		name: `${g.name}-rep${n + 1}`,
+		status: g.status,
+		server_group_id: g.id,
+		replication_model: 'hypermetro',
+		volume_ids: `${uuidFrom(`vol:${g.id}:${n}:s`)},${uuidFrom(`vol:${g.id}:${n}:t`)}`,
+		progress: g.status === 'protected' ? 100 : g.progress,
+		replication_status: g.status === 'protected' ? 'active' : 'inactive',
+		priority_station: g.priority_station,
+		// The seed's legacy group has a broken link; the rest are healthy.
+		fault_level: g.status === 'error' ? '5' : '0',
+		attachment: instance ? [{ protected_instance: instance.id, device: '/dev/vda' }] : [],
+		record_metadata: { multiattach: false, bootable: n === 0, volume_size: 40 + 10 * n, volume_type: 'SSD' },
 		created_at: g.created_at,
 		updated_at: g.updated_at,
 	};

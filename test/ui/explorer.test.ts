@@ -91,6 +91,19 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		assert.equal(Object.values(sim.stats.actionPosts).reduce((a, b) => a + b, 0), 1);
 	});
 
+	it('expands a failed-over group and sees its running DR-site server named under it', async () => {
+		const { page } = wb;
+		await treeItem(page, /inventory-api/).first().click(); // expands the group into its sections
+		const instancesSection = page.getByRole('treeitem', { name: /^Protected instances/ });
+		await instancesSection.first().waitFor();
+		await instancesSection.first().click();
+		const instance = treeItem(page, /Protected instance inventory-api-vm1, status Failed over, DR-site server running/);
+		await instance.waitFor();
+		assert.match(await instance.innerText(), /DR-site server inventory-api-vm1 is running/);
+		await wb.shot('06b-group-inside');
+		await treeItem(page, /inventory-api/).first().click(); // collapse again for the next step
+	});
+
 	it('refuses Enable Protection Again while a DR-site server runs, naming it; succeeds once stopped', async () => {
 		const { page } = wb;
 		const item = treeItem(page, /inventory-api/);

@@ -102,6 +102,24 @@ describe('SdrsClient against the simulator', () => {
 		assert.equal(r.sim.stats.listQueries.length, 2);
 	});
 
+	it('lists a group’s protected instances, replication pairs and DR drills, filtered by group and paged to the end', async () => {
+		const g = r.sim.findGroup('erp-prod');
+		const [instances, pairs, drills] = await Promise.all([r.client.listProtectedInstances(r.project, g.id), r.client.listReplications(r.project, g.id), r.client.listDrills(r.project, g.id)]);
+		assert.ok(instances.length > 0 && instances.length === r.sim.serversOf(g.id).length / 2);
+		assert.equal(pairs.length, g.replication_num);
+		assert.equal(drills.length, 2);
+		assert.ok(pairs.every((p) => p.volumeIds.length === 2 && p.faultLevel === 0 && p.replicationStatus === 'active'));
+		assert.ok(drills.every((d) => d.drillVpcId && d.createdAt));
+		// More than a page: 1,500 pairs come in two pages.
+		r.sim.patchGroup(g.id, { replication_num: 1500 });
+		const before = r.sim.stats.byRoute['GET /v1/{id}/replications'] ?? 0;
+		assert.equal((await r.client.listReplications(r.project, g.id)).length, 1500);
+		assert.equal((r.sim.stats.byRoute['GET /v1/{id}/replications'] ?? 0) - before, 2);
+		// Another group's items never show.
+		const other = r.sim.findGroup('crm-web');
+		assert.ok((await r.client.listDrills(r.project, other.id)).length === 0);
+	});
+
 	it('sends filters as the service query parameters', async () => {
 		const groups = await r.client.listGroups(r.project, { queryType: 'status_abnormal', name: 'a' });
 		assert.ok(groups.length > 0);

@@ -55,7 +55,18 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.enableProtection': (node) => runAction(c, 'enable', node),
 		'sdrs.enableProtectionAgain': (node) => runAction(c, 'enableAgain', node),
 		'sdrs.copyId': async (n) => {
-			const id = n?.type === 'group' ? n.group.id : n?.type === 'project' ? n.project.id : undefined;
+			const id =
+				n?.type === 'group'
+					? n.group.id
+					: n?.type === 'project'
+						? n.project.id
+						: n?.type === 'instance'
+							? n.instance.id
+							: n?.type === 'pair'
+								? n.pair.id
+								: n?.type === 'drill'
+									? n.drill.id
+									: undefined;
 			if (id) {
 				await vscode.env.clipboard.writeText(id);
 				void say.status(vscode.l10n.t('Copied {0}', id), 3000);

@@ -12,6 +12,7 @@ import type { Event } from '../../core/events';
 import type { Profile, ProfileStore } from '../services/profiles';
 import { type ClientCache } from '../services/clients';
 import { readSettings } from '../services/settings';
+import { detailItem, emptyLabel, lastDrillText, loadSection, sectionItem, sectionsOf, type DetailNode, type SectionNode } from './groupDetails';
 import { blockReasonText, describeError, statusLabel } from '../text';
 
 export interface ProfileNode {
@@ -35,10 +36,12 @@ export interface MessageNode {
 	label: string;
 	kind: 'error' | 'empty' | 'info';
 	/** What clicking (or the inline retry) reloads. */
-	retry?: ProfileNode | ProjectNode;
+	retry?: ProfileNode | ProjectNode | SectionNode;
 	command?: vscode.Command;
+	/** A warning rather than plain information (the last DR drill is too old). */
+	warn?: boolean;
 }
-export type Node = ProfileNode | ProjectNode | GroupNode | MessageNode;
+export type Node = ProfileNode | ProjectNode | GroupNode | MessageNode | SectionNode | DetailNode;
 
 type Loaded<T> = { ok: true; items: T } | { ok: false; error: unknown };
 
@@ -49,6 +52,8 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	readonly onDidChangeTreeData = this.changed.event;
 	private readonly projects = new Map<string, Loaded<ProjectNode[]>>();
 	private readonly groups = new Map<string, Loaded<GroupNode[]>>();
+	/** A group's sections, loaded when expanded (key: group key + section). */
+	private readonly details = new Map<string, Loaded<DetailNode[]>>();
 	private readonly inflight = new Map<string, Promise<unknown>>();
 	/** Groups with a running job when the store last changed (JSON of [profile, project, group]). */
 	private running = new Set<string>();
@@ -68,6 +73,9 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 				const now = new Set(jobs.all().filter((j) => !j.outcome).map((j) => JSON.stringify([j.profile, j.projectId, j.groupId])));
 				for (const key of [...now, ...this.running].filter((k) => now.has(k) !== this.running.has(k))) {
 					const [profileId, projectId, groupId] = JSON.parse(key) as [string, string, string];
+					if (!now.has(key)) {
+						this.forgetDetails(profileId, projectId, groupId); // a job ended: its group's insides changed
+					}
 					this.redrawGroup(profileId, projectId, groupId);
 				}
 				this.running = now;
@@ -92,6 +100,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		if (!node) {
 			this.projects.clear();
 			this.groups.clear();
+			this.details.clear();
 			this.changed.fire(undefined);
 			return;
 		}
@@ -109,8 +118,17 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		} else if (node.type === 'project') {
 			this.groups.delete(projectKey(node.profile.id, node.project.id));
 			this.changed.fire(node);
-		} else if (node.type === 'group') {
-			this.changed.fire(node);
+		} else if (node.type === 'group' || node.type === 'section') {
+			// One group: its sections are read again when shown.
+			this.forgetDetails(node.profile.id, node.project.id, node.group.id);
+			this.changed.fire(node.type === 'group' ? node : this.findGroup(node.profile.id, node.project.id, node.group.id));
+		}
+	}
+
+	private forgetDetails(profileId: string, projectId: string, groupId: string): void {
+		const prefix = `${projectKey(profileId, projectId)}/${groupId}/`;
+		for (const key of [...this.details.keys()].filter((k) => k.startsWith(prefix))) {
+			this.details.delete(key);
 		}
 	}
 
@@ -138,7 +156,17 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		}
 	}
 
+	private groupId(node: { profile: Profile; project: Project; group: ProtectionGroup }): string {
+		return `group/${node.profile.id}/${node.project.id}/${node.group.id}`;
+	}
+
 	getParent(node: Node): Node | undefined {
+		if (node.type === 'section') {
+			return this.findGroup(node.profile.id, node.project.id, node.group.id) ?? { type: 'group', profile: node.profile, project: node.project, group: node.group };
+		}
+		if (node.type === 'instance' || node.type === 'pair' || node.type === 'drill') {
+			return sectionsOf(node).find((s) => s.section === (node.type === 'instance' ? 'instances' : node.type === 'pair' ? 'pairs' : 'drills'));
+		}
 		if (node.type === 'group') {
 			return this.projectNodeFor(node.profile, node.project);
 		}
@@ -167,7 +195,27 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		if (node.type === 'project') {
 			return this.groupChildren(node);
 		}
+		if (node.type === 'group') {
+			return sectionsOf(node);
+		}
+		if (node.type === 'section') {
+			return this.sectionChildren(node);
+		}
 		return [];
+	}
+
+	private async sectionChildren(node: SectionNode): Promise<Node[]> {
+		const key = `${projectKey(node.profile.id, node.project.id)}/${node.group.id}/${node.section}`;
+		const loaded = await this.loadOnce(key, this.details, () => loadSection(this.clients.client(node.profile), node));
+		if (!loaded.ok) {
+			return [errorNode(`${key}/error`, loaded.error, node)];
+		}
+		const items: Node[] = loaded.items.length ? [...loaded.items] : [{ type: 'message', id: `${key}/empty`, kind: 'empty', label: emptyLabel(node.section) }];
+		if (node.section === 'drills') {
+			const last = lastDrillText(loaded.items.flatMap((n) => (n.type === 'drill' ? [n.drill] : [])));
+			items.unshift({ type: 'message', id: `${key}/last`, kind: 'info', label: last.text, warn: last.stale });
+		}
+		return items;
 	}
 
 	/** Loads once per key even when VS Code asks twice at the same time. */
@@ -255,10 +303,23 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 			}
 			case 'group':
 				return this.groupItem(node);
+			case 'section':
+				return sectionItem(node, `${this.groupId(node)}/${node.section}`);
+			case 'instance':
+				return detailItem(node, `${this.groupId(node)}/instance/${node.instance.id}`);
+			case 'pair':
+				return detailItem(node, `${this.groupId(node)}/pair/${node.pair.id}`);
+			case 'drill':
+				return detailItem(node, `${this.groupId(node)}/drill/${node.drill.id}`);
 			case 'message': {
 				const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
 				item.id = node.id;
-				item.iconPath = new vscode.ThemeIcon(node.kind === 'error' ? 'error' : 'info', node.kind === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
+				item.iconPath =
+					node.kind === 'error'
+						? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+						: node.warn
+							? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+							: new vscode.ThemeIcon('info');
 				item.tooltip = node.label;
 				item.contextValue = node.kind === 'error' ? 'loadError' : 'message';
 				item.command = node.command ?? (node.retry ? { command: 'sdrs.refresh', title: vscode.l10n.t('Retry'), arguments: [node] } : undefined);
@@ -271,8 +332,8 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		const { group } = node;
 		const jobId = this.jobs.runningJobFor(node.profile.id, node.project.id, group.id);
 		const kind = statusKind(group.status);
-		const item = new vscode.TreeItem(group.name, vscode.TreeItemCollapsibleState.None);
-		item.id = `group/${node.profile.id}/${node.project.id}/${group.id}`;
+		const item = new vscode.TreeItem(group.name, vscode.TreeItemCollapsibleState.Collapsed);
+		item.id = this.groupId(node);
 		const status = statusLabel(group.status);
 		const syncing = (kind === 'transitional' || group.status === 'protected') && group.progress !== undefined && group.progress < 100;
 		item.description = syncing ? `${status} · ${group.progress}%` : status;
@@ -330,6 +391,6 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	}
 }
 
-function errorNode(id: string, error: unknown, retry: ProfileNode | ProjectNode): MessageNode {
+function errorNode(id: string, error: unknown, retry: ProfileNode | ProjectNode | SectionNode): MessageNode {
 	return { type: 'message', id, kind: 'error', label: describeError(error), retry };
 }
