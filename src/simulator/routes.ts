@@ -98,16 +98,7 @@ export function listGroups(sim: SimState, projectId: string, query: Map<string, 
 	if (sim.stats.listQueries.length > 200) {
 		sim.stats.listQueries.shift();
 	}
-	const limitRaw = query.get('limit');
-	const offsetRaw = query.get('offset');
-	const limit = limitRaw === undefined ? 1000 : Number(limitRaw);
-	const offset = offsetRaw === undefined ? 0 : Number(offsetRaw);
-	if (!Number.isInteger(limit) || limit <= 0 || limit > 1000) {
-		throw sdrsError(400, 'SDRS.0221', 'The limit value must be greater than 0 or less than 1000.');
-	}
-	if (!Number.isInteger(offset) || offset < 0) {
-		throw sdrsError(400, 'SDRS.0222', 'The offset value cannot be negative, and must be an integer.');
-	}
+	const { limit, offset } = pageBounds(query);
 	const status = query.get('status');
 	if (status && !GROUP_STATUSES.has(status)) {
 		throw sdrsError(400, 'SDRS.0209', 'Incorrect status.');
@@ -170,8 +161,8 @@ export function groupView(g: SimGroup): Record<string, unknown> {
 	};
 }
 
-/** One page of a list, with the documented limit (1–1000) and offset checks. */
-function page<T>(query: Map<string, string>, items: T[]): T[] {
+/** The documented paging parameters: limit 1–1000 (default 1000), offset ≥ 0. */
+function pageBounds(query: Map<string, string>): { limit: number; offset: number } {
 	const limit = query.has('limit') ? Number(query.get('limit')) : 1000;
 	const offset = query.has('offset') ? Number(query.get('offset')) : 0;
 	if (!Number.isInteger(limit) || limit <= 0 || limit > 1000) {
@@ -180,6 +171,12 @@ function page<T>(query: Map<string, string>, items: T[]): T[] {
 	if (!Number.isInteger(offset) || offset < 0) {
 		throw sdrsError(400, 'SDRS.0222', 'The offset value cannot be negative, and must be an integer.');
 	}
+	return { limit, offset };
+}
+
+/** One page of a list. */
+function page<T>(query: Map<string, string>, items: T[]): T[] {
+	const { limit, offset } = pageBounds(query);
 	return items.slice(offset, offset + limit);
 }
 
