@@ -62,7 +62,8 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, log: channel });
 
 	// The one invalidation path: a profile, its keys (in any window) or a setting changed, so
-	// clients and their keys are dropped, filters of removed profiles forgotten and the tree reloaded.
+	// clients and their keys are dropped, filters of removed profiles forgotten and the tree
+	// reloaded, once (the filters' own change event refreshes it only when a filter changed).
 	const invalidate = (): void => {
 		clients.reset();
 		void filters.reload();

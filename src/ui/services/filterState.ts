@@ -33,12 +33,12 @@ export class FilterState implements vscode.Disposable {
 
 	async set(profileId: string, filter: GroupFilter): Promise<void> {
 		await this.state.update(FILTERS_KEY, { ...this.state.get<Record<string, GroupFilter>>(FILTERS_KEY, {}), [profileId]: filter });
-		await this.reload();
+		await this.reload(true);
 	}
 
 	async clear(): Promise<void> {
 		await this.state.update(FILTERS_KEY, {});
-		await this.reload();
+		await this.reload(true);
 	}
 
 	/** The active filters in words, for the view title; undefined when none. */
@@ -48,11 +48,19 @@ export class FilterState implements vscode.Disposable {
 		return labels.length ? vscode.l10n.t('Filter: {0}', labels.join('; ')) : undefined;
 	}
 
-	/** Reads the saved filters (of profiles that still exist). */
-	async reload(): Promise<void> {
+	/**
+	 * Reads the saved filters (of profiles that still exist). The change event fires only when
+	 * what is filtered, or how it is described, changed: a profile change that leaves the filters
+	 * as they were (and activation without saved filters) reloads nothing. Setting or clearing a
+	 * filter always does (`force`), as the user asked for it.
+	 */
+	async reload(force = false): Promise<void> {
+		const before = JSON.stringify([[...this.active], this.description()]);
 		const saved = this.state.get<Record<string, GroupFilter>>(FILTERS_KEY, {});
 		this.active = new Map(Object.entries(saved).filter(([id, f]) => this.profiles.get(id) && filterLabel(f)));
 		await vscode.commands.executeCommand('setContext', 'sdrs.filterActive', this.active.size > 0);
-		this.changed.fire();
+		if (force || JSON.stringify([[...this.active], this.description()]) !== before) {
+			this.changed.fire();
+		}
 	}
 }
