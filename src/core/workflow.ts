@@ -5,7 +5,7 @@
 // JobStore before it is followed, so a reload resumes it instead of forgetting it.
 import { runPreflight, type ActionKind, type CheckResult } from './actions';
 import type { SdrsClient } from './client';
-import { toSdrsError, type SdrsError } from './errors';
+import { SdrsError, toSdrsError } from './errors';
 import { Emitter } from './events';
 import type { Logger } from './http';
 import type { JobStore, StoredJob } from './jobStore';
@@ -125,9 +125,13 @@ export class Workflow {
 		const { store, log } = this.deps;
 		const running = store.runningJobFor(profileId, project.id, group.id);
 		const client = this.deps.clientFor(profileId);
-		if (running || !client) {
+		if (running) {
 			this.ports.notify({ kind: 'jobRunning', group, jobId: running });
 			return { kind: 'refused' };
+		}
+		if (!client) {
+			// The profile was removed while the group was shown: nothing can be signed.
+			throw new SdrsError('The profile of this protection group no longer exists; nothing was sent.', 'config');
 		}
 		const preflight = await this.ports.progress({ kind: 'checking', action, group }, () => runPreflight(client, project, group.id, action, running));
 		this.groupRead.fire({ profileId, projectId: project.id, group: preflight.group });
