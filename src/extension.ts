@@ -49,17 +49,19 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		ports,
 		log: logger,
 		jobTimeoutMs: () => readSettings().jobTimeoutMs,
+		maxConcurrentRequests: () => readSettings().maxConcurrentRequests,
 	});
 	const demo = new Demo(context, profiles, logger);
 	const filters = new FilterState(context.globalState, profiles);
 	const tree = new ProtectionGroupsProvider(profiles, clients, (id) => filters.get(id), store, workflow.onGroupRead);
 	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
-	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true });
+	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 	const jobsView = new JobsProvider(store, profiles);
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
 	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree);
 
-	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, log: channel });
+	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, log: channel });
+	ports.batchButtons = (what, batchId) => void vscode.commands.executeCommand(what === 'copy' ? 'sdrs.copyBatchSummary' : 'sdrs.showBatchReport', { batch: store.batch(batchId) });
 
 	// The one invalidation path: a profile, its keys (in any window) or a setting changed, so
 	// clients and their keys are dropped, filters of removed profiles forgotten and the tree
@@ -70,7 +72,12 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		tree.refresh();
 	};
 	let known = new Set(profiles.list().map((p) => p.id));
-	const hasJobs = (): Thenable<unknown> => vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0);
+	const hasJobs = (): Promise<unknown> =>
+		Promise.all([
+			vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0),
+			vscode.commands.executeCommand('setContext', 'sdrs.hasBatches', store.batches().length > 0),
+			vscode.commands.executeCommand('setContext', 'sdrs.batchRunning', store.batches().some((b) => !b.endedAt)),
+		]);
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
 			void profiles.updateContext();

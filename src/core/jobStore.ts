@@ -5,6 +5,7 @@
 // it while it follows, and any window may take a job whose lease expired.
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './events';
+import type { ActionKind } from './actions';
 import type { JobRecord } from './jobTracker';
 import { updateState, type SharedState } from './sharedState';
 
@@ -38,11 +39,56 @@ export interface StoredJob extends JobRecord {
 	 * the user follows it again or dismisses it.
 	 */
 	notFollowed?: { reason: 'timeout' | 'error'; at: number; detail?: string };
+	/** The batch this job belongs to, if it was started as part of one. */
+	batchId?: string;
+	/** Batch jobs: the group as it was read before the POST (its listing then shows the job's progress). */
+	before?: { status: string; updatedAt?: string };
+}
+
+/**
+ * One group of a batch: waiting to be sent, being sent (the POST may be on the wire), sent (its
+ * job is in the store), refused by the service, or never sent (stopped, or the window closed first).
+ */
+export interface BatchEntry {
+	profile: string;
+	projectId: string;
+	projectName: string;
+	region: string;
+	account?: string;
+	groupId: string;
+	groupName: string;
+	/** The group before the POST (what a lost answer is compared with). */
+	before: { status: string; updatedAt?: string };
+	state: 'queued' | 'sending' | 'sent' | 'refused' | 'unsent';
+	jobId?: string;
+	/** When the POST went out (sending, sent). */
+	sentAt?: number;
+	/** refused: the service's code and message (secrets already redacted). */
+	errorCode?: string;
+	error?: string;
+}
+
+/** Enable Protection (Again) for many groups as one plan, recorded so a reload resumes it. */
+export interface StoredBatch {
+	batchId: string;
+	action: ActionKind;
+	startedAt: number;
+	/** When the last entry ended; set once, by the window that reports the batch. */
+	endedAt?: number;
+	/** The user stopped sending. */
+	stopped?: boolean;
+	entries: BatchEntry[];
+	reportedBy?: string;
+	/** Which window sends and follows the batch, and until when (renewed by its heartbeat). */
+	lease?: { owner: string; until: number };
 }
 
 export const LEASE_MS = 15_000;
 const JOBS_KEY = 'sdrs.jobs';
-const KEEP_FINISHED = 50;
+const BATCHES_KEY = 'sdrs.batches';
+/** Enough for the last few batches of dozens of groups each, and their jobs. */
+const KEEP_FINISHED = 250;
+const KEEP_FINISHED_BATCHES = 20;
 const KEEP_FINISHED_MS = 7 * 86_400_000;
 
 export class JobStore {
@@ -158,8 +204,93 @@ export class JobStore {
 		return first;
 	}
 
-	/** Forgets finished jobs, or every job. */
-	clear(everything: boolean): Promise<void> {
-		return this.write((jobs) => (everything ? [] : jobs.filter((j) => !j.outcome)));
+	/** Forgets finished jobs and batches, or every job and batch. */
+	async clear(everything: boolean): Promise<void> {
+		await this.writeBatches((batches) => (everything ? [] : batches.filter((b) => !b.endedAt)));
+		await this.write((jobs) => (everything ? [] : jobs.filter((j) => !j.outcome)));
+	}
+
+	batches(): StoredBatch[] {
+		return this.state.get<StoredBatch[]>(BATCHES_KEY, []);
+	}
+
+	batch(batchId: string): StoredBatch | undefined {
+		return this.batches().find((b) => b.batchId === batchId);
+	}
+
+	jobsOf(batchId: string): StoredJob[] {
+		return this.all().filter((j) => j.batchId === batchId);
+	}
+
+	/** The batches' write path: the same queue and change event as the jobs'. */
+	writeBatches(change: (batches: StoredBatch[]) => StoredBatch[]): Promise<void> {
+		const next = this.queue.then(async () => {
+			const batches = change(this.batches());
+			const ended = batches.filter((b) => b.endedAt && this.now() - b.endedAt < KEEP_FINISHED_MS).slice(-KEEP_FINISHED_BATCHES);
+			await updateState(this.state, BATCHES_KEY, [...batches.filter((b) => !b.endedAt), ...ended]);
+			this.changed.fire();
+		});
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
+	saveBatch(batch: StoredBatch): Promise<void> {
+		return this.writeBatches((batches) => [...batches.filter((b) => b.batchId !== batch.batchId), batch]);
+	}
+
+	/** Changes one entry of a batch (by group); nothing when the batch has ended. */
+	patchEntry(batchId: string, profile: string, groupId: string, fields: Partial<BatchEntry>): Promise<void> {
+		return this.writeBatches((batches) =>
+			batches.map((b) =>
+				b.batchId !== batchId || b.endedAt ? b : { ...b, entries: b.entries.map((e) => (e.profile === profile && e.groupId === groupId ? { ...e, ...fields } : e)) },
+			),
+		);
+	}
+
+	patchBatch(batchId: string, fields: Partial<StoredBatch>): Promise<void> {
+		return this.writeBatches((batches) => batches.map((b) => (b.batchId === batchId ? { ...b, ...fields } : b)));
+	}
+
+	/** Takes the lease of an unfinished batch when it is free, expired or already ours. */
+	async claimBatch(batchId: string): Promise<boolean> {
+		let taken = false;
+		await this.writeBatches((batches) =>
+			batches.map((b) => {
+				if (b.batchId !== batchId || b.endedAt || (b.lease && b.lease.owner !== this.owner && b.lease.until > this.now())) {
+					return b;
+				}
+				taken = true;
+				return { ...b, lease: { owner: this.owner, until: this.now() + LEASE_MS } };
+			}),
+		);
+		return taken;
+	}
+
+	/** Renews (or, with `release`, gives up) this window's leases on these batches. */
+	leaseBatches(batchIds: readonly string[], release = false): Promise<void> {
+		const until = this.now() + LEASE_MS;
+		return this.writeBatches((batches) =>
+			batches.map((b) => (batchIds.includes(b.batchId) && b.lease?.owner === this.owner ? { ...b, lease: release ? undefined : { owner: this.owner, until } } : b)),
+		);
+	}
+
+	/** Whether a group waits in, or is being sent by, an unfinished batch. */
+	queuedInBatch(profile: string, projectId: string, groupId: string): boolean {
+		return this.batches().some((b) => !b.endedAt && b.entries.some((e) => e.profile === profile && e.projectId === projectId && e.groupId === groupId && (e.state === 'queued' || e.state === 'sending')));
+	}
+
+	/** Records the end of a batch, once: false when another window already did (and reports it). */
+	async finishBatch(batchId: string): Promise<boolean> {
+		let first = false;
+		await this.writeBatches((batches) =>
+			batches.map((b) => {
+				if (b.batchId !== batchId || b.endedAt) {
+					return b;
+				}
+				first = true;
+				return { ...b, endedAt: this.now(), reportedBy: this.owner };
+			}),
+		);
+		return first;
 	}
 }

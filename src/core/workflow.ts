@@ -4,11 +4,12 @@
 // only through Ports (questions, messages, progress, a clock) and records every job in the
 // JobStore before it is followed, so a reload resumes it instead of forgetting it.
 import { runPreflight, type ActionKind, type CheckResult } from './actions';
+import { Batches, type BatchCounts } from './batch';
 import type { SdrsClient } from './client';
 import { SdrsError, toSdrsError } from './errors';
 import { Emitter } from './events';
 import type { Logger } from './http';
-import type { JobStore, StoredJob } from './jobStore';
+import type { JobStore, StoredBatch, StoredJob } from './jobStore';
 import { trackJob, type JobOutcome } from './jobTracker';
 import type { Job, Project, ProtectionGroup } from './model';
 import { groupAsJob, groupChanged, sendActionOnce } from './sendAction';
@@ -37,9 +38,14 @@ export type Notice =
 	| { kind: 'outcomeUnknown'; action: ActionKind; group: ProtectionGroup; error?: SdrsError }
 	| { kind: 'succeeded'; job: StoredJob }
 	| { kind: 'failed'; job: StoredJob; failedSubJobs: Job[] }
-	| { kind: 'stoppedFollowing'; job: StoredJob; error?: SdrsError; elapsedMs: number };
+	| { kind: 'stoppedFollowing'; job: StoredJob; error?: SdrsError; elapsedMs: number }
+	| { kind: 'batchEnded'; batch: StoredBatch; counts: BatchCounts };
 
-export type ProgressOf = { kind: 'checking'; action: ActionKind; group: ProtectionGroup } | { kind: 'following'; job: StoredJob };
+export type ProgressOf =
+	| { kind: 'checking'; action: ActionKind; group: ProtectionGroup }
+	| { kind: 'following'; job: StoredJob }
+	/** One progress for a whole batch: its counts now, and Stop (nothing more is sent). */
+	| { kind: 'batch'; batchId: string; action: ActionKind; counts(): BatchCounts; stop(): void; stopped(): boolean };
 
 /** How the workflow reaches the editor (or a test, or the chaos run). */
 export interface Ports {
@@ -67,6 +73,9 @@ export interface WorkflowDeps {
 	 * default, while the service may still apply the request). Reads every 2 s meanwhile.
 	 */
 	reconcileMs?: number;
+	/** sdrs.maxConcurrentRequests: how many POSTs a batch sends at once, at most. */
+	maxConcurrentRequests?(): number;
+	random?: () => number;
 }
 
 const RECONCILE_MS = 60_000;
@@ -94,8 +103,12 @@ export class Workflow {
 	/** Jobs this window follows: job id → stop. */
 	private readonly following = new Map<string, AbortController>();
 	private heartbeat?: ReturnType<typeof setInterval>;
+	/** Many groups as one plan and one batch (batch.ts). */
+	readonly batches: Batches;
 
-	constructor(readonly deps: WorkflowDeps) {}
+	constructor(readonly deps: WorkflowDeps) {
+		this.batches = new Batches(this);
+	}
 
 	dispose(): void {
 		void this.suspend();
@@ -127,6 +140,10 @@ export class Workflow {
 		const client = this.deps.clientFor(profileId);
 		if (running) {
 			this.ports.notify({ kind: 'jobRunning', group, jobId: running });
+			return { kind: 'refused' };
+		}
+		if (store.queuedInBatch(profileId, project.id, group.id)) {
+			this.ports.notify({ kind: 'busy', group });
 			return { kind: 'refused' };
 		}
 		if (!client) {
@@ -194,7 +211,14 @@ export class Workflow {
 		const { store } = this.deps;
 		const now = this.ports.clock.now();
 		let taken = 0;
-		for (const job of store.followable().filter((j) => !this.following.has(j.jobId))) {
+		// A batch is taken as a whole (its lease), with its jobs.
+		for (const b of store.batches().filter((x) => !x.endedAt && !this.batches.held().includes(x.batchId))) {
+			if (!b.lease || b.lease.owner === store.owner || b.lease.until <= now) {
+				taken++;
+				void this.batches.resume(b.batchId);
+			}
+		}
+		for (const job of store.followable().filter((j) => !this.following.has(j.jobId) && !j.batchId)) {
 			if (!this.deps.clientFor(job.profile)) {
 				void store.finish(job.jobId, { outcome: 'ERROR', failReason: PROFILE_REMOVED });
 				continue;
@@ -233,6 +257,11 @@ export class Workflow {
 	async suspend(): Promise<void> {
 		clearInterval(this.heartbeat);
 		this.heartbeat = undefined;
+		const batches = this.batches.held();
+		this.batches.suspend();
+		if (batches.length) {
+			await this.deps.store.leaseBatches(batches, true);
+		}
 		const mine = [...this.following.keys()];
 		for (const c of this.following.values()) {
 			c.abort();
@@ -243,10 +272,34 @@ export class Workflow {
 		}
 	}
 
-	private startHeartbeat(): void {
+	/** Renews this window's leases every few seconds and takes over what others left (internal). */
+	startHeartbeat(): void {
 		this.heartbeat ??= setInterval(() => {
-			void this.deps.store.renew([...this.following.keys()]).then(() => this.resumeAll());
+			void this.deps.store
+				.renew([...this.following.keys()])
+				.then(() => this.deps.store.leaseBatches(this.batches.held()))
+				.then(() => this.resumeAll());
 		}, this.deps.heartbeatMs ?? 5000);
+	}
+
+	/** Tells the views about a group just read (internal: the batch's listings). */
+	announceGroup(read: GroupRead): void {
+		this.groupRead.fire(read);
+	}
+
+	/** Ports for a job followed inside a batch: no notification or progress of its own (the batch reports). */
+	quietPorts(): Ports {
+		const { ports, log } = this.deps;
+		return {
+			...ports,
+			notify: (n) => log.debug(`(batch) ${n.kind}`),
+			progress: (_what, task) => task(() => undefined),
+		};
+	}
+
+	/** Follows one job with these ports (internal: a lost answer inside a batch). */
+	followWith(job: StoredJob, ports: Ports): Promise<JobOutcome | Reconciled | undefined> {
+		return this.follow(job, job.startedAt, ports);
 	}
 
 	private async claimAndFollow(job: StoredJob): Promise<void> {
@@ -272,7 +325,7 @@ export class Workflow {
 	 * said only then; a group that could not be read at all means unknown (never "try again").
 	 * Returns undefined when the action was applied and following goes on.
 	 */
-	private async reconcile(job: StoredJob, client: SdrsClient, project: Project, signal: AbortSignal, report: (status: string) => void): Promise<Reconciled | undefined> {
+	private async reconcile(job: StoredJob, client: SdrsClient, project: Project, signal: AbortSignal, report: (status: string) => void, ports: Ports): Promise<Reconciled | undefined> {
 		const { store, log } = this.deps;
 		const window = job.reconcile!;
 		let lastError: SdrsError | undefined;
@@ -286,7 +339,7 @@ export class Workflow {
 					job.reconcile = undefined;
 					log.warn(`${job.action} on ${job.groupId}: the group is now ${read.status}: the request was applied; following the group.`);
 					this.groupRead.fire({ profileId: job.profile, projectId: project.id, group: read });
-					this.ports.notify({ kind: 'appliedAfterLostAnswer', action: job.action, group: read });
+					ports.notify({ kind: 'appliedAfterLostAnswer', action: job.action, group: read });
 					report(read.status);
 					return undefined;
 				}
@@ -296,29 +349,29 @@ export class Workflow {
 			if (signal.aborted) {
 				return { kind: 'ABORTED' };
 			}
-			if (this.ports.clock.now() >= window.until) {
+			if (ports.clock.now() >= window.until) {
 				break;
 			}
-			await this.ports.clock.sleep(Math.min(RECONCILE_READ_MS, Math.max(0, window.until - this.ports.clock.now())));
+			await ports.clock.sleep(Math.min(RECONCILE_READ_MS, Math.max(0, window.until - ports.clock.now())));
 			if (signal.aborted) {
 				return { kind: 'ABORTED' };
 			}
 		}
 		const shown = read ?? ({ id: job.groupId, name: job.groupName, status: window.status } as ProtectionGroup);
 		if (!read || lastError) {
-			await store.patch(job.jobId, { notFollowed: { reason: 'error', at: this.ports.clock.now(), detail: lastError?.toString() }, lease: undefined });
+			await store.patch(job.jobId, { notFollowed: { reason: 'error', at: ports.clock.now(), detail: lastError?.toString() }, lease: undefined });
 			log.error(`${job.action} on ${job.groupId}: no answer, and the group could not be read to find out; it may have been applied.`);
-			this.ports.notify({ kind: 'outcomeUnknown', action: job.action, group: shown, error: lastError });
+			ports.notify({ kind: 'outcomeUnknown', action: job.action, group: shown, error: lastError });
 			return { kind: 'UNKNOWN' };
 		}
 		await store.finish(job.jobId, { outcome: 'NOT_APPLIED', lastStatus: read.status, failReason: 'no answer, and the group did not change' });
 		this.groupRead.fire({ profileId: job.profile, projectId: project.id, group: read });
 		log.warn(`${job.action} on ${job.groupId}: no answer, and the group did not change within the window: not applied.`);
-		this.ports.notify({ kind: 'notApplied', action: job.action, group: read });
+		ports.notify({ kind: 'notApplied', action: job.action, group: read });
 		return { kind: 'NOT_APPLIED' };
 	}
 
-	private async follow(job: StoredJob, timeoutFrom = job.startedAt): Promise<JobOutcome | Reconciled | undefined> {
+	private async follow(job: StoredJob, timeoutFrom = job.startedAt, ports = this.ports): Promise<JobOutcome | Reconciled | undefined> {
 		const client = this.deps.clientFor(job.profile);
 		if (!client) {
 			return undefined;
@@ -334,9 +387,9 @@ export class Workflow {
 				log.debug(`Re-reading ${job.groupId}: ${String(e)}`);
 			}
 		};
-		const outcome = await this.ports.progress({ kind: 'following', job }, async (report) => {
+		const outcome = await ports.progress({ kind: 'following', job }, async (report) => {
 			if (job.reconcile) {
-				const settled = await this.reconcile(job, client, project, controller.signal, report);
+				const settled = await this.reconcile(job, client, project, controller.signal, report, ports);
 				if (settled) {
 					return settled;
 				}
@@ -347,7 +400,7 @@ export class Workflow {
 					getJob: async (id, signal) => (job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action) : client.getJob(project, id, signal)),
 					signal: controller.signal,
 					timeoutMs: this.deps.jobTimeoutMs(),
-					now: () => this.ports.clock.now(),
+					now: () => ports.clock.now(),
 					onStatus: (j) => {
 						report(j.status);
 						void store.patch(job.jobId, { lastStatus: j.status });
@@ -365,14 +418,14 @@ export class Workflow {
 		if (outcome.kind === 'ABORTED') {
 			return outcome; // the window is closing; the record stays unfinished and is resumed next time
 		}
-		const elapsedMs = this.ports.clock.now() - job.startedAt;
+		const elapsedMs = ports.clock.now() - job.startedAt;
 		if (outcome.kind === 'TIMEOUT' || outcome.kind === 'ERROR') {
 			// The job may still be running: it stays unfinished (and its group guarded), put aside as
 			// not followed. It is said once, here, and polled again only when the user asks.
-			const notFollowed = { reason: outcome.kind === 'TIMEOUT' ? ('timeout' as const) : ('error' as const), at: this.ports.clock.now(), detail: outcome.kind === 'ERROR' ? outcome.error.toString() : undefined };
+			const notFollowed = { reason: outcome.kind === 'TIMEOUT' ? ('timeout' as const) : ('error' as const), at: ports.clock.now(), detail: outcome.kind === 'ERROR' ? outcome.error.toString() : undefined };
 			await store.patch(job.jobId, { lastStatus: outcome.lastStatus ?? job.lastStatus, notFollowed, lease: undefined });
 			log.warn(`Stopped following job ${job.jobId}: ${outcome.kind === 'ERROR' ? outcome.error.toString() : `still ${outcome.lastStatus ?? '?'}`}`);
-			this.ports.notify({ kind: 'stoppedFollowing', job: { ...job, lastStatus: outcome.lastStatus ?? job.lastStatus }, error: outcome.kind === 'ERROR' ? outcome.error : undefined, elapsedMs });
+			ports.notify({ kind: 'stoppedFollowing', job: { ...job, lastStatus: outcome.lastStatus ?? job.lastStatus }, error: outcome.kind === 'ERROR' ? outcome.error : undefined, elapsedMs });
 			return outcome;
 		}
 		const ended = { outcome: outcome.kind, lastStatus: outcome.kind, ...(outcome.kind === 'FAIL' ? { errorCode: outcome.errorCode, failReason: outcome.failReason } : {}) };
@@ -383,10 +436,10 @@ export class Workflow {
 		const finished = store.get(job.jobId) ?? { ...job, ...ended };
 		if (outcome.kind === 'SUCCESS') {
 			log.info(`Job ${job.jobId} succeeded (${job.action} on ${job.groupId})`);
-			this.ports.notify({ kind: 'succeeded', job: finished });
+			ports.notify({ kind: 'succeeded', job: finished });
 		} else {
 			log.error(`Job ${job.jobId} failed (${job.action} on ${job.groupId}): ${outcome.errorCode ?? ''} ${outcome.failReason ?? ''}`);
-			this.ports.notify({ kind: 'failed', job: finished, failedSubJobs: outcome.failedSubJobs });
+			ports.notify({ kind: 'failed', job: finished, failedSubJobs: outcome.failedSubJobs });
 		}
 		return outcome;
 	}

@@ -249,7 +249,7 @@ export function action(sim: SimState, projectId: string, groupId: string, body: 
 		groupId: g.id,
 		type,
 		createdAt: sim.now(),
-		durationMs: sim.options.jobDurationMs,
+		durationMs: g.jobDurationMs ?? sim.options.jobDurationMs,
 		outcome: g.nextOutcome ?? 'success',
 		settled: false,
 	};

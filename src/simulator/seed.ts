@@ -44,6 +44,8 @@ export interface SimGroup {
 	updated_at: string;
 	/** Simulator only: the outcome of the next job on this group. */
 	nextOutcome?: 'success' | 'fail';
+	/** Simulator only: how long a job on this group runs (default: the simulator's jobDurationMs). */
+	jobDurationMs?: number;
 }
 
 export interface SeedData {
@@ -77,6 +79,8 @@ interface GroupSpec {
 	fail?: boolean;
 	progress?: number;
 	drills?: number;
+	description?: string;
+	jobDurationMs?: number;
 }
 
 const SPECS: GroupSpec[] = [
@@ -114,7 +118,37 @@ const SPECS: GroupSpec[] = [
 	{ name: '数据仓库', status: 'available', region: 'cn-east-3' },
 ];
 
-const REGIONS = ['cn-north-4', 'ap-southeast-3', 'cn-east-3', 'la-south-2'];
+/** The project of the day after a failover (FAILOVER_SPECS): every group failed over at once. */
+export const FAILOVER_REGION = 'cn-south-1';
+export const FAILOVER_GROUPS = 44;
+
+/**
+ * cn-south-1 the day after its production availability zone failed: 44 groups failed over to
+ * the DR site. Deterministic: groups 07, 19, 31 and 40 still have DR-site servers running, 12,
+ * 27 and 38 have no replication pairs, and the jobs of 15 and 33 fail. Jobs run 2–10 s, so a
+ * batch takes about as long as the slowest of them.
+ */
+export function failoverSpecs(): GroupSpec[] {
+	const tiers = ['web', 'api', 'db', 'cache', 'mq', 'batch'];
+	return Array.from({ length: FAILOVER_GROUPS }, (_, i) => {
+		const n = i + 1;
+		const tag = String(n).padStart(2, '0');
+		return {
+			name: `gz-${tiers[i % tiers.length]}-${tag}`,
+			status: 'failed-over',
+			region: FAILOVER_REGION,
+			priority: 'target' as const,
+			progress: 0,
+			description: 'Failed over to the DR site after the cn-south-1a outage (simulated)',
+			drRunning: [7, 19, 31, 40].includes(n) ? 1 : 0,
+			pairs: [12, 27, 38].includes(n) ? 0 : 2,
+			fail: [15, 33].includes(n),
+			jobDurationMs: 2000 + ((n * 7919) % 9) * 1000,
+		};
+	});
+}
+
+const REGIONS = ['cn-north-4', 'ap-southeast-3', 'cn-east-3', 'la-south-2', FAILOVER_REGION];
 
 export function projectIdFor(region: string, sub = false): string {
 	return hexId(`project:${region}${sub ? ':dev' : ''}`);
@@ -126,7 +160,7 @@ export function seedDemo(): SeedData {
 	projects.push({ id: hexId('project:MOS'), name: 'MOS', domain_id: DEMO_DOMAIN_ID, parent_id: DEMO_DOMAIN_ID, enabled: true });
 	const data: SeedData = { projects, groups: [], instances: [], servers: [] };
 	const base = Date.UTC(2026, 9, 1, 8, 0, 0);
-	SPECS.forEach((spec, i) => {
+	[...SPECS, ...failoverSpecs()].forEach((spec, i) => {
 		addGroup(data, {
 			...spec,
 			projectId: projectIdFor(spec.region, spec.sub),
@@ -148,7 +182,7 @@ export function addGroup(data: SeedData, spec: GroupSpec & { projectId: string; 
 		id,
 		projectId: spec.projectId,
 		name: spec.name,
-		description: null,
+		description: spec.description ?? null,
 		status: spec.status,
 		progress: spec.progress ?? (spec.status === 'protected' ? 100 : 0),
 		source_availability_zone: srcAz,
@@ -161,6 +195,7 @@ export function addGroup(data: SeedData, spec: GroupSpec & { projectId: string; 
 		created_at: created,
 		updated_at: created,
 		nextOutcome: spec.fail ? 'fail' : undefined,
+		jobDurationMs: spec.jobDurationMs,
 	};
 	data.groups.push(group);
 	const drAz = priority === 'source' ? tgtAz : srcAz;

@@ -14,6 +14,8 @@ export const say = {
 	error: (message: string, ...items: string[]): Thenable<string | undefined> => vscode.window.showErrorMessage(note(message), ...items),
 	modalWarning: (message: string, detail: string | undefined, ...items: string[]): Thenable<string | undefined> =>
 		vscode.window.showWarningMessage(modal(message), { modal: true, detail: detail === undefined ? undefined : modal(detail) }, ...items),
+	modalInfo: (message: string, detail: string | undefined, ...items: string[]): Thenable<string | undefined> =>
+		vscode.window.showInformationMessage(modal(message), { modal: true, detail: detail === undefined ? undefined : modal(detail) }, ...items),
 	modalError: (message: string, detail: string | undefined, ...items: string[]): Thenable<string | undefined> =>
 		vscode.window.showErrorMessage(modal(message), { modal: true, detail: detail === undefined ? undefined : modal(detail) }, ...items),
 	status: (message: string, ms: number): vscode.Disposable => vscode.window.setStatusBarMessage(safeText(message, 'statusBar'), ms),

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ActionKind, BlockReason, CheckResult } from '../core/actions';
 import type { GroupFilter } from '../core/client';
+import type { StoredJob } from '../core/jobStore';
 import { categorize, explainCode, SdrsError } from '../core/errors';
 
 export function statusLabel(status: string): string {
@@ -166,4 +167,27 @@ export function filterLabel(f: GroupFilter): string {
 		parts.push(vscode.l10n.t('name contains “{0}”', f.name));
 	}
 	return parts.join(', ');
+}
+
+/** Text as Markdown that renders as typed: no link, emphasis, table break or HTML (one line). */
+export const escapeMarkdown = (s: string): string => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+
+/** How a job stands or ended, in words. */
+export function jobState(job: StoredJob): string {
+	if (!job.outcome && job.notFollowed) {
+		return job.notFollowed.reason === 'timeout' ? vscode.l10n.t('not followed: still {0} after the timeout', job.lastStatus ?? '…') : vscode.l10n.t('not followed: the service did not say how it went');
+	}
+	if (!job.outcome) {
+		return vscode.l10n.t('running ({0})', job.lastStatus ?? '…');
+	}
+	switch (job.outcome) {
+		case 'SUCCESS':
+			return vscode.l10n.t('succeeded');
+		case 'FAIL':
+			return vscode.l10n.t('failed{0}', job.errorCode ? ` (${job.errorCode})` : '');
+		case 'NOT_APPLIED':
+			return vscode.l10n.t('not applied');
+		default:
+			return vscode.l10n.t('not followed to its end');
+	}
 }

@@ -8,7 +8,7 @@ import type { MessageNode, Node } from '../../src/ui/views/groupsTree';
 import { JobStore } from '../../src/core/jobStore';
 import { DEMO_CREDENTIALS, startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { Workflow } from '../../src/core/workflow';
-import { api, demoProjects, group, groupsOf, outcomeOf, reset, waitFor, EXTENSION_ID } from './support';
+import { api, demoProjects, group, groupsOf, noQuestions, outcomeOf, reset, waitFor, EXTENSION_ID } from './support';
 
 interface Manifest {
 	contributes: {
@@ -60,7 +60,7 @@ describe('extension in a real VS Code', () => {
 		const projects = await demoProjects(a);
 		assert.deepEqual(
 			projects.map((p) => p.project.name),
-			['ap-southeast-3', 'cn-east-3', 'cn-north-4', 'cn-north-4_dev', 'la-south-2'],
+			['ap-southeast-3', 'cn-east-3', 'cn-north-4', 'cn-north-4_dev', 'cn-south-1', 'la-south-2'],
 		);
 		const sub = a.tree.getTreeItem(projects.find((p) => p.project.isSubProject)!);
 		assert.match(String(sub.description), /cn-north-4/);
@@ -139,7 +139,7 @@ describe('extension in a real VS Code', () => {
 		const sim = a.demo.running!;
 		sim.configure({ jobDurationMs: 1500 });
 		const asked: string[] = [];
-		a.ports.prompts = { confirm: (m, d) => (asked.push(m + '\n' + d), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
+		a.ports.prompts = { ...noQuestions, confirm: (m, d) => (asked.push(m + '\n' + d), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
 		const result = await vscode.commands.executeCommand('sdrs.enableProtection', g);
 		assert.equal(result, 'started');
 		assert.match(asked[0], /Enable Protection for protection group “crm-web”\?/);
@@ -184,7 +184,7 @@ describe('extension in a real VS Code', () => {
 		it(`stops before the POST when a pre-flight check fails (${name}, ${action})`, async () => {
 			const g = await group(a, name);
 			const alerts: string[] = [];
-			a.ports.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
+			a.ports.prompts = { ...noQuestions, confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
 			assert.equal(await vscode.commands.executeCommand(command, g), 'refused');
 			assert.match(alerts[0], expect);
 			assert.equal(a.demo.running!.stats.actionPosts[g.group.id] ?? 0, 0);
@@ -195,14 +195,14 @@ describe('extension in a real VS Code', () => {
 		const g = await group(a, 'chat', 'cn-east-3');
 		a.demo.running!.patchGroup(g.group.id, { status: 'protected' });
 		const alerts: string[] = [];
-		a.ports.prompts = { confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
+		a.ports.prompts = { ...noQuestions, confirm: () => Promise.reject(new Error('must not ask')), alert: (m, d) => (alerts.push(`${m}\n${d}`), Promise.resolve()) };
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'refused');
 		assert.match(alerts[0], /✗ Live status allows the action — status is protected/);
 	});
 
 	it('a cancelled confirmation sends nothing', async () => {
 		const g = await group(a, 'media-transcode', 'ap-southeast-3');
-		a.ports.prompts = { confirm: () => Promise.resolve(false), alert: () => Promise.resolve() };
+		a.ports.prompts = { ...noQuestions, confirm: () => Promise.resolve(false), alert: () => Promise.resolve() };
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'cancelled');
 		assert.equal(a.demo.running!.stats.actionPosts[g.group.id] ?? 0, 0);
 	});
@@ -326,7 +326,7 @@ describe('extension in a real VS Code', () => {
 			await useLegit();
 			const asked: string[] = [];
 			let answer = false;
-			a.ports.prompts = { confirm: (m) => (asked.push(m), Promise.resolve(answer)), alert: () => Promise.resolve() };
+			a.ports.prompts = { ...noQuestions, confirm: (m) => (asked.push(m), Promise.resolve(answer)), alert: () => Promise.resolve() };
 			const before = legit.stats.requests;
 			await a.profiles.save({ name: 'careful', kind: 'aksk', temporary: false }, DEMO_CREDENTIALS);
 			const refused = await a.tree.getChildren();

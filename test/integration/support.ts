@@ -1,6 +1,7 @@
 // Shared by the extension-host suites: the real extension's API, a clean slate, and waiting.
 import * as vscode from 'vscode';
 import type { SdrsApi } from '../../src/extension';
+import type { Prompts } from '../../src/ui/services/editorPorts';
 import type { GroupNode, Node, ProjectNode } from '../../src/ui/views/groupsTree';
 
 export const EXTENSION_ID = 'sdrs-explorer.sdrs-explorer';
@@ -13,6 +14,12 @@ export async function api(): Promise<SdrsApi> {
 	return ext.activate();
 }
 
+/** The plan and typed-count questions fail a test that did not expect them. */
+export const noQuestions: Pick<Prompts, 'choose' | 'input'> = {
+	choose: () => Promise.reject(new Error('unexpected plan')),
+	input: () => Promise.reject(new Error('unexpected input box')),
+};
+
 /** Removes every profile and job so each test starts from nothing. */
 export async function reset(a: SdrsApi): Promise<void> {
 	for (const p of a.profiles.list()) {
@@ -22,7 +29,7 @@ export async function reset(a: SdrsApi): Promise<void> {
 	await a.store.clear(true);
 	a.workflow.resumeAll();
 	a.demo.running?.reset();
-	a.ports.prompts = { confirm: () => Promise.resolve(true), alert: () => Promise.resolve() };
+	a.ports.prompts = { ...noQuestions, confirm: () => Promise.resolve(true), alert: () => Promise.resolve() };
 	a.tree.refresh();
 }
 

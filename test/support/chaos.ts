@@ -40,7 +40,7 @@ function client(sim: Simulator, logger?: Logger, timeoutMs = 400): { http: HttpP
 /** The extension's workflow on an in-memory store, answering yes to every question and recording what it says per group. */
 function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, Alert | Notice> } {
 	const said = new Map<string, Alert | Notice>();
-	const groupOf = (e: Alert | Notice): string => ('group' in e ? e.group.id : e.job.groupId);
+	const groupOf = (e: Alert | Notice): string => ('group' in e ? e.group.id : 'job' in e ? e.job.groupId : e.batch.batchId);
 	const ports: Ports = {
 		confirm: () => Promise.resolve(true),
 		alert: (a) => (said.set(groupOf(a), a), Promise.resolve()),

@@ -23,7 +23,7 @@ describe('SdrsClient against the simulator', () => {
 		assert.deepEqual(sub && { region: sub.region, isSubProject: sub.isSubProject }, { region: 'cn-north-4', isSubProject: true });
 		assert.deepEqual(
 			projects.filter((p) => !p.isSubProject).map((p) => p.region),
-			['ap-southeast-3', 'cn-east-3', 'cn-north-4', 'la-south-2'],
+			['ap-southeast-3', 'cn-east-3', 'cn-north-4', 'cn-south-1', 'la-south-2'],
 		);
 	});
 

@@ -5,10 +5,18 @@ import { say } from '../say';
 import type { ActionKind } from '../../core/actions';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './index';
+import { planAndRun, selectedGroups } from './batch';
 import { pickGroup } from './pickers';
 
-/** From the tree (a group node) or the Command Palette (profile → project → group pickers). */
-export async function runAction(c: CommandContext, action: ActionKind, node?: Node): Promise<unknown> {
+/**
+ * From the tree (a group node, or several selected: then one plan for all of them) or the Command
+ * Palette (profile → project → group pickers).
+ */
+export async function runAction(c: CommandContext, action: ActionKind, node?: Node, nodes?: readonly Node[]): Promise<unknown> {
+	const many = selectedGroups(nodes);
+	if (many) {
+		return planAndRun(c, action, many);
+	}
 	let target: GroupNode | undefined = node?.type === 'group' ? node : undefined;
 	if (!target) {
 		target = await pickGroup(c, action);

@@ -10,13 +10,15 @@ import type { StoredJob } from '../../core/jobStore';
 import type { SdrsApi } from '../../extension';
 import { describeError } from '../text';
 import type { Node } from '../views/groupsTree';
+import type { BatchItem } from '../views/jobsView';
 import { runAction, startDemo } from './actions';
+import { copyBatchSummary, projectPlan, showBatchReport, stopBatch } from './batch';
 import { addProfile, removeProfile, selectProfile } from './credentials';
 import { clearFilter, setFilter } from './filters';
 import { copyJobSummary, revealGroup } from './jobs';
 
 /** What the commands work with: the extension's parts (see SdrsApi), its context and its log. */
-export type CommandContext = Pick<SdrsApi, 'profiles' | 'clients' | 'approvals' | 'filters' | 'tree' | 'view' | 'store' | 'workflow' | 'demo'> & {
+export type CommandContext = Pick<SdrsApi, 'profiles' | 'clients' | 'approvals' | 'filters' | 'tree' | 'view' | 'store' | 'workflow' | 'demo' | 'ports'> & {
 	context: vscode.ExtensionContext;
 	log: vscode.LogOutputChannel;
 };
@@ -30,8 +32,14 @@ export interface Commands {
 	'sdrs.removeProfile': (node?: Node) => unknown;
 	'sdrs.selectProfile': () => unknown;
 	'sdrs.refresh': (node?: Node) => unknown;
-	'sdrs.enableProtection': (node?: Node) => unknown;
-	'sdrs.enableProtectionAgain': (node?: Node) => unknown;
+	/** With several groups selected in the tree, VS Code gives the selection too: one plan for all. */
+	'sdrs.enableProtection': (node?: Node, nodes?: readonly Node[]) => unknown;
+	'sdrs.enableProtectionAgain': (node?: Node, nodes?: readonly Node[]) => unknown;
+	'sdrs.enableProtectionInProject': (node?: Node) => unknown;
+	'sdrs.enableProtectionAgainInProject': (node?: Node) => unknown;
+	'sdrs.stopBatch': (item?: BatchItem) => unknown;
+	'sdrs.showBatchReport': (item?: BatchItem) => unknown;
+	'sdrs.copyBatchSummary': (item?: BatchItem) => unknown;
 	'sdrs.copyId': (node?: Node) => unknown;
 	'sdrs.openInConsole': (node?: Node) => unknown;
 	'sdrs.showLog': () => unknown;
@@ -52,8 +60,13 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.removeProfile': (node) => removeProfile(c, node),
 		'sdrs.selectProfile': () => selectProfile(c),
 		'sdrs.refresh': (node) => c.tree.refresh(node),
-		'sdrs.enableProtection': (node) => runAction(c, 'enable', node),
-		'sdrs.enableProtectionAgain': (node) => runAction(c, 'enableAgain', node),
+		'sdrs.enableProtection': (node, nodes) => runAction(c, 'enable', node, nodes),
+		'sdrs.enableProtectionAgain': (node, nodes) => runAction(c, 'enableAgain', node, nodes),
+		'sdrs.enableProtectionInProject': (node) => projectPlan(c, 'enable', node),
+		'sdrs.enableProtectionAgainInProject': (node) => projectPlan(c, 'enableAgain', node),
+		'sdrs.stopBatch': (item) => stopBatch(c, item),
+		'sdrs.showBatchReport': (item) => showBatchReport(c, item),
+		'sdrs.copyBatchSummary': (item) => copyBatchSummary(c, item),
 		'sdrs.copyId': async (n) => {
 			const id =
 				n?.type === 'group'

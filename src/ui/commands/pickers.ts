@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { pickText, say } from '../say';
 import { availability, type ActionKind } from '../../core/actions';
+import type { Project } from '../../core/model';
 import type { Profile } from '../services/profiles';
 import { readSettings } from '../services/settings';
 import { actionTitle, blockReasonText, statusLabel } from '../text';
@@ -44,8 +45,8 @@ export function groupPickItems(groups: readonly GroupNode['group'][], action: Ac
 	return items;
 }
 
-export async function pickGroup(c: CommandContext, action: ActionKind): Promise<GroupNode | undefined> {
-	const title = actionTitle(action);
+/** A profile (when there are several), then one of its projects that the settings show. */
+export async function pickProject(c: CommandContext, title: string): Promise<{ profile: Profile; project: Project } | undefined> {
 	const profile = c.profiles.active() && c.profiles.list().length === 1 ? c.profiles.active() : await pickProfile(c, title);
 	if (!profile) {
 		return undefined;
@@ -58,10 +59,17 @@ export async function pickGroup(c: CommandContext, action: ActionKind): Promise<
 		visible.map((p) => ({ label: pickText(p.name), description: pickText(p.isSubProject ? vscode.l10n.t('sub-project of {0}', p.region) : p.id), project: p })),
 		{ title: vscode.l10n.t('{0}: choose a project', title) },
 	);
-	if (!projectPick) {
+	return projectPick && { profile, project: projectPick.project };
+}
+
+export async function pickGroup(c: CommandContext, action: ActionKind): Promise<GroupNode | undefined> {
+	const title = actionTitle(action);
+	const picked = await pickProject(c, title);
+	if (!picked) {
 		return undefined;
 	}
-	const project = projectPick.project;
+	const { profile, project } = picked;
+	const client = c.clients.client(profile);
 	const groups = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(project));
 	const items = groupPickItems(groups, action, (id) => c.store.runningJobFor(profile.id, project.id, id));
 	for (;;) {

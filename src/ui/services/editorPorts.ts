@@ -6,6 +6,7 @@ import type { Logger } from '../../core/http';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/workflow';
 import { actionTitle, checkList, consequences, describeError, explain, formatElapsed, statusLabel } from '../text';
+import { batchEndedText, batchProgressText } from '../batchReport';
 
 /** The modal questions; extension-host tests answer them through this seam. */
 export interface Prompts {
@@ -13,16 +14,59 @@ export interface Prompts {
 	confirm(message: string, detail: string, verb: string): Thenable<boolean>;
 	/** A blocking explanation (pre-flight failure, refusal). */
 	alert(message: string, detail?: string): Thenable<void>;
+	/**
+	 * A plan to untick from (a multi-select QuickPick): resolves with the items left ticked, or
+	 * undefined when dismissed. A `locked` item can never be ticked.
+	 */
+	choose<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Thenable<readonly T[] | undefined>;
+	/** What the user typed (the count that confirms a batch), or undefined when dismissed. */
+	input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+}
+
+function chooseMany<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Promise<readonly T[] | undefined> {
+	return new Promise((resolve) => {
+		const qp = vscode.window.createQuickPick<T>();
+		qp.canSelectMany = true;
+		qp.matchOnDescription = true;
+		qp.matchOnDetail = true;
+		qp.ignoreFocusOut = true;
+		qp.title = options.title;
+		qp.placeholder = options.placeholder;
+		qp.items = items;
+		qp.selectedItems = items.filter((i) => i.picked && !options.locked(i));
+		let done = false;
+		const finish = (value: readonly T[] | undefined): void => {
+			if (!done) {
+				done = true;
+				resolve(value);
+				qp.dispose();
+			}
+		};
+		qp.onDidChangeSelection((selected) => {
+			// An ineligible group cannot be ticked: it is never sent.
+			if (selected.some((i) => options.locked(i))) {
+				qp.selectedItems = selected.filter((i) => !options.locked(i));
+			}
+		});
+		qp.onDidAccept(() => finish(qp.selectedItems.filter((i) => !options.locked(i))));
+		qp.onDidHide(() => finish(undefined));
+		qp.show();
+	});
 }
 
 export const modalPrompts: Prompts = {
 	confirm: (message, detail, verb) => say.modalWarning(message, detail, verb).then((a) => a === verb),
 	alert: (message, detail) => say.modalError(message, detail).then(() => undefined),
+	choose: chooseMany,
+	input: (options) => vscode.window.showInputBox(options),
 };
 
 export class EditorPorts implements Ports {
 	prompts: Prompts = modalPrompts;
 	readonly clock = { now: (): number => Date.now(), sleep: (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)) };
+
+	/** What the end-of-batch notification's buttons do (set by the extension). */
+	batchButtons?: (what: 'report' | 'copy', batchId: string) => void;
 
 	constructor(
 		private readonly log: Logger,
@@ -51,6 +95,9 @@ export class EditorPorts implements Ports {
 		if (what.kind === 'checking') {
 			return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name)) }, () => task(() => undefined));
 		}
+		if (what.kind === 'batch') {
+			return this.batchProgress(what, task);
+		}
 		const { job } = what;
 		const title = noteText(vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName));
 		return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, async (progress) => {
@@ -69,8 +116,43 @@ export class EditorPorts implements Ports {
 		});
 	}
 
+	/** One notification for a whole batch; its Cancel button stops what has not been sent. */
+	private batchProgress<T>(what: Extract<ProgressOf, { kind: 'batch' }>, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
+		const title = noteText(vscode.l10n.t('{0} for {1} protection groups', actionTitle(what.action), what.counts().total));
+		return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+			token.onCancellationRequested(() => what.stop());
+			let shown = '';
+			const tick = (): void => {
+				const text = noteText(batchProgressText(what.counts(), what.stopped()));
+				if (text !== shown) {
+					shown = text;
+					progress.report({ message: text });
+				}
+			};
+			tick();
+			const timer = setInterval(tick, 1000);
+			try {
+				return await task(tick);
+			} finally {
+				clearInterval(timer);
+			}
+		});
+	}
+
 	notify(n: Notice): void {
 		switch (n.kind) {
+			case 'batchEnded': {
+				const report = vscode.l10n.t('Show Report');
+				const copy = vscode.l10n.t('Copy Summary');
+				const c = n.counts;
+				const show = c.failed + c.refused + c.notApplied + c.notFollowed > 0 ? say.error : c.unsent > 0 ? say.warn : say.info;
+				void show(batchEndedText(n.batch.action, c), report, copy).then((choice) => {
+					if (choice) {
+						this.batchButtons?.(choice === copy ? 'copy' : 'report', n.batch.batchId);
+					}
+				});
+				return;
+			}
 			case 'busy':
 				void say.warn(vscode.l10n.t('An action on “{0}” is already being prepared in this window.', n.group.name));
 				return;

@@ -2,13 +2,32 @@
 // group, status, start, duration and outcome; a Markdown summary for change tickets and DR audits.
 import * as vscode from 'vscode';
 import { regionName } from '../../core/endpoints';
-import type { JobStore, StoredJob } from '../../core/jobStore';
+import { batchCounts, batchDone } from '../../core/batch';
+import type { BatchEntry, JobStore, StoredBatch, StoredJob } from '../../core/jobStore';
 import { PROFILE_REMOVED } from '../../core/workflow';
 import type { ProfileStore } from '../services/profiles';
-import { actionTitle, explain, formatElapsed } from '../text';
+import { batchProgressText } from '../batchReport';
+import { actionTitle, escapeMarkdown, explain, formatElapsed, jobState } from '../text';
 
-export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.Disposable {
-	private readonly changed = new vscode.EventEmitter<StoredJob | undefined>();
+/** A batch in the Jobs view: one parent, its groups as children. */
+export interface BatchItem {
+	kind: 'batch';
+	batch: StoredBatch;
+}
+
+/** A group of a batch that has no job (refused, not sent, or not sent yet). */
+export interface EntryItem {
+	kind: 'entry';
+	batch: StoredBatch;
+	entry: BatchEntry;
+}
+
+export type JobsElement = StoredJob | BatchItem | EntryItem;
+
+const isJob = (e: JobsElement): e is StoredJob => !('kind' in e);
+
+export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscode.Disposable {
+	private readonly changed = new vscode.EventEmitter<JobsElement | undefined>();
 	readonly onDidChangeTreeData = this.changed.event;
 	private readonly subscription: vscode.Disposable;
 	private readonly ticker: NodeJS.Timeout;
@@ -20,7 +39,7 @@ export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.
 		this.subscription = jobs.onDidChange(() => this.changed.fire(undefined));
 		// Running jobs show their duration; redraw them while any runs.
 		this.ticker = setInterval(() => {
-			if (this.jobs.all().some((j) => !j.outcome)) {
+			if (this.jobs.all().some((j) => !j.outcome) || this.jobs.batches().some((b) => !b.endedAt)) {
 				this.changed.fire(undefined);
 			}
 		}, 5000);
@@ -32,15 +51,33 @@ export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.
 		this.changed.dispose();
 	}
 
-	getChildren(job?: StoredJob): StoredJob[] {
-		if (job) {
+	getChildren(element?: JobsElement): JobsElement[] {
+		if (element && 'kind' in element && element.kind === 'batch') {
+			// The batch's groups in plan order: their jobs, or what became of them.
+			const batch = this.jobs.batch(element.batch.batchId) ?? element.batch;
+			return batch.entries.map((entry): JobsElement => (entry.jobId && this.jobs.get(entry.jobId)) || { kind: 'entry', batch, entry });
+		}
+		if (element) {
 			return [];
 		}
+		const batches = this.jobs.batches();
+		const known = new Set(batches.map((b) => b.batchId));
+		const top: { el: JobsElement; running: boolean; at: number }[] = [
+			...batches.map((batch) => ({ el: { kind: 'batch' as const, batch }, running: !batch.endedAt, at: batch.startedAt })),
+			...this.jobs
+				.all()
+				.filter((j) => !j.batchId || !known.has(j.batchId))
+				.map((j) => ({ el: j, running: !j.outcome, at: j.startedAt })),
+		];
 		// Running first, then newest first.
-		return [...this.jobs.all()].sort((a, b) => Number(!!a.outcome) - Number(!!b.outcome) || b.startedAt - a.startedAt);
+		return top.sort((a, b) => Number(b.running) - Number(a.running) || b.at - a.at).map((t) => t.el);
 	}
 
-	getTreeItem(job: StoredJob): vscode.TreeItem {
+	getTreeItem(element: JobsElement): vscode.TreeItem {
+		if (!isJob(element)) {
+			return element.kind === 'batch' ? this.batchItem(element.batch) : entryItem(element);
+		}
+		const job = element;
 		const item = new vscode.TreeItem(job.groupName, vscode.TreeItemCollapsibleState.None);
 		item.id = `job/${job.jobId}`;
 		const state = jobState(job);
@@ -65,25 +102,50 @@ export class JobsProvider implements vscode.TreeDataProvider<StoredJob>, vscode.
 		item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [job] };
 		return item;
 	}
+
+	private batchItem(stored: StoredBatch): vscode.TreeItem {
+		const batch = this.jobs.batch(stored.batchId) ?? stored;
+		const counts = batchCounts(batch, (id) => this.jobs.get(id));
+		const item = new vscode.TreeItem(vscode.l10n.t('{0} · {1} protection groups', actionTitle(batch.action), batch.entries.length), vscode.TreeItemCollapsibleState.Collapsed);
+		item.id = `batch/${batch.batchId}`;
+		const ended = !!batch.endedAt || batchDone(counts);
+		const bad = counts.failed + counts.refused + counts.notApplied + counts.notFollowed;
+		item.description = `${batchProgressText(counts, batch.stopped)} · ${new Date(batch.startedAt).toLocaleTimeString()} · ${formatElapsed((batch.endedAt ?? Date.now()) - batch.startedAt)}`;
+		item.iconPath = !ended
+			? new vscode.ThemeIcon('loading~spin')
+			: bad
+				? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+				: counts.unsent
+					? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+					: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+		item.contextValue = `batch ${ended ? 'finished' : 'running'}${!ended && counts.queued && !batch.stopped ? ' canStop' : ''}`;
+		item.accessibilityInformation = { label: vscode.l10n.t('Batch {0} for {1} protection groups: {2}', actionTitle(batch.action), batch.entries.length, batchProgressText(counts, batch.stopped)) };
+		return item;
+	}
 }
 
-export function jobState(job: StoredJob): string {
-	if (!job.outcome && job.notFollowed) {
-		return job.notFollowed.reason === 'timeout' ? vscode.l10n.t('not followed: still {0} after the timeout', job.lastStatus ?? '…') : vscode.l10n.t('not followed: the service did not say how it went');
-	}
-	if (!job.outcome) {
-		return vscode.l10n.t('running ({0})', job.lastStatus ?? '…');
-	}
-	switch (job.outcome) {
-		case 'SUCCESS':
-			return vscode.l10n.t('succeeded');
-		case 'FAIL':
-			return vscode.l10n.t('failed{0}', job.errorCode ? ` (${job.errorCode})` : '');
-		case 'NOT_APPLIED':
-			return vscode.l10n.t('not applied');
-		default:
-			return vscode.l10n.t('not followed to its end');
-	}
+
+function entryItem({ entry }: EntryItem): vscode.TreeItem {
+	const item = new vscode.TreeItem(entry.groupName, vscode.TreeItemCollapsibleState.None);
+	const state =
+		entry.state === 'refused'
+			? vscode.l10n.t('refused{0}', entry.errorCode ? ` (${entry.errorCode})` : '')
+			: entry.state === 'unsent'
+				? vscode.l10n.t('not sent')
+				: entry.state === 'sending'
+					? vscode.l10n.t('being sent')
+					: vscode.l10n.t('waiting to be sent');
+	item.description = state;
+	item.iconPath =
+		entry.state === 'refused'
+			? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+			: entry.state === 'unsent'
+				? new vscode.ThemeIcon('circle-slash')
+				: new vscode.ThemeIcon('clock');
+	item.contextValue = 'batchEntry';
+	item.tooltip = [entry.groupName, `${entry.projectName} (${entry.projectId})`, state, entry.error ?? ''].filter(Boolean).join('\n');
+	item.accessibilityInformation = { label: `${entry.groupName}: ${state}` };
+	return item;
 }
 
 function summaryLines(job: StoredJob, profileName: string | undefined): string[] {
@@ -102,9 +164,10 @@ function summaryLines(job: StoredJob, profileName: string | undefined): string[]
 	];
 }
 
+
 /** A Markdown record of a job for change tickets and DR audits. Server text is escaped. */
 export function jobSummaryMarkdown(job: StoredJob, profileName: string | undefined): string {
-	const esc = (s: string): string => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+	const esc = escapeMarkdown;
 	const rows = summaryLines(job, profileName).map((line) => {
 		const i = line.indexOf(': ');
 		return `| ${esc(line.slice(0, i))} | ${esc(line.slice(i + 2))} |`;

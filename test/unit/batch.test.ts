@@ -1,0 +1,213 @@
+// Batches (core/batch.ts) against the simulator over real sockets: the plan, pacing under 429,
+// Stop, a lost answer, following by listing, and a batch taken over after its window went away.
+import * as assert from 'node:assert/strict';
+import { batchCounts, readListing, type BatchCounts } from '../../src/core/batch';
+import { silentLogger } from '../../src/core/logger';
+import { JobStore } from '../../src/core/jobStore';
+import type { Project, ProtectionGroup } from '../../src/core/model';
+import { MemoryState } from '../../src/core/sharedState';
+import { Workflow, type Notice, type Ports } from '../../src/core/workflow';
+import { FAILOVER_REGION, projectIdFor } from '../../src/simulator/seed';
+import { rig, type Rig } from '../support/sim';
+
+const failover: Project = { id: projectIdFor(FAILOVER_REGION), name: FAILOVER_REGION, region: FAILOVER_REGION, isSubProject: false };
+
+interface Harness {
+	workflow: Workflow;
+	store: JobStore;
+	said: Notice[];
+	progress: string[];
+}
+
+function harness(r: Rig, state = new MemoryState(), maxConcurrent = 4): Harness {
+	const said: Notice[] = [];
+	const progress: string[] = [];
+	const ports: Ports = {
+		confirm: () => Promise.resolve(true),
+		alert: () => Promise.resolve(),
+		notify: (n) => said.push(n),
+		progress: (what, task) => {
+			progress.push(what.kind);
+			return task(() => undefined);
+		},
+		clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
+	};
+	const store = new JobStore(state);
+	const workflow = new Workflow({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, maxConcurrentRequests: () => maxConcurrent, heartbeatMs: 200, random: () => 0 });
+	return { workflow, store, said, progress };
+}
+
+const groupsOf = (r: Rig): ProtectionGroup[] =>
+	r.sim.groups().filter((g) => g.projectId === failover.id).map((g) => ({ id: g.id, name: g.name, status: g.status } as ProtectionGroup));
+
+async function ended(h: Harness, batchId: string, timeoutMs = 20_000): Promise<BatchCounts> {
+	const until = Date.now() + timeoutMs;
+	while (Date.now() < until) {
+		const b = h.store.batch(batchId);
+		if (b?.endedAt) {
+			return batchCounts(b, (id) => h.store.get(id));
+		}
+		await new Promise((res) => setTimeout(res, 50));
+	}
+	throw new Error(`batch ${batchId} did not end: ${JSON.stringify(h.store.batch(batchId))}`);
+}
+
+describe('batches: many groups as one plan', () => {
+	let r: Rig;
+	let h: Harness;
+	beforeEach(async () => {
+		r = await rig();
+		// Jobs of 300–700 ms instead of the seed's 2–10 s.
+		for (const g of r.sim.groups().filter((x) => x.projectId === failover.id)) {
+			r.sim.patchGroup(g.id, { jobDurationMs: 300 + (g.name.length % 5) * 100 });
+		}
+		h = harness(r);
+	});
+	afterEach(async () => {
+		await h.workflow.suspend();
+		h.workflow.dispose();
+		await r.sim.stop();
+	});
+
+	it('reads the listing: protected is success, transitional is moving, an unmoved group waits, a changed one is asked about', () => {
+		const before = { status: 'failed-over', updatedAt: 't0' };
+		const g = (status: string, updatedAt = 't0'): ProtectionGroup => ({ id: 'g', status, updatedAt } as ProtectionGroup);
+		assert.equal(readListing(before, g('protected'), false), 'success');
+		assert.equal(readListing(before, g('reprotecting'), false), 'moving');
+		assert.equal(readListing(before, g('failed-over'), false), 'waiting');
+		assert.equal(readListing(before, g('failed-over', 't1'), false), 'ask');
+		assert.equal(readListing(before, g('error-reprotecting'), false), 'ask');
+		assert.equal(readListing(before, g('failed-over'), true), 'ask', 'it moved, then settled back: the job says why');
+		assert.equal(readListing(before, undefined, false), 'ask', 'gone from the listing');
+	});
+
+	it('plans the failover project: 44 groups, 37 eligible; each other one with the check that failed', async () => {
+		const targets = groupsOf(r).map((group) => ({ profileId: 'p', project: failover, group }));
+		let checked = 0;
+		const plan = await h.workflow.batches.plan(targets, 'enableAgain', (done) => (checked = done));
+		assert.equal(plan.length, 44);
+		assert.equal(checked, 44);
+		assert.equal(plan.filter((p) => p.eligible).length, 37);
+		const failedCheck = (name: string): string[] => plan.find((p) => p.group.name.endsWith(name))!.checks.filter((c) => !c.ok).map((c) => c.id);
+		for (const n of ['-07', '-19', '-31', '-40']) {
+			assert.deepEqual(failedCheck(n), ['drServersStopped'], n);
+		}
+		for (const n of ['-12', '-27', '-38']) {
+			assert.deepEqual(failedCheck(n), ['replicationPairs'], n);
+		}
+		assert.equal(Object.keys(r.sim.stats.actionPosts).length, 0, 'planning sends nothing');
+	});
+
+	it('sends each eligible group once, follows them by listing (job details only for failures) and reports once', async () => {
+		const targets = groupsOf(r).map((group) => ({ profileId: 'p', project: failover, group }));
+		const plan = await h.workflow.batches.plan(targets, 'enableAgain');
+		const before = { ...r.sim.stats.byRoute };
+		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain'); // ineligible entries are dropped here
+		assert.equal(batch.entries.length, 37);
+		const counts = await done;
+		assert.deepEqual(await ended(h, batch.batchId), counts);
+		assert.equal(counts?.succeeded, 35);
+		assert.equal(counts?.failed, 2, 'the two seeded failures');
+		for (const e of batch.entries) {
+			assert.equal(r.sim.stats.actionPosts[e.groupId], 1, `${e.groupName}: one POST`);
+		}
+		for (const p of plan.filter((x) => !x.eligible)) {
+			assert.equal(r.sim.stats.actionPosts[p.group.id], undefined, `${p.group.name} is never sent`);
+		}
+		const jobGets = (r.sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0) - (before['GET /v1/{id}/jobs/{id}'] ?? 0);
+		const listings = (r.sim.stats.byRoute['GET /v1/{id}/server-groups'] ?? 0) - (before['GET /v1/{id}/server-groups'] ?? 0);
+		assert.equal(jobGets, 2, 'job details for the two failures only');
+		assert.ok(listings >= 1 && listings < 37, `listings: ${listings}`);
+		const failed = h.store.jobsOf(batch.batchId).filter((j) => j.outcome === 'FAIL');
+		assert.ok(failed.every((j) => j.errorCode === 'SDRS.1032' && j.failReason), JSON.stringify(failed));
+		assert.equal(h.said.filter((n) => n.kind === 'batchEnded').length, 1);
+		assert.equal(h.said.filter((n) => n.kind === 'succeeded' || n.kind === 'failed').length, 0, 'no notification per job');
+		assert.deepEqual(h.progress, ['batch'], 'one progress for the batch');
+	});
+
+	it('slows down on 429 / APIGW.0308: a throttled group goes again later, and no group gets two jobs', async () => {
+		h = harness(r, new MemoryState(), 4);
+		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: '429', count: 3 }] });
+		const targets = groupsOf(r).slice(0, 8).map((group) => ({ profileId: 'p', project: failover, group }));
+		const plan = (await h.workflow.batches.plan(targets, 'enableAgain')).filter((p) => p.eligible);
+		const started = Date.now();
+		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain');
+		const counts = await done;
+		assert.equal(counts?.refused, 0);
+		assert.equal((counts?.succeeded ?? 0) + (counts?.failed ?? 0), plan.length);
+		assert.equal(r.sim.stats.faults['429'], 3);
+		const posts = Object.values(r.sim.stats.actionPosts).reduce((a, b) => a + b, 0);
+		assert.equal(posts, plan.length + 3, 'the three throttled POSTs went again, nothing else twice');
+		for (const e of batch.entries) {
+			assert.equal(r.sim.stats.jobsCreated[e.groupId], 1, e.groupName);
+		}
+		assert.ok(Date.now() - started >= 2000, 'paused at least 2 s after being throttled');
+	});
+
+	it('Stop sends nothing more and follows what was sent to its end', async () => {
+		h = harness(r, new MemoryState(), 1);
+		r.sim.configure({ latencyMs: 150 });
+		const targets = groupsOf(r).filter((g) => !/-(07|19|31|40|12|27|38)$/.test(g.name)).slice(0, 10).map((group) => ({ profileId: 'p', project: failover, group }));
+		const plan = await h.workflow.batches.plan(targets, 'enableAgain');
+		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain');
+		while (Object.keys(r.sim.stats.jobsCreated).length < 2) {
+			await new Promise((res) => setTimeout(res, 10));
+		}
+		assert.ok(h.workflow.batches.stop(batch.batchId));
+		const counts = await done;
+		const sent = Object.keys(r.sim.stats.actionPosts).length;
+		assert.ok(sent >= 2 && sent <= 3, `sent ${sent}`);
+		assert.equal(counts?.unsent, 10 - sent);
+		assert.equal((counts?.succeeded ?? 0) + (counts?.failed ?? 0), sent, 'what was sent was followed to its end');
+		assert.equal(h.store.batch(batch.batchId)?.stopped, true);
+		await new Promise((res) => setTimeout(res, 500));
+		assert.equal(Object.keys(r.sim.stats.actionPosts).length, sent, 'nothing sent after Stop');
+	});
+
+	it('a lost answer inside a batch is reconciled by reading its group, never sent again', async () => {
+		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: 'late-apply', count: 1, applyAfterMs: 500 }] });
+		const targets = groupsOf(r).slice(0, 3).map((group) => ({ profileId: 'p', project: failover, group }));
+		const plan = await h.workflow.batches.plan(targets, 'enableAgain');
+		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain');
+		const counts = await done;
+		const lost = h.store.jobsOf(batch.batchId).filter((j) => j.trackBy === 'group');
+		assert.equal(lost.length, 1);
+		assert.equal(lost[0].outcome, 'SUCCESS', 'applied late, seen on the group, followed to its end');
+		assert.equal(counts?.succeeded, 3);
+		for (const e of batch.entries) {
+			assert.equal(r.sim.stats.actionPosts[e.groupId], 1, e.groupName);
+		}
+	});
+
+	it('a window that goes away mid-batch: another takes the batch over, marks what was not sent and reports once', async () => {
+		const state = new MemoryState();
+		h = harness(r, state, 1);
+		r.sim.configure({ latencyMs: 100 });
+		for (const g of r.sim.groups().filter((x) => x.projectId === failover.id)) {
+			r.sim.patchGroup(g.id, { jobDurationMs: 1500 });
+		}
+		const targets = groupsOf(r).filter((g) => !/-(07|19|31|40|12|27|38|15|33)$/.test(g.name)).slice(0, 6).map((group) => ({ profileId: 'p', project: failover, group }));
+		const plan = await h.workflow.batches.plan(targets, 'enableAgain');
+		const { batch } = await h.workflow.batches.start(plan, 'enableAgain');
+		while (Object.keys(r.sim.stats.jobsCreated).length < 2) {
+			await new Promise((res) => setTimeout(res, 10));
+		}
+		await h.workflow.suspend(); // the window closes (a POST on the wire still lands)
+		await new Promise((res) => setTimeout(res, 400));
+		const sentBefore = Object.keys(r.sim.stats.actionPosts).length;
+		const peer = harness(r, state, 1);
+		try {
+			assert.equal(peer.workflow.resumeAll(), 1, 'the batch is taken as a whole');
+			const counts = await ended(peer, batch.batchId);
+			assert.equal(counts.succeeded, sentBefore);
+			assert.equal(counts.unsent, 6 - sentBefore, 'groups not sent before the window closed are reported, not sent later');
+			assert.equal(Object.keys(r.sim.stats.actionPosts).length, sentBefore, 'the new window sent nothing');
+			assert.equal(peer.said.filter((n) => n.kind === 'batchEnded').length, 1);
+			assert.equal(h.said.filter((n) => n.kind === 'batchEnded').length, 0);
+			assert.equal(peer.store.batch(batch.batchId)?.reportedBy, peer.store.owner);
+		} finally {
+			await peer.workflow.suspend();
+			peer.workflow.dispose();
+		}
+	});
+});
