@@ -7,6 +7,14 @@ import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { readFileSync } from 'node:fs';
 import { answerInput, contextMenu, runCommand, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
 
+/** Collapses every expanded project, so the next one's groups are in view. */
+async function collapseProjects(page: Workbench['page']): Promise<void> {
+	const expanded = page.locator('[role="treeitem"][aria-level="1"][aria-expanded="true"]', { hasText: /^(cn|ap|la)-/ });
+	for (let i = 0; i < 10 && (await expanded.count()) > 0; i++) {
+		await expanded.first().click();
+	}
+}
+
 describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 	let sim: Simulator;
 	let wb: Workbench;
@@ -144,6 +152,51 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await wb.shot('09-after-reload');
 		assert.equal(sim.group(sim.findGroup('chat').id)?.status, 'protected');
 		assert.equal(sim.stats.actionPosts[sim.findGroup('chat').id], 1);
+	});
+
+	it('ctrl-clicks three failed-over groups, runs Enable Protection Again once: the plan, the typed count, one batch progress, the report', async () => {
+		const { page } = wb;
+		await collapseProjects(page);
+		await treeItem(page, /^cn-south-1\b/).first().click();
+		const [first, second, third] = ['gz-web-01', 'gz-api-02', 'gz-db-03'].map((n) => treeItem(page, new RegExp(`group ${n},`)));
+		await first.waitFor();
+		await first.click();
+		await second.click({ modifiers: ['Control'] });
+		await third.click({ modifiers: ['Control'] });
+		assert.equal(await page.locator('.monaco-list-row.selected[role="treeitem"]').count(), 3, 'three groups selected');
+		await contextMenu(page, third, 'Enable Protection Again');
+		// The plan: a multi-select QuickPick with every group ticked and its checks in words.
+		const widget = page.locator('.quick-input-widget');
+		await widget.locator('.quick-input-title', { hasText: /Enable Protection Again: 3 of 3 protection groups eligible/ }).waitFor({ timeout: 30_000 });
+		for (const n of ['gz-web-01', 'gz-api-02', 'gz-db-03']) {
+			await widget.locator('.monaco-list-row', { hasText: n }).waitFor();
+		}
+		assert.match(await widget.locator('.monaco-list-row', { hasText: 'gz-web-01' }).innerText(), /2 replication pairs/);
+		await wb.shot('10a-batch-plan');
+		await page.keyboard.press('Enter');
+		// The typed count: a wrong number is not accepted.
+		await widget.locator('.quick-input-title', { hasText: /Enable Protection Again for 3 protection groups/ }).waitFor();
+		await widget.locator('input.input').fill('2');
+		await widget.getByText('Type 3, the number of groups, to confirm.').waitFor();
+		await wb.shot('10b-batch-typed-count');
+		await answerInput(page, '3');
+		const progress = notification(page, /Enable Protection Again for 3 protection groups/);
+		await progress.filter({ hasText: /of 3 done/ }).first().waitFor({ timeout: 30_000 });
+		await wb.shot('10c-batch-progress');
+		const report = notification(page, /Enable Protection Again for 3 protection groups ended: 3 succeeded\./);
+		await report.waitFor({ timeout: 60_000 });
+		await wb.shot('10d-batch-ended');
+		seen.push(...(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()));
+		await report.getByRole('button', { name: 'Show Report' }).click();
+		const dialog = page.getByRole('dialog');
+		await dialog.getByText(/3 succeeded\./).waitFor();
+		await wb.shot('10e-batch-report');
+		await page.keyboard.press('Escape');
+		for (const n of ['gz-web-01', 'gz-api-02', 'gz-db-03']) {
+			assert.equal(sim.stats.actionPosts[sim.findGroup(n).id], 1, n);
+			assert.equal(sim.group(sim.findGroup(n).id)?.status, 'protected', n);
+		}
+		await collapseProjects(page);
 	});
 
 	it('shows server text as text in a notification: a name with a command: link, a URL and an icon stays words', async () => {
