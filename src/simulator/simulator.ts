@@ -108,6 +108,10 @@ export class Simulator extends SimState {
 		const fault = pickFault(this, routeLabel);
 		if (fault) {
 			this.stats.faults[fault.kind] = (this.stats.faults[fault.kind] ?? 0) + 1;
+			if (isAction && fault.kind === '429') {
+				const gid = decodeURIComponent(path.split('/')[4] ?? '');
+				this.stats.actionPostsThrottled[gid] = (this.stats.actionPostsThrottled[gid] ?? 0) + 1;
+			}
 		}
 		if (fault && (fault.kind === 'reset' || fault.kind === 'hang')) {
 			await this.delay();

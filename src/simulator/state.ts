@@ -30,6 +30,8 @@ export interface SimulatorStats {
 	requests: number;
 	/** POST /action calls received per group (including rejected ones and lost responses). */
 	actionPosts: Record<string, number>;
+	/** POST /action calls per group that a 429 fault refused (the gateway's throttling: never applied). */
+	actionPostsThrottled: Record<string, number>;
 	/** Accepted POST /action calls per group (jobs created). */
 	jobsCreated: Record<string, number>;
 	faults: Record<string, number>;
@@ -79,7 +81,7 @@ export class SimState {
 	}
 
 	private static emptyStats(): SimulatorStats {
-		return { requests: 0, actionPosts: {}, jobsCreated: {}, faults: {}, authFailures: 0, byRoute: {}, listQueries: [] };
+		return { requests: 0, actionPosts: {}, actionPostsThrottled: {}, jobsCreated: {}, faults: {}, authFailures: 0, byRoute: {}, listQueries: [] };
 	}
 
 	private freshData(): SeedData {

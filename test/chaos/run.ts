@@ -1,7 +1,7 @@
 // `npm run chaos`: the long profile of the fault, bad-input and clock-skew runs, with figures.
 // SDRS_CHAOS_ACTIONS (default 300) sets the number of actions. Exits non-zero when anything held
 // less than it should: a mismatch, a duplicate POST, a crash, a hang or a missed skew correction.
-import { runBadInput, runClockSkew, runFaults } from '../support/chaos';
+import { runBadInput, runBatchFaults, runClockSkew, runFaults } from '../support/chaos';
 
 async function main(): Promise<number> {
 	const actions = Number(process.env.SDRS_CHAOS_ACTIONS ?? 300);
@@ -16,6 +16,16 @@ async function main(): Promise<number> {
 		console.log(`  MISMATCH ${m}`);
 	}
 
+	const batches = Number(process.env.SDRS_CHAOS_BATCHES ?? 10);
+	console.log(`\n== Batches: ${batches} batches of Enable Protection Again over 20 failed-over groups, 20% of calls failing ==`);
+	const bf = await runBatchFaults({ batches, groups: 20, faultRate: 0.2, seed: Number(process.env.SDRS_CHAOS_SEED ?? 1) });
+	console.log(`batches ${bf.batches}, groups sent ${bf.groups} in ${bf.seconds.toFixed(1)} s; faults injected ${Object.values(bf.faults).reduce((a, b) => a + b, 0)}: ${Object.entries(bf.faults).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(`outcomes: ${Object.entries(bf.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(`throttled POSTs sent again ${bf.throttledResent}; late applies ${bf.lateApplied}; outcomes matching the server's truth ${bf.matched}/${bf.groups}; duplicate POSTs ${bf.duplicates}`);
+	for (const m of bf.mismatches) {
+		console.log(`  MISMATCH ${m}`);
+	}
+
 	console.log('\n== Bad input ==');
 	const b = await runBadInput();
 	for (const line of b.lines) {
@@ -27,7 +37,7 @@ async function main(): Promise<number> {
 	const s = await runClockSkew();
 	console.log(`rejected on the date ${s.authFailures}; corrections ${s.corrections}; log lines about the clock ${s.clockLogLines}; then succeeded: ${s.succeeded}`);
 
-	const ok = f.mismatches.length === 0 && f.duplicates === 0 && f.matched === f.actions && b.crashes.length === 0 && b.hangs.length === 0 && !b.byOutcome['unsafe-value'] && !b.byOutcome['unsafe-error'] && b.treeUsableAfterEach && s.corrections === 1 && s.clockLogLines === 1 && s.succeeded;
+	const ok = f.mismatches.length === 0 && f.duplicates === 0 && f.matched === f.actions && bf.mismatches.length === 0 && bf.duplicates === 0 && bf.matched === bf.groups && b.crashes.length === 0 && b.hangs.length === 0 && !b.byOutcome['unsafe-value'] && !b.byOutcome['unsafe-error'] && b.treeUsableAfterEach && s.corrections === 1 && s.clockLogLines === 1 && s.succeeded;
 	console.log(`\n${ok ? 'held' : 'DID NOT HOLD'}`);
 	return ok ? 0 : 1;
 }

@@ -49,7 +49,7 @@ function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, A
 		clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
 	};
 	// A reconcile window of 2.5 s stands for the 60 s one: the simulator applies late POSTs after 1 s.
-	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500 });
+	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, maxConcurrentRequests: () => 4 });
 	return { workflow, said };
 }
 
@@ -188,6 +188,108 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 	report.faults = { ...sim.stats.faults };
 	report.requests = sim.stats.requests;
 	report.retries = http.stats.retries;
+	report.seconds = (Date.now() - started) / 1000;
+	await sim.stop();
+	return report;
+}
+
+export interface BatchChaosReport {
+	batches: number;
+	/** Groups sent (planned eligible) over all batches. */
+	groups: number;
+	outcomes: Record<string, number>;
+	matched: number;
+	mismatches: string[];
+	/** POSTs beyond one per group, not counting those the gateway refused with 429. */
+	duplicates: number;
+	throttledResent: number;
+	faults: Record<string, number>;
+	lateApplied: number;
+	seconds: number;
+}
+
+/**
+ * `batches` batches of Enable Protection Again over `groups` failed-over groups each, through the
+ * extension's own Batches (plan, send, follow), with `faultRate` of all calls failing (429s and
+ * late applies on the POSTs included). Every outcome is compared with the simulator's truth.
+ */
+export async function runBatchFaults(opts: { batches: number; groups: number; faultRate?: number; seed?: number }): Promise<BatchChaosReport> {
+	const started = Date.now();
+	const rate = opts.faultRate ?? 0.2;
+	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
+	const faults: FaultRule[] = [...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })), { match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 }];
+	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 1200, transitionDelayMs: 150, randomSeed: opts.seed ?? 1 });
+	const { client: c } = client(sim);
+	const { workflow } = chaosWorkflow(c);
+	const projectId = sim.projects().find((p) => p.name === 'cn-north-4')!.id;
+	const project: Project = { id: projectId, name: 'cn-north-4', region: 'cn-north-4', isSubProject: false };
+	sim.bulkAddGroups(projectId, opts.groups, 'failed-over');
+	const pool = sim.groups(projectId);
+	const report: BatchChaosReport = { batches: 0, groups: 0, outcomes: {}, matched: 0, mismatches: [], duplicates: 0, throttledResent: 0, faults: {}, lateApplied: 0, seconds: 0 };
+	const count = (k: string): void => {
+		report.outcomes[k] = (report.outcomes[k] ?? 0) + 1;
+	};
+	for (let b = 0; b < opts.batches; b++) {
+		sim.configure({ faults: [] });
+		pool.forEach((g, i) => sim.patchGroup(g.id, { status: 'failed-over', priority_station: 'target', nextOutcome: (i + b) % 7 === 0 ? 'fail' : 'success' }));
+		const before = new Map(pool.map((g) => [g.id, { jobs: sim.stats.jobsCreated[g.id] ?? 0, posts: sim.stats.actionPosts[g.id] ?? 0, throttled: sim.stats.actionPostsThrottled[g.id] ?? 0 }]));
+		sim.configure({ faults: faults.map((f) => ({ ...f })) });
+		const targets = pool.map((g) => ({ profileId: 'chaos', project, group: toGroup({ ...g })! }));
+		const plan = await workflow.batches.plan(targets, 'enableAgain');
+		for (const p of plan.filter((x) => !x.eligible)) {
+			count(p.error ? 'check-error' : 'checks-failed');
+		}
+		const { batch, done } = await workflow.batches.start(plan, 'enableAgain');
+		await done;
+		report.batches++;
+		// A POST the gateway answered with an error may still be applied afterwards.
+		await new Promise((r) => setTimeout(r, 1200));
+		sim.configure({ faults: [] });
+		const ended = workflow.deps.store.batch(batch.batchId)!;
+		for (const e of ended.entries) {
+			report.groups++;
+			const job = e.jobId ? workflow.deps.store.get(e.jobId) : undefined;
+			const was = before.get(e.groupId)!;
+			const jobs = (sim.stats.jobsCreated[e.groupId] ?? 0) - was.jobs;
+			const throttled = (sim.stats.actionPostsThrottled[e.groupId] ?? 0) - was.throttled;
+			const posts = (sim.stats.actionPosts[e.groupId] ?? 0) - was.posts;
+			report.throttledResent += throttled;
+			if (posts - throttled > 1) {
+				report.duplicates += posts - throttled - 1;
+			}
+			const status = sim.group(e.groupId)!.status;
+			const kind = e.state === 'sent' ? `${job?.trackBy === 'group' ? 'applied' : 'started'}:${job?.outcome ?? (job?.notFollowed ? 'not-followed' : 'none')}` : e.state;
+			count(kind);
+			const problems: string[] = [];
+			const created = job?.outcome === 'SUCCESS' || job?.outcome === 'FAIL' ? 1 : 0;
+			if (jobs !== created) {
+				problems.push(`server created ${jobs} job(s), client thinks ${created}`);
+			}
+			if (job?.outcome === 'SUCCESS' && status !== 'protected') {
+				problems.push(`client says SUCCESS but the group is ${status}`);
+			}
+			if (job?.outcome === 'FAIL' && status !== 'error-reprotecting') {
+				problems.push(`client says FAIL but the group is ${status}`);
+			}
+			if (!created && status !== 'failed-over') {
+				problems.push(`client says nothing was applied (${kind}) but the group is ${status}`);
+			}
+			if (e.state === 'sent' && !created && job?.outcome !== 'NOT_APPLIED') {
+				problems.push(`no definite outcome (${kind})`);
+			}
+			if (e.state === 'queued' || e.state === 'sending' || e.state === 'unsent') {
+				problems.push(`left ${e.state}`);
+			}
+			if (problems.length) {
+				report.mismatches.push(`batch ${b}, ${e.groupName}: ${problems.join('; ')}`);
+			} else {
+				report.matched++;
+			}
+		}
+	}
+	await workflow.suspend();
+	report.lateApplied = sim.stats.faults['late-apply'] ?? 0;
+	report.faults = { ...sim.stats.faults };
 	report.seconds = (Date.now() - started) / 1000;
 	await sim.stop();
 	return report;

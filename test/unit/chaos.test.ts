@@ -1,6 +1,6 @@
 // The short profile of `npm run chaos` (same code, fewer actions).
 import * as assert from 'node:assert/strict';
-import { BAD_INPUTS, runBadInput, runClockSkew, runFaults, userFacingProblems } from '../support/chaos';
+import { BAD_INPUTS, runBadInput, runBatchFaults, runClockSkew, runFaults, userFacingProblems } from '../support/chaos';
 
 describe('chaos (short profile)', () => {
 	it('40 actions with 20% of calls failing: every outcome definite and true, no duplicate POST, every tree load succeeds', async function () {
@@ -13,6 +13,16 @@ describe('chaos (short profile)', () => {
 		assert.ok(r.retries > 0);
 		assert.ok(r.treeLoads >= 4);
 		assert.ok(r.lateApplied >= 1, 'a POST was answered 502 and applied later');
+	});
+
+	it('3 batches of 12 groups with 20% of calls failing: every outcome true, no duplicate POST (throttled ones go again)', async function () {
+		this.timeout(180_000);
+		const r = await runBatchFaults({ batches: 3, groups: 12, faultRate: 0.2, seed: 5 });
+		assert.deepEqual(r.mismatches, []);
+		assert.equal(r.duplicates, 0);
+		assert.ok(r.groups >= 24, `groups sent: ${r.groups} (${JSON.stringify(r.outcomes)})`);
+		assert.equal(r.matched, r.groups);
+		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 20, `faults were injected: ${JSON.stringify(r.faults)}`);
 	});
 
 	it(`${BAD_INPUTS.length} bad answers: a clear error or a safe value each, no crash, no hang, the tree still loads`, async function () {
