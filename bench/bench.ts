@@ -12,6 +12,11 @@ import { nextPollDelay, trackJob } from '../src/core/jobTracker';
 import type { Job, Project } from '../src/core/model';
 import { buildUrl, encodePath, signRequest } from '../src/core/signer';
 import { DEMO_CREDENTIALS } from '../src/simulator/simulator';
+import { silentLogger } from '../src/core/logger';
+import { JobStore } from '../src/core/jobStore';
+import { MemoryState } from '../src/core/sharedState';
+import { Semaphore } from '../src/core/semaphore';
+import { Workflow, type Ports } from '../src/core/workflow';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.SDRS_BENCH_RUNS ?? 5);
@@ -344,6 +349,128 @@ async function jobs(): Promise<void> {
 	}
 }
 
+/**
+ * A batch of Enable Protection Again for 50 failed-over groups whose jobs run 2–10 s, at 50 ms
+ * latency: wall time from the confirmation to the report, against the slowest job's own running
+ * time; and the GETs spent following, against 50 per-job trackers (the one-group flow's adaptive
+ * trackJob) following the same jobs, POSTed at the same pace. Each side runs 3 times, alternately.
+ */
+async function batch(): Promise<void> {
+	const latency = 50;
+	const concurrency = 4;
+	const count = 50;
+	const sim = await startSimulatorProcess(latency);
+	try {
+		const { id } = await sim.admin<{ id: string }>('POST', 'projects', { region: 'cn-south-1' });
+		await sim.admin('POST', 'bulk', { projectId: id, count, status: 'failed-over' });
+		const project: Project = { id, name: 'cn-south-1', region: 'cn-south-1', isSubProject: false };
+		const { groups } = await sim.admin<{ groups: { id: string; name: string; projectId: string }[] }>('GET', 'groups');
+		const mine = groups.filter((g) => g.projectId === id);
+		const durations = mine.map((_, i) => 2000 + ((i * 7919) % 9) * 1000);
+		const slowest = Math.max(...durations);
+		const reset = async (): Promise<void> => {
+			for (const [i, g] of mine.entries()) {
+				await sim.admin('POST', `groups/${g.id}`, { status: 'failed-over', priority_station: 'target', jobDurationMs: durations[i], nextOutcome: i % 25 === 3 ? 'fail' : 'success' });
+			}
+		};
+		const gets = async (): Promise<number> => {
+			const { byRoute } = await sim.admin<{ byRoute: Record<string, number> }>('GET', 'stats');
+			return Object.entries(byRoute).filter(([k]) => k.startsWith('GET /v1/')).reduce((a, [, v]) => a + v, 0);
+		};
+		const client = new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, maxConcurrentPerHost: concurrency }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
+		const rtt = async (): Promise<number> => {
+			const t: number[] = [];
+			for (let i = 0; i < 10; i++) {
+				const s0 = performance.now();
+				await client.getGroup(project, mine[0].id);
+				t.push(performance.now() - s0);
+			}
+			return median(t);
+		};
+		const ours = async (): Promise<{ wallMs: number; gets: number; ended: boolean }> => {
+			await reset();
+			let endedAt = 0;
+			const ports: Ports = {
+				confirm: () => Promise.resolve(true),
+				alert: () => Promise.resolve(),
+				notify: (n) => {
+					if (n.kind === 'batchEnded') {
+						endedAt = performance.now();
+					}
+				},
+				progress: (_w, task) => task(() => undefined),
+				clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+			};
+			const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => client, ports, log: silentLogger, jobTimeoutMs: () => 600_000, maxConcurrentRequests: () => concurrency });
+			const shown = await client.listGroups(project);
+			const plan = await workflow.batches.plan(shown.map((group) => ({ profileId: 'bench', project, group })), 'enableAgain');
+			if (plan.filter((p) => p.eligible).length !== count) {
+				throw new Error('the batch benchmark needs every group eligible');
+			}
+			const before = await gets();
+			const t0 = performance.now(); // the user confirmed
+			const { done } = await workflow.batches.start(plan, 'enableAgain');
+			await done;
+			const wallMs = endedAt - t0;
+			const followGets = (await gets()) - before;
+			await workflow.suspend();
+			workflow.dispose();
+			return { wallMs, gets: followGets, ended: endedAt > 0 };
+		};
+		const reference = async (): Promise<{ wallMs: number; gets: number }> => {
+			await reset();
+			const before = await gets();
+			const t0 = performance.now();
+			const sem = new Semaphore(concurrency);
+			await Promise.all(
+				mine.map(async (g) => {
+					await sem.acquire();
+					let jobId: string;
+					try {
+						jobId = (await client.startProtectionGroup(project, g.id)).jobId;
+					} finally {
+						sem.release();
+					}
+					const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (j, signal) => client.getJob(project, j, signal), timeoutMs: 600_000 });
+					if (out.kind !== 'SUCCESS' && out.kind !== 'FAIL') {
+						throw new Error(`reference job ended ${out.kind}`);
+					}
+				}),
+			);
+			return { wallMs: performance.now() - t0, gets: (await gets()) - before };
+		};
+		const o: { wallMs: number; gets: number }[] = [];
+		const r: { wallMs: number; gets: number }[] = [];
+		const rtts: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			rtts.push(await rtt());
+			const first = i % 2 ? await reference() : await ours();
+			const second = i % 2 ? await ours() : await reference();
+			const [mineRun, refRun] = i % 2 ? [second, first] : [first, second];
+			if (!(mineRun as { ended?: boolean }).ended) {
+				throw new Error('the batch did not report');
+			}
+			o.push(mineRun);
+			r.push(refRun);
+		}
+		const roundTrip = median(rtts);
+		const wall = median(o.map((x) => x.wallMs));
+		const budget = slowest + 2000 + (count / concurrency) * roundTrip * 1.2;
+		const oursGets = median(o.map((x) => x.gets));
+		const refGets = median(r.map((x) => x.gets));
+		rows.push({
+			name: `Batch: ${count} groups, jobs 2–10 s, ${latency} ms latency`,
+			ours: `report after ${ms(wall)}; ${oursGets} GETs following`,
+			reference: `slowest job ${ms(slowest)}; budget ${ms(budget)} (slowest + 2 s + ${count}/${concurrency} × ${ms(roundTrip)} round trip × 1.2); 50 per-job trackers: ${refGets} GETs, last end seen after ${ms(median(r.map((x) => x.wallMs)))}`,
+			ratio: oursGets / refGets,
+			ratioMeaning: `our GETs / per-job trackers' GETs, median of 3 alternating runs; wall time ${(wall / budget).toFixed(2)}× the budget`,
+			values: { wallMs: wall, budgetMs: budget, slowestJobMs: slowest, roundTripMs: roundTrip, gets: oursGets, perJobGets: refGets, referenceWallMs: median(r.map((x) => x.wallMs)) },
+		});
+	} finally {
+		sim.stop();
+	}
+}
+
 /** Heap growth with 10,000 groups held by the real tree provider, in a real extension host. */
 function memory(): void {
 	const growth: number[] = [];
@@ -368,6 +495,7 @@ async function main(): Promise<void> {
 		['signing', signing],
 		['listing', listing],
 		['jobs', jobs],
+		['batch', batch],
 		['memory', memory],
 		['activation', activation],
 	];
