@@ -582,7 +582,7 @@ describe('extension in a real VS Code', () => {
 			const walkthroughs = (ext.packageJSON as { contributes: { walkthroughs: { steps: { id: string; completionEvents: string[]; media: { image: string } }[] }[] } }).contributes.walkthroughs;
 			const bundle = readFileSync(join(ext.extensionPath, 'dist', 'extension.js'), 'utf8');
 			const steps = walkthroughs[0].steps;
-			assert.deepEqual(steps.map((s) => s.id), ['tryDemo', 'connect', 'enable']);
+			assert.deepEqual(steps.map((s) => s.id), ['tryDemo', 'connect', 'enable', 'batch']);
 			for (const step of steps) {
 				assert.ok(existsSync(join(ext.extensionPath, step.media.image)), `${step.id}: ${step.media.image} is packaged`);
 				for (const event of step.completionEvents) {
