@@ -73,6 +73,8 @@ export interface WorkflowDeps {
 	 * default, while the service may still apply the request). Reads every 2 s meanwhile.
 	 */
 	reconcileMs?: number;
+	/** How often the group is read meanwhile (default 2 s: 30 reads in the default window). */
+	reconcileReadMs?: number;
 	/** sdrs.maxConcurrentRequests: how many POSTs a batch sends at once, at most. */
 	maxConcurrentRequests?(): number;
 	random?: () => number;
@@ -352,7 +354,7 @@ export class Workflow {
 			if (ports.clock.now() >= window.until) {
 				break;
 			}
-			await ports.clock.sleep(Math.min(RECONCILE_READ_MS, Math.max(0, window.until - ports.clock.now())));
+			await ports.clock.sleep(Math.min(this.deps.reconcileReadMs ?? RECONCILE_READ_MS, Math.max(0, window.until - ports.clock.now())));
 			if (signal.aborted) {
 				return { kind: 'ABORTED' };
 			}

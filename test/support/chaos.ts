@@ -48,8 +48,10 @@ function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, A
 		progress: (_what, task) => task(() => undefined),
 		clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
 	};
-	// A reconcile window of 2.5 s stands for the 60 s one: the simulator applies late POSTs after 1 s.
-	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, maxConcurrentRequests: () => 4 });
+	// A reconcile window of 2.5 s read every 250 ms stands for the 60 s one read every 2 s (10 reads
+	// for 30, where 2 reads would make an unreadable group far likelier than in the product): the
+	// simulator applies late POSTs after 1 s.
+	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, reconcileReadMs: 250, maxConcurrentRequests: () => 4 });
 	return { workflow, said };
 }
 
