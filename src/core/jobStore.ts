@@ -136,15 +136,28 @@ export class JobStore {
 	 * last 50 or older than 7 days are dropped. Resolves once written; then the change event fires.
 	 */
 	write(change: (jobs: StoredJob[]) => StoredJob[]): Promise<void> {
+		return this.writeList(JOBS_KEY, change, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED);
+	}
+
+	/**
+	 * Writes one list after the writes before it, keeping every unfinished item and the last `keep`
+	 * finished ones of the past 7 days (`endedAt` says when an item finished, undefined while not).
+	 */
+	private writeList<T>(key: string, change: (items: T[]) => T[], endedAt: (item: T) => number | undefined, keep: number): Promise<void> {
 		const next = this.queue.then(async () => {
 			const now = this.now();
-			const jobs = change(this.all());
-			const finished = jobs.filter((j) => j.outcome && now - (j.endedAt ?? now) < KEEP_FINISHED_MS).slice(-KEEP_FINISHED);
-			await updateState(this.state, JOBS_KEY, [...jobs.filter((j) => !j.outcome), ...finished]);
+			const items = change(this.state.get<T[]>(key, []));
+			const finished = items.filter((i) => endedAt(i) !== undefined && now - endedAt(i)! < KEEP_FINISHED_MS).slice(-keep);
+			await updateState(this.state, key, [...items.filter((i) => endedAt(i) === undefined), ...finished]);
 			this.changed.fire();
 		});
 		this.queue = next.catch(() => undefined);
 		return next;
+	}
+
+	/** A lease another window may not take: held by someone else and not expired. */
+	private leaseHeld(lease: { owner: string; until: number } | undefined): boolean {
+		return !!lease && lease.owner !== this.owner && lease.until > this.now();
 	}
 
 	/** Adds a job, or updates its fields (a stored lease is kept unless `job` sets one). */
@@ -165,7 +178,7 @@ export class JobStore {
 		let taken = false;
 		await this.write((jobs) =>
 			jobs.map((j) => {
-				if (j.jobId !== jobId || j.outcome || j.notFollowed || (j.lease && j.lease.owner !== this.owner && j.lease.until > this.now())) {
+				if (j.jobId !== jobId || j.outcome || j.notFollowed || this.leaseHeld(j.lease)) {
 					return j;
 				}
 				taken = true;
@@ -224,14 +237,7 @@ export class JobStore {
 
 	/** The batches' write path: the same queue and change event as the jobs'. */
 	writeBatches(change: (batches: StoredBatch[]) => StoredBatch[]): Promise<void> {
-		const next = this.queue.then(async () => {
-			const batches = change(this.batches());
-			const ended = batches.filter((b) => b.endedAt && this.now() - b.endedAt < KEEP_FINISHED_MS).slice(-KEEP_FINISHED_BATCHES);
-			await updateState(this.state, BATCHES_KEY, [...batches.filter((b) => !b.endedAt), ...ended]);
-			this.changed.fire();
-		});
-		this.queue = next.catch(() => undefined);
-		return next;
+		return this.writeList(BATCHES_KEY, change, (b) => b.endedAt, KEEP_FINISHED_BATCHES);
 	}
 
 	saveBatch(batch: StoredBatch): Promise<void> {
@@ -256,7 +262,7 @@ export class JobStore {
 		let taken = false;
 		await this.writeBatches((batches) =>
 			batches.map((b) => {
-				if (b.batchId !== batchId || b.endedAt || (b.lease && b.lease.owner !== this.owner && b.lease.until > this.now())) {
+				if (b.batchId !== batchId || b.endedAt || this.leaseHeld(b.lease)) {
 					return b;
 				}
 				taken = true;

@@ -6,7 +6,7 @@ import { batchCounts, batchDone } from '../../core/batch';
 import type { BatchEntry, JobStore, StoredBatch, StoredJob } from '../../core/jobStore';
 import { PROFILE_REMOVED } from '../../core/workflow';
 import type { ProfileStore } from '../services/profiles';
-import { batchProgressText } from '../batchReport';
+import { batchProgressText, entryState } from '../batchReport';
 import { actionTitle, escapeMarkdown, explain, formatElapsed, jobState } from '../text';
 
 /** A batch in the Jobs view: one parent, its groups as children. */
@@ -127,14 +127,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 
 function entryItem({ entry }: EntryItem): vscode.TreeItem {
 	const item = new vscode.TreeItem(entry.groupName, vscode.TreeItemCollapsibleState.None);
-	const state =
-		entry.state === 'refused'
-			? vscode.l10n.t('refused{0}', entry.errorCode ? ` (${entry.errorCode})` : '')
-			: entry.state === 'unsent'
-				? vscode.l10n.t('not sent')
-				: entry.state === 'sending'
-					? vscode.l10n.t('being sent')
-					: vscode.l10n.t('waiting to be sent');
+	const state = entryState(entry, undefined);
 	item.description = state;
 	item.iconPath =
 		entry.state === 'refused'
