@@ -15,7 +15,7 @@ import { runAction, startDemo } from './actions';
 import { copyBatchSummary, projectPlan, showBatchReport, stopBatch } from './batch';
 import { addProfile, removeProfile, selectProfile } from './credentials';
 import { clearFilter, setFilter } from './filters';
-import { copyJobSummary, revealGroup } from './jobs';
+import { copyJobSummary, revealGroup, type GroupRef } from './jobs';
 
 /** What the commands work with: the extension's parts (see SdrsApi), its context and its log. */
 export type CommandContext = Pick<SdrsApi, 'profiles' | 'clients' | 'approvals' | 'filters' | 'tree' | 'view' | 'store' | 'workflow' | 'demo' | 'ports'> & {
@@ -48,7 +48,7 @@ export interface Commands {
 	'sdrs.clearFilter': () => unknown;
 	'sdrs.showJobs': () => unknown;
 	'sdrs.copyJobSummary': (job?: StoredJob) => unknown;
-	'sdrs.revealGroup': (job?: StoredJob) => unknown;
+	'sdrs.revealGroup': (job?: GroupRef) => unknown;
 	'sdrs.clearJobHistory': () => unknown;
 	'sdrs.followJobAgain': (job?: StoredJob) => unknown;
 	'sdrs.dismissJob': (job?: StoredJob) => unknown;

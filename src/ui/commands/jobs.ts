@@ -7,6 +7,8 @@ import { jobSummaryMarkdown } from '../views/jobsView';
 import type { ProjectNode } from '../views/groupsTree';
 import type { CommandContext } from './index';
 
+export type GroupRef = Pick<StoredJob, 'profile' | 'projectId' | 'projectName' | 'region' | 'groupId' | 'groupName'>;
+
 export async function copyJobSummary(c: CommandContext, job?: StoredJob): Promise<void> {
 	let target = job;
 	if (!target) {
@@ -24,7 +26,8 @@ export async function copyJobSummary(c: CommandContext, job?: StoredJob): Promis
 	void say.status(vscode.l10n.t('Copied the summary of job {0}', target.jobId), 3000);
 }
 
-export async function revealGroup(c: CommandContext, job?: StoredJob): Promise<void> {
+/** Reveals the group of a job, or of a batch entry (both name their profile, project and group). */
+export async function revealGroup(c: CommandContext, job?: GroupRef): Promise<void> {
 	const profile = job && c.profiles.get(job.profile);
 	if (!job || !profile) {
 		return;

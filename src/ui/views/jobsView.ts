@@ -136,6 +136,8 @@ function entryItem({ entry }: EntryItem): vscode.TreeItem {
 				? new vscode.ThemeIcon('circle-slash')
 				: new vscode.ThemeIcon('clock');
 	item.contextValue = 'batchEntry';
+	// An entry names its group as a job does: the same command reveals it.
+	item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [entry] };
 	item.tooltip = [entry.groupName, `${entry.projectName} (${entry.projectId})`, state, entry.error ?? ''].filter(Boolean).join('\n');
 	item.accessibilityInformation = { label: `${entry.groupName}: ${state}` };
 	return item;
