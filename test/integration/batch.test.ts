@@ -90,6 +90,17 @@ describe('re-protect at scale (batches) in a real VS Code', () => {
 		assert.equal(batch.reportedBy, a.store.owner);
 	});
 
+	it('Enable Protection for Unprotected Groups plans exactly the project’s available and error-starting groups', async () => {
+		const project = (await a.tree.getChildren()).find((n) => n.type === 'project' && n.project.name === 'cn-north-4')!;
+		const plans: PlanItem[][] = [];
+		answer({ plans, typed: () => '' });
+		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtectionInProject', project), undefined);
+		const plan = plans[0].filter((i) => i.entry);
+		assert.deepEqual(plan.map((i) => i.entry!.group.name).sort(), ['billing-db', 'crm-web', 'hr-portal', 'reporting']);
+		assert.deepEqual(plan.filter((i) => !i.picked).map((i) => i.entry!.group.name), ['hr-portal'], 'no replication pairs: not eligible');
+		assert.equal(posts(), 0, 'an empty typed count sends nothing');
+	});
+
 	it('acts on the selection: three ctrl-clicked groups become one plan and one batch', async () => {
 		const three = [byName('gz-web-01'), byName('gz-api-02'), byName('gz-web-07')];
 		const plans: PlanItem[][] = [];

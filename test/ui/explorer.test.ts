@@ -199,6 +199,33 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await collapseProjects(page);
 	});
 
+	it('plans a whole project from its context menu, and Cancel on the batch progress stops what has not been sent', async () => {
+		const { page } = wb;
+		const posts = (): number => Object.values(sim.stats.actionPosts).reduce((a, b) => a + b, 0);
+		const before = posts();
+		await collapseProjects(page);
+		await contextMenu(page, treeItem(page, /^cn-south-1\b/).first(), 'Enable Protection Again for Failed-over Groups…');
+		const widget = page.locator('.quick-input-widget');
+		// 41 failed-over groups are left (three were re-protected above); 34 of them are eligible.
+		await widget.locator('.quick-input-title', { hasText: /Enable Protection Again: 34 of 41 protection groups eligible · cn-south-1/ }).waitFor({ timeout: 60_000 });
+		await page.keyboard.press('Enter');
+		await widget.locator('.quick-input-title', { hasText: /for 34 protection groups/ }).waitFor();
+		sim.configure({ latencyMs: 2000 }); // each POST takes 2 s: time to press Cancel while most wait
+		await answerInput(page, '34');
+		const progress = notification(page, /Enable Protection Again for 34 protection groups/).filter({ hasText: /to send/ }).first();
+		await progress.waitFor({ timeout: 30_000 });
+		await progress.hover();
+		await progress.getByRole('button', { name: 'Cancel' }).click();
+		const report = notification(page, /Enable Protection Again for 34 protection groups ended: .*\d+ not sent\./);
+		await report.waitFor({ timeout: 90_000 });
+		await wb.shot('10f-batch-stopped');
+		sim.configure({ latencyMs: 0 });
+		const sent = posts() - before;
+		assert.ok(sent >= 1 && sent <= 12, `sent ${sent} of 34 before Cancel took effect`);
+		assert.match(await report.innerText(), new RegExp(`${34 - sent} not sent`));
+		await collapseProjects(page);
+	});
+
 	it('shows server text as text in a notification: a name with a command: link, a URL and an icon stays words', async () => {
 		const { page } = wb;
 		const g = sim.findGroup('billing-db'); // its job fails: the failure notification names the group
