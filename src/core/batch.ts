@@ -10,12 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import { runPreflight, statusKind, type ActionKind, type CheckResult } from './actions';
 import { SdrsError, isThrottleCode, toSdrsError } from './errors';
-import type { BatchEntry, StoredBatch, StoredJob } from './jobStore';
+import { LEASE_MS, PROFILE_REMOVED, type BatchEntry, type StoredBatch, type StoredJob } from './jobStore';
 import { failedSubJobs, nextPollDelay } from './jobTracker';
 import type { Project, ProtectionGroup } from './model';
 import { Semaphore } from './semaphore';
 import { groupChanged, sendActionOnce } from './sendAction';
-import { PROFILE_REMOVED, type ActionTarget, type Ports, type Workflow } from './workflow';
+import type { ActionTarget, Ports, Workflow } from './workflow';
 
 /** One group of a plan: what the pre-flight checks found, and whether it may be sent. */
 export interface PlanEntry {
@@ -212,7 +212,7 @@ export class Batches {
 				before: { status: p.group.status, updatedAt: p.group.updatedAt },
 				state: 'queued',
 			}));
-		const batch: StoredBatch = { batchId: `batch-${randomUUID()}`, action, startedAt: this.ports.clock.now(), entries, lease: { owner: store.owner, until: this.ports.clock.now() + 15_000 } };
+		const batch: StoredBatch = { batchId: `batch-${randomUUID()}`, action, startedAt: this.ports.clock.now(), entries, lease: { owner: store.owner, until: this.ports.clock.now() + LEASE_MS } };
 		await store.saveBatch(batch);
 		this.wf.deps.log.info(`Batch ${batch.batchId}: ${action} for ${entries.length} group(s)`);
 		return { batch, done: this.run(batch.batchId, true) };

@@ -84,6 +84,8 @@ export interface StoredBatch {
 }
 
 export const LEASE_MS = 15_000;
+/** The reason recorded for a job that can no longer be followed (views word it). */
+export const PROFILE_REMOVED = 'not followed: its profile was removed';
 const JOBS_KEY = 'sdrs.jobs';
 const BATCHES_KEY = 'sdrs.batches';
 /** Enough for the last few batches of dozens of groups each, and their jobs. */

@@ -9,13 +9,12 @@ import type { SdrsClient } from './client';
 import { SdrsError, toSdrsError } from './errors';
 import { Emitter } from './events';
 import type { Logger } from './http';
-import type { JobStore, StoredBatch, StoredJob } from './jobStore';
+import { PROFILE_REMOVED, type JobStore, type StoredBatch, type StoredJob } from './jobStore';
 import { trackJob, type JobOutcome } from './jobTracker';
 import type { Job, Project, ProtectionGroup } from './model';
 import { groupAsJob, groupChanged, sendActionOnce } from './sendAction';
 
-/** The reason recorded for a job that can no longer be followed (views word it). */
-export const PROFILE_REMOVED = 'not followed: its profile was removed';
+export { PROFILE_REMOVED } from './jobStore';
 
 export interface ActionTarget {
 	profileId: string;
