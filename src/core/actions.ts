@@ -111,6 +111,14 @@ export interface CheckFacts {
 	/** No server of the group was found in the DR AZ. */
 	noneFound?: boolean;
 	jobId?: string;
+	/** The group waits in (or is being sent by) an unfinished batch. */
+	inBatch?: boolean;
+}
+
+/** What is already in flight for a group: a job of ours, or a place in an unfinished batch. */
+export interface InFlight {
+	jobId?: string;
+	inBatch?: boolean;
 }
 
 export interface PreflightResult {
@@ -137,7 +145,8 @@ export async function runPreflight(
 	project: Project,
 	groupId: string,
 	action: ActionKind,
-	runningJobId: string | undefined,
+	/** A running job's id, or what is in flight for the group. */
+	inFlight: string | InFlight | undefined,
 	signal?: AbortSignal,
 ): Promise<PreflightResult> {
 	const group = await client.getGroup(project, groupId, signal);
@@ -177,6 +186,12 @@ export async function runPreflight(
 			runningServers: running,
 		});
 	}
-	checks.push({ id: 'noJobInFlight', ok: !runningJobId, facts: { jobId: runningJobId }, detail: runningJobId ? `job ${runningJobId} is still running` : 'no job running' });
+	const { jobId, inBatch } = typeof inFlight === 'string' ? { jobId: inFlight } : (inFlight ?? {});
+	checks.push({
+		id: 'noJobInFlight',
+		ok: !jobId && !inBatch,
+		facts: { jobId, inBatch },
+		detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in an unfinished batch' : 'no job running',
+	});
 	return { group, action, checks, ok: checks.every((c) => c.ok) };
 }

@@ -177,12 +177,13 @@ export class Batches {
 					if (!client) {
 						throw new SdrsError('The profile of this protection group no longer exists.', 'config');
 					}
-					const running = store.runningJobFor(target.profileId, target.project.id, target.group.id);
-					const p = await runPreflight(client, target.project, target.group.id, action, running, signal);
-					const queued = store.queuedInBatch(target.profileId, target.project.id, target.group.id);
-					const checks = queued ? p.checks.map((c) => (c.id === 'noJobInFlight' ? { ...c, ok: false, detail: 'waiting in another batch' } : c)) : p.checks;
+					const inFlight = {
+						jobId: store.runningJobFor(target.profileId, target.project.id, target.group.id),
+						inBatch: store.queuedInBatch(target.profileId, target.project.id, target.group.id),
+					};
+					const p = await runPreflight(client, target.project, target.group.id, action, inFlight, signal);
 					this.wf.announceGroup({ profileId: target.profileId, projectId: target.project.id, group: p.group });
-					return { target, group: p.group, eligible: p.ok && !queued, checks };
+					return { target, group: p.group, eligible: p.ok, checks: p.checks };
 				} catch (e) {
 					return { target, group: target.group, eligible: false, checks: [], error: toSdrsError(e) };
 				} finally {

@@ -70,7 +70,9 @@ export function checkFix(check: CheckResult): string | undefined {
 				? vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', check.runningServers.map((s) => s.name).join(', '))
 				: vscode.l10n.t('Check the protected instances of the group: their DR-site servers could not be found.');
 		case 'noJobInFlight':
-			return vscode.l10n.t('Wait for the running job to end (see its notification).');
+			return check.facts.inBatch
+				? vscode.l10n.t('It waits in another batch: let that batch send it, or stop that batch in the Jobs view.')
+				: vscode.l10n.t('Wait for the running job to end (see its notification).');
 	}
 }
 
@@ -93,7 +95,7 @@ export function checkDetail(check: CheckResult): string {
 			}
 			return vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
 		case 'noJobInFlight':
-			return f.jobId ? vscode.l10n.t('job {0} is still running', f.jobId) : vscode.l10n.t('no job running');
+			return f.jobId ? vscode.l10n.t('job {0} is still running', f.jobId) : f.inBatch ? vscode.l10n.t('waiting to be sent in another batch') : vscode.l10n.t('no job running');
 	}
 }
 

@@ -164,6 +164,19 @@ describe('batches: many groups as one plan', () => {
 		assert.equal(Object.keys(r.sim.stats.actionPosts).length, sent, 'nothing sent after Stop');
 	});
 
+	it('a group waiting in an unfinished batch is not eligible for another plan, and the check says so', async () => {
+		h = harness(r, new MemoryState(), 1);
+		r.sim.configure({ latencyMs: 100 });
+		const targets = groupsOf(r).filter((g) => !/-(07|19|31|40|12|27|38)$/.test(g.name)).slice(0, 6).map((group) => ({ profileId: 'p', project: failover, group }));
+		const { batch, done } = await h.workflow.batches.start(await h.workflow.batches.plan(targets, 'enableAgain'), 'enableAgain');
+		const again = await h.workflow.batches.plan(targets.slice(-1), 'enableAgain');
+		assert.equal(again[0].eligible, false);
+		const check = again[0].checks.find((c) => c.id === 'noJobInFlight');
+		assert.deepEqual({ ok: check?.ok, inBatch: check?.facts.inBatch }, { ok: false, inBatch: true });
+		h.workflow.batches.stop(batch.batchId);
+		await done;
+	});
+
 	it('a lost answer inside a batch is reconciled by reading its group, never sent again', async () => {
 		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: 'late-apply', count: 1, applyAfterMs: 500 }] });
 		const targets = groupsOf(r).slice(0, 3).map((group) => ({ profileId: 'p', project: failover, group }));

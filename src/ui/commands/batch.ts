@@ -64,7 +64,7 @@ export async function planAndRun(c: CommandContext, action: ActionKind, groups: 
 	const eligible = plan.filter((p) => p.eligible).length;
 	const manyProjects = new Set(plan.map((p) => `${p.target.profileId}/${p.target.project.id}`)).size > 1;
 	const chosen = await c.ports.prompts.choose(planItems(plan, manyProjects), {
-		title: vscode.l10n.t('{0}: {1} of {2} protection groups eligible{3}', title, eligible, plan.length, scope ? ` · ${scope}` : ''),
+		title: pickText(vscode.l10n.t('{0}: {1} of {2} protection groups eligible{3}', title, eligible, plan.length, scope ? ` · ${scope}` : '')),
 		placeholder: vscode.l10n.t('Untick what should wait, then press Enter (⊘: never sent)'),
 		locked: (i) => !i.entry?.eligible,
 	});
