@@ -72,12 +72,16 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		tree.refresh();
 	};
 	let known = new Set(profiles.list().map((p) => p.id));
-	const hasJobs = (): Promise<unknown> =>
-		Promise.all([
-			vscode.commands.executeCommand('setContext', 'sdrs.hasJobs', store.all().length > 0),
-			vscode.commands.executeCommand('setContext', 'sdrs.hasBatches', store.batches().length > 0),
-			vscode.commands.executeCommand('setContext', 'sdrs.batchRunning', store.batches().some((b) => !b.endedAt)),
-		]);
+	// The store changes on every write (a batch writes once per group and step): the context keys
+	// are set only when one of them changes.
+	let shown = '';
+	const hasJobs = async (): Promise<void> => {
+		const keys = { 'sdrs.hasJobs': store.all().length > 0, 'sdrs.hasBatches': store.batches().length > 0, 'sdrs.batchRunning': store.batches().some((b) => !b.endedAt) };
+		if (JSON.stringify(keys) !== shown) {
+			shown = JSON.stringify(keys);
+			await Promise.all(Object.entries(keys).map(([key, value]) => vscode.commands.executeCommand('setContext', key, value)));
+		}
+	};
 	context.subscriptions.push(
 		profiles.onDidChange(() => {
 			void profiles.updateContext();

@@ -136,7 +136,8 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 	updateGroup(profileId: string, projectId: string, group: ProtectionGroup): GroupNode | undefined {
 		const loaded = this.groups.get(projectKey(profileId, projectId));
 		const node = loaded?.ok ? loaded.items.find((n) => n.group.id === group.id) : undefined;
-		if (node) {
+		// A batch reads every group of a project each round: only a group that changed is redrawn.
+		if (node && JSON.stringify(node.group) !== JSON.stringify(group)) {
 			node.group = group;
 			this.changed.fire(node);
 		}
