@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { runPreflight, statusKind, type ActionKind, type CheckResult } from './actions';
 import { SdrsError, isThrottleCode, toSdrsError } from './errors';
-import { LEASE_MS, PROFILE_REMOVED, type BatchEntry, type StoredBatch, type StoredJob } from './jobStore';
+import { LEASE_MS, PROFILE_REMOVED, projectOf, type BatchEntry, type StoredBatch, type StoredJob } from './jobStore';
 import { failedSubJobs, nextPollDelay } from './jobTracker';
 import type { Project, ProtectionGroup } from './model';
 import { Semaphore } from './semaphore';
@@ -242,8 +242,7 @@ export class Batches {
 					await store.patchEntry(batchId, e.profile, e.groupId, { state: 'sent', jobId: job.jobId });
 				} else {
 					// The POST may have been on the wire when the window closed: only the group can tell.
-					const sentAt = e.sentAt ?? batch.startedAt;
-					const lost = this.jobOf(batch, e, `unknown-${sentAt.toString(36)}-${e.groupId.slice(0, 8)}`, sentAt, true);
+					const lost = this.jobOf(batch, e, e.sentAt ?? batch.startedAt);
 					await store.save(lost);
 					await store.patchEntry(batchId, e.profile, e.groupId, { state: 'sent', jobId: lost.jobId });
 				}
@@ -254,24 +253,9 @@ export class Batches {
 		return true;
 	}
 
-	private jobOf(batch: StoredBatch, e: BatchEntry, jobId: string, startedAt: number, lost: boolean): StoredJob {
-		return {
-			jobId,
-			batchId: batch.batchId,
-			trackBy: lost ? 'group' : 'job',
-			projectId: e.projectId,
-			region: e.region,
-			groupId: e.groupId,
-			groupName: e.groupName,
-			projectName: e.projectName,
-			account: e.account,
-			action: batch.action,
-			profile: e.profile,
-			startedAt,
-			lastStatus: lost ? e.before.status : 'INIT',
-			before: e.before,
-			reconcile: lost ? { until: startedAt + (this.wf.deps.reconcileMs ?? 60_000), status: e.before.status, updatedAt: e.before.updatedAt } : undefined,
-		};
+	/** The record of an entry's POST: its job, or (no `jobId`) a lost answer to reconcile. */
+	private jobOf(batch: StoredBatch, e: BatchEntry, at: number, jobId?: string): StoredJob {
+		return this.wf.recordOf({ profile: e.profile, project: projectOf(e), group: { id: e.groupId, name: e.groupName }, before: e.before, action: batch.action, at, jobId, batchId: batch.batchId });
 	}
 
 	/** Sends (when `send`) and follows a batch under one progress, then reports it once. */
@@ -388,7 +372,7 @@ export class Batches {
 			await store.patchEntry(run.batchId, e.profile, e.groupId, { state: 'unsent', error: `job ${running} started meanwhile` });
 			return 'other';
 		}
-		const project: Project = { id: e.projectId, name: e.projectName, region: e.region, domainId: e.account, isSubProject: false };
+		const project = projectOf(e);
 		const sentAt = this.ports.clock.now();
 		// Recorded before the POST: if the window closes now, the group is reconciled, not sent again.
 		await store.patchEntry(run.batchId, e.profile, e.groupId, { state: 'sending', sentAt });
@@ -405,7 +389,7 @@ export class Batches {
 			return 'other';
 		}
 		const lost = result.kind === 'unanswered';
-		const job = this.jobOf(batch, e, result.kind === 'started' ? result.jobId : `unknown-${sentAt.toString(36)}-${e.groupId.slice(0, 8)}`, sentAt, lost);
+		const job = this.jobOf(batch, e, sentAt, result.kind === 'started' ? result.jobId : undefined);
 		await store.save(job);
 		await store.patchEntry(run.batchId, e.profile, e.groupId, { state: 'sent', jobId: job.jobId });
 		if (lost) {
@@ -482,7 +466,7 @@ export class Batches {
 			}
 			return;
 		}
-		const project: Project = { id: first.projectId, name: first.projectName, region: first.region, domainId: first.account, isSubProject: false };
+		const project = projectOf(first);
 		let listing: Map<string, ProtectionGroup>;
 		try {
 			listing = new Map((await client.listGroups(project, {}, run.closing.signal)).map((g) => [g.id, g]));

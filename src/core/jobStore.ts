@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Emitter } from './events';
 import type { ActionKind } from './actions';
 import type { JobRecord } from './jobTracker';
+import type { Project } from './model';
 import { updateState, type SharedState } from './sharedState';
 
 export interface StoredJob extends JobRecord {
@@ -81,6 +82,11 @@ export interface StoredBatch {
 	reportedBy?: string;
 	/** Which window sends and follows the batch, and until when (renewed by its heartbeat). */
 	lease?: { owner: string; until: number };
+}
+
+/** The project a job or a batch entry names, as the client takes it. */
+export function projectOf(r: Pick<StoredJob, 'projectId' | 'projectName' | 'region' | 'account'>): Project {
+	return { id: r.projectId, name: r.projectName, region: r.region, domainId: r.account, isSubProject: false };
 }
 
 export const LEASE_MS = 15_000;

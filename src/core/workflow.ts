@@ -9,7 +9,7 @@ import type { SdrsClient } from './client';
 import { SdrsError, toSdrsError } from './errors';
 import { Emitter } from './events';
 import type { Logger } from './http';
-import { PROFILE_REMOVED, type JobStore, type StoredBatch, type StoredJob } from './jobStore';
+import { PROFILE_REMOVED, projectOf, type JobStore, type StoredBatch, type StoredJob } from './jobStore';
 import { trackJob, type JobOutcome } from './jobTracker';
 import type { Job, Project, ProtectionGroup } from './model';
 import { groupAsJob, groupChanged, sendActionOnce } from './sendAction';
@@ -173,23 +173,7 @@ export class Workflow {
 			await this.ports.alert({ kind: 'refused', action, group, error: result.error });
 			return { kind: 'failed' };
 		}
-		const before = preflight.group;
-		const job: StoredJob = {
-			jobId: result.kind === 'started' ? result.jobId : `unknown-${startedAt.toString(36)}`,
-			trackBy: result.kind === 'started' ? 'job' : 'group',
-			projectId: project.id,
-			region: project.region,
-			groupId: group.id,
-			groupName: group.name,
-			projectName: project.name,
-			account: project.domainId,
-			action,
-			profile: profileId,
-			startedAt,
-			lastStatus: result.kind === 'started' ? 'INIT' : before.status,
-			// No answer: unknown until the group shows it, recorded so a reload keeps finding out.
-			reconcile: result.kind === 'unanswered' ? { until: startedAt + (this.deps.reconcileMs ?? RECONCILE_MS), status: before.status, updatedAt: before.updatedAt } : undefined,
-		};
+		const job = this.recordOf({ profile: profileId, project, group, before: preflight.group, action, at: startedAt, jobId: result.kind === 'started' ? result.jobId : undefined });
 		await store.save(job);
 		await store.claim(job.jobId);
 		if (result.kind === 'unanswered') {
@@ -281,6 +265,33 @@ export class Workflow {
 				.then(() => this.deps.store.leaseBatches(this.batches.held()))
 				.then(() => this.resumeAll());
 		}, this.deps.heartbeatMs ?? 5000);
+	}
+
+	/**
+	 * The record of an action just sent (internal: a batch records its groups the same way). No
+	 * `jobId` means the answer was lost: the job is unknown until the group shows it, recorded so
+	 * a reload keeps finding out.
+	 */
+	recordOf(sent: { profile: string; project: Project; group: { id: string; name: string }; before: { status: string; updatedAt?: string }; action: ActionKind; at: number; jobId?: string; batchId?: string }): StoredJob {
+		const { project, group, before, at } = sent;
+		const lost = sent.jobId === undefined;
+		return {
+			jobId: sent.jobId ?? `unknown-${at.toString(36)}-${group.id.slice(0, 8)}`,
+			batchId: sent.batchId,
+			trackBy: lost ? 'group' : 'job',
+			projectId: project.id,
+			region: project.region,
+			groupId: group.id,
+			groupName: group.name,
+			projectName: project.name,
+			account: project.domainId,
+			action: sent.action,
+			profile: sent.profile,
+			startedAt: at,
+			lastStatus: lost ? before.status : 'INIT',
+			before: { status: before.status, updatedAt: before.updatedAt },
+			reconcile: lost ? { until: at + (this.deps.reconcileMs ?? RECONCILE_MS), status: before.status, updatedAt: before.updatedAt } : undefined,
+		};
 	}
 
 	/** Tells the views about a group just read (internal: the batch's listings). */
@@ -380,7 +391,7 @@ export class Workflow {
 		const { store, log } = this.deps;
 		const controller = new AbortController();
 		this.following.set(job.jobId, controller);
-		const project: Project = { id: job.projectId, name: job.projectName, region: job.region, isSubProject: false };
+		const project = projectOf(job);
 		const reread = async (): Promise<void> => {
 			try {
 				this.groupRead.fire({ profileId: job.profile, projectId: project.id, group: await client.getGroup(project, job.groupId) });
