@@ -62,7 +62,13 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
 	// Plus a gateway that answers 502 and whose backend applies the POST a second later, and
 	// group statuses that change a little after the job is accepted, as the service does.
-	const faults: FaultRule[] = [...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })), { match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 }];
+	// The first two POSTs always apply late (so every run has some, whatever the order of
+	// requests), then 8% of them at random.
+	const faults: FaultRule[] = [
+		{ match: '^POST .*/action$', kind: 'late-apply', count: 2, applyAfterMs: 1000 },
+		...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })),
+		{ match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 },
+	];
 	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 1200, transitionDelayMs: 150, randomSeed: opts.seed ?? 1 });
 	const { http, client: c } = client(sim);
 	const { workflow, said } = chaosWorkflow(c);
@@ -219,7 +225,13 @@ export async function runBatchFaults(opts: { batches: number; groups: number; fa
 	const started = Date.now();
 	const rate = opts.faultRate ?? 0.2;
 	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
-	const faults: FaultRule[] = [...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })), { match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 }];
+	// The first two POSTs always apply late (so every run has some, whatever the order of
+	// requests), then 8% of them at random.
+	const faults: FaultRule[] = [
+		{ match: '^POST .*/action$', kind: 'late-apply', count: 2, applyAfterMs: 1000 },
+		...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })),
+		{ match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 },
+	];
 	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 1200, transitionDelayMs: 150, randomSeed: opts.seed ?? 1 });
 	const { client: c } = client(sim);
 	const { workflow } = chaosWorkflow(c);

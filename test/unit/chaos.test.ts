@@ -23,6 +23,7 @@ describe('chaos (short profile)', () => {
 		assert.ok(r.groups >= 24, `groups sent: ${r.groups} (${JSON.stringify(r.outcomes)})`);
 		assert.equal(r.matched, r.groups);
 		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 20, `faults were injected: ${JSON.stringify(r.faults)}`);
+		assert.ok(r.lateApplied >= 2, 'POSTs were answered 502 and applied later');
 	});
 
 	it(`${BAD_INPUTS.length} bad answers: a clear error or a safe value each, no crash, no hang, the tree still loads`, async function () {
