@@ -55,20 +55,24 @@ function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, A
 	return { workflow, said };
 }
 
+/**
+ * `rate` of all calls failing, spread over every fault kind; plus a gateway that answers 502 and
+ * whose backend applies the POST a second later: the first two POSTs always (so every run has
+ * some, whatever the order of requests), then 8% of them at random.
+ */
+function chaosFaults(rate: number): FaultRule[] {
+	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
+	return [
+		{ match: '^POST .*/action$', kind: 'late-apply', count: 2, applyAfterMs: 1000 },
+		...FAULT_KINDS.map((kind): FaultRule => ({ match: '.', kind, rate: perKind })),
+		{ match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 },
+	];
+}
+
 /** `actions` Enable / Enable Again actions with `faultRate` of all calls failing. */
 export async function runFaults(opts: { actions: number; faultRate?: number; concurrency?: number; seed?: number }): Promise<ChaosReport> {
 	const started = Date.now();
-	const rate = opts.faultRate ?? 0.2;
-	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
-	// Plus a gateway that answers 502 and whose backend applies the POST a second later, and
-	// group statuses that change a little after the job is accepted, as the service does.
-	// The first two POSTs always apply late (so every run has some, whatever the order of
-	// requests), then 8% of them at random.
-	const faults: FaultRule[] = [
-		{ match: '^POST .*/action$', kind: 'late-apply', count: 2, applyAfterMs: 1000 },
-		...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })),
-		{ match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 },
-	];
+	const faults = chaosFaults(opts.faultRate ?? 0.2);
 	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 1200, transitionDelayMs: 150, randomSeed: opts.seed ?? 1 });
 	const { http, client: c } = client(sim);
 	const { workflow, said } = chaosWorkflow(c);
@@ -223,15 +227,7 @@ export interface BatchChaosReport {
  */
 export async function runBatchFaults(opts: { batches: number; groups: number; faultRate?: number; seed?: number }): Promise<BatchChaosReport> {
 	const started = Date.now();
-	const rate = opts.faultRate ?? 0.2;
-	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
-	// The first two POSTs always apply late (so every run has some, whatever the order of
-	// requests), then 8% of them at random.
-	const faults: FaultRule[] = [
-		{ match: '^POST .*/action$', kind: 'late-apply', count: 2, applyAfterMs: 1000 },
-		...FAULT_KINDS.map((kind) => ({ match: '.', kind, rate: perKind })),
-		{ match: '^POST .*/action$', kind: 'late-apply', rate: 0.08, applyAfterMs: 1000 },
-	];
+	const faults = chaosFaults(opts.faultRate ?? 0.2);
 	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 1200, transitionDelayMs: 150, randomSeed: opts.seed ?? 1 });
 	const { client: c } = client(sim);
 	const { workflow } = chaosWorkflow(c);
