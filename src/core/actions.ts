@@ -6,6 +6,39 @@ import type { Project, ProtectionGroup, Server } from './model';
 export type ActionKind = 'enable' | 'enableAgain';
 export type StatusKind = 'stable' | 'transitional' | 'error' | 'unknown';
 
+/** What an action is on the wire and in the group's status (sdrs-api.md §2.2, §2.4). */
+export interface ActionRule {
+	/** The statuses it may be sent from. */
+	from: readonly string[];
+	/** While its job runs. */
+	transitional: string;
+	/** After its job succeeded. */
+	success: string;
+	/** After its job failed. */
+	failure: string;
+	/** The job's `job_type`. */
+	jobType: string;
+}
+
+/** The actions, one row each: where the statuses of an action are written. */
+export const ACTIONS: Readonly<Record<ActionKind, ActionRule>> = {
+	enable: { from: ['available', 'error-starting'], transitional: 'starting', success: 'protected', failure: 'error-starting', jobType: 'startProtectionGroupNoCG' },
+	enableAgain: { from: ['failed-over', 'error-reprotecting'], transitional: 'reprotecting', success: 'protected', failure: 'error-reprotecting', jobType: 'reprotectProtectionGroupNoCG' },
+};
+
+/**
+ * Whether the group shows that `action` was applied since `before` was read: it moved to one of the
+ * action's own statuses (transitional, success or failure). Any other change (an edited
+ * description, another status) is no evidence.
+ */
+export function appliedEvidence(action: ActionKind, before: { status: string; updatedAt?: string }, now: ProtectionGroup): boolean {
+	const rule = ACTIONS[action];
+	if (![rule.transitional, rule.success, rule.failure].includes(now.status)) {
+		return false;
+	}
+	return now.status !== before.status || (now.updatedAt !== undefined && before.updatedAt !== undefined && now.updatedAt !== before.updatedAt);
+}
+
 /**
  * The one table of status rules (sdrs-api.md §2.3): each documented status, what kind it is (the
  * tree's icon) and the action it allows. The menus (groupContextValue), the pickers and the

@@ -69,6 +69,19 @@ export function isThrottleCode(code: string | undefined): boolean {
 	return code === 'APIGW.0308' || code === 'APIG.0308';
 }
 
+/** The gateway throttled the request (429 / APIGW.0308): it was refused, so nothing was applied. */
+export function isThrottled(error: SdrsError): boolean {
+	return error.status === 429 || isThrottleCode(error.code);
+}
+
+/**
+ * The service refused the keys themselves (401, 403, APIGW.0301): every further request with them
+ * would be refused too, and repeated failures may lock the access key.
+ */
+export function isAuthFailure(error: SdrsError): boolean {
+	return (error.kind === 'http' && (error.status === 401 || error.status === 403)) || error.code === 'APIGW.0301' || error.code === 'APIG.0301';
+}
+
 interface CodeAndMessage {
 	code?: string;
 	message?: string;

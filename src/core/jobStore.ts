@@ -64,10 +64,29 @@ export interface BatchEntry {
 	jobId?: string;
 	/** When the POST went out (sending, sent). */
 	sentAt?: number;
-	/** refused: the service's code and message (secrets already redacted). */
+	/** refused: the service's code and message (secrets already redacted); unsent: why (UNSENT). */
 	errorCode?: string;
 	error?: string;
+	/**
+	 * The end of the entry's job, copied when it ends: the batch's report never depends on the job
+	 * record, which the job list prunes (it keeps the last 250 finished jobs).
+	 */
+	result?: EntryResult;
 }
+
+/** What a batch entry keeps of its job once the job has an end (or was put aside). */
+export type EntryResult = Pick<StoredJob, 'jobId' | 'outcome' | 'notFollowed' | 'errorCode' | 'failReason' | 'endedAt' | 'startedAt' | 'trackBy' | 'lastStatus'>;
+
+/** Why an entry was never sent (its `error`); the report words each. */
+export const UNSENT = {
+	stopped: 'stopped before it was sent',
+	windowClosed: 'the window closed before it was sent',
+	authFailed: 'not sent: authentication failed',
+	lostLease: 'not sent: another window took the batch over',
+	statusChanged: 'not sent: its status changed before it was sent',
+	unreadable: 'not sent: the group could not be read right before it was sent',
+	inFlight: 'not sent: another job or batch has the group in flight',
+} as const;
 
 /** Enable Protection (Again) for many groups as one plan, recorded so a reload resumes it. */
 export interface StoredBatch {
@@ -76,7 +95,7 @@ export interface StoredBatch {
 	startedAt: number;
 	/** When the last entry ended; set once, by the window that reports the batch. */
 	endedAt?: number;
-	/** The user stopped sending. */
+	/** The user stopped sending (in any window): nothing more is sent. */
 	stopped?: boolean;
 	entries: BatchEntry[];
 	reportedBy?: string;
@@ -94,7 +113,7 @@ export const LEASE_MS = 15_000;
 export const PROFILE_REMOVED = 'not followed: its profile was removed';
 const JOBS_KEY = 'sdrs.jobs';
 const BATCHES_KEY = 'sdrs.batches';
-/** Enough for the last few batches of dozens of groups each, and their jobs. */
+/** Finished jobs kept (a batch's report keeps its own copy of each end: EntryResult). */
 const KEEP_FINISHED = 250;
 const KEEP_FINISHED_BATCHES = 20;
 const KEEP_FINISHED_MS = 7 * 86_400_000;
@@ -106,6 +125,8 @@ export class JobStore {
 	readonly onDidChange = this.changed.event;
 	/** Writes one after another, so no write works from a list another has replaced. */
 	private queue: Promise<void> = Promise.resolve();
+	/** Changes waiting for the next write: those asked for together cost one write of each list. */
+	private pending: { key: string; change: (items: never[]) => unknown[]; done: (e?: Error) => void }[] = [];
 
 	constructor(
 		readonly state: SharedState,
@@ -124,13 +145,35 @@ export class JobStore {
 		return this.all().find((j) => j.jobId === jobId);
 	}
 
+	/**
+	 * A job, or what a batch entry kept of it once the job list pruned it: reports and views of a
+	 * batch read jobs through this, so a batch's outcome never depends on pruning.
+	 */
+	jobOrResult(jobId: string): StoredJob | undefined {
+		const job = this.get(jobId);
+		if (job) {
+			return job;
+		}
+		for (const b of this.batches()) {
+			const e = b.entries.find((x) => x.jobId === jobId && x.result);
+			if (e?.result) {
+				return { ...e.result, batchId: b.batchId, groupId: e.groupId, groupName: e.groupName, projectId: e.projectId, projectName: e.projectName, region: e.region, account: e.account, profile: e.profile, action: b.action };
+			}
+		}
+		return undefined;
+	}
+
 	/** Jobs a window should be following: unfinished, and not put aside as not followed. */
 	followable(): StoredJob[] {
 		return this.all().filter((j) => !j.outcome && !j.notFollowed);
 	}
 
-	runningJobFor(profileId: string, projectId: string, groupId: string): string | undefined {
-		return this.all().find((j) => j.profile === profileId && j.projectId === projectId && j.groupId === groupId && !j.outcome)?.jobId;
+	/**
+	 * The unfinished job on a group, from any profile: a project id names one project of one
+	 * account, so two profiles of the same account see the same job.
+	 */
+	runningJobFor(projectId: string, groupId: string): string | undefined {
+		return this.all().find((j) => j.projectId === projectId && j.groupId === groupId && !j.outcome)?.jobId;
 	}
 
 	/** Whether this window holds a live lease on the job. */
@@ -140,27 +183,80 @@ export class JobStore {
 	}
 
 	/**
-	 * The one write path: `change` maps the current list to the new one; finished jobs beyond the
-	 * last 50 or older than 7 days are dropped. Resolves once written; then the change event fires.
+	 * The one write path of the job list: `change` maps the current list to the new one; finished
+	 * jobs beyond the last 250 or older than 7 days are dropped. Resolves once written; then the
+	 * change event fires.
 	 */
 	write(change: (jobs: StoredJob[]) => StoredJob[]): Promise<void> {
-		return this.writeList(JOBS_KEY, change, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED);
+		return this.enqueue(JOBS_KEY, change);
+	}
+
+	/** The batches' write path: the same queue and change event as the jobs'. */
+	writeBatches(change: (batches: StoredBatch[]) => StoredBatch[]): Promise<void> {
+		return this.enqueue(BATCHES_KEY, change);
+	}
+
+	private enqueue<T>(key: string, change: (items: T[]) => T[]): Promise<void> {
+		return new Promise<void>((resolve, reject) => {
+			const untyped = change as unknown as (items: never[]) => unknown[];
+			this.pending.push({ key, change: untyped, done: (e) => (e === undefined ? resolve() : reject(e)) });
+			if (this.pending.length === 1) {
+				this.queue = this.queue.then(() => this.flush());
+			}
+		});
 	}
 
 	/**
-	 * Writes one list after the writes before it, keeping every unfinished item and the last `keep`
-	 * finished ones of the past 7 days (`endedAt` says when an item finished, undefined while not).
+	 * Applies every waiting change in order, then writes each list that changed once. A batch job
+	 * that ends (or is put aside, or followed again) has its end copied into its batch entry in the
+	 * same write. Keeps every unfinished item and the last finished ones of the past 7 days.
 	 */
-	private writeList<T>(key: string, change: (items: T[]) => T[], endedAt: (item: T) => number | undefined, keep: number): Promise<void> {
-		const next = this.queue.then(async () => {
-			const now = this.now();
-			const items = change(this.state.get<T[]>(key, []));
-			const finished = items.filter((i) => endedAt(i) !== undefined && now - endedAt(i)! < KEEP_FINISHED_MS).slice(-keep);
-			await updateState(this.state, key, [...items.filter((i) => endedAt(i) === undefined), ...finished]);
-			this.changed.fire();
+	private async flush(): Promise<void> {
+		const changes = this.pending.splice(0);
+		const before = this.all();
+		let jobs = before;
+		let batches = this.batches();
+		const failed = new Map<number, Error>();
+		changes.forEach((c, i) => {
+			try {
+				if (c.key === JOBS_KEY) {
+					jobs = c.change(jobs as never[]) as StoredJob[];
+				} else {
+					batches = c.change(batches as never[]) as StoredBatch[];
+				}
+			} catch (e) {
+				failed.set(i, e instanceof Error ? e : new Error(String(e)));
+			}
 		});
-		this.queue = next.catch(() => undefined);
-		return next;
+		const wroteJobs = changes.some((c, i) => c.key === JOBS_KEY && !failed.has(i));
+		let wroteBatches = changes.some((c, i) => c.key === BATCHES_KEY && !failed.has(i));
+		if (wroteJobs) {
+			const mirrored = mirrorEnds(before, jobs, batches);
+			if (mirrored !== batches) {
+				batches = mirrored;
+				wroteBatches = true;
+			}
+		}
+		try {
+			if (wroteJobs) {
+				await updateState(this.state, JOBS_KEY, this.prune(jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED));
+			}
+			if (wroteBatches) {
+				await updateState(this.state, BATCHES_KEY, this.prune(batches, (b) => b.endedAt, KEEP_FINISHED_BATCHES));
+			}
+		} catch (e) {
+			changes.forEach((c) => c.done(e instanceof Error ? e : new Error(String(e))));
+			return;
+		}
+		changes.forEach((c, i) => c.done(failed.get(i)));
+		this.changed.fire();
+	}
+
+	/** Every unfinished item and the last `keep` finished ones of the past 7 days. */
+	private prune<T>(items: T[], endedAt: (item: T) => number | undefined, keep: number): T[] {
+		const now = this.now();
+		const finished = items.filter((i) => endedAt(i) !== undefined && now - endedAt(i)! < KEEP_FINISHED_MS).slice(-keep);
+		return [...items.filter((i) => endedAt(i) === undefined), ...finished];
 	}
 
 	/** A lease another window may not take: held by someone else and not expired. */
@@ -227,8 +323,7 @@ export class JobStore {
 
 	/** Forgets finished jobs and batches, or every job and batch. */
 	async clear(everything: boolean): Promise<void> {
-		await this.writeBatches((batches) => (everything ? [] : batches.filter((b) => !b.endedAt)));
-		await this.write((jobs) => (everything ? [] : jobs.filter((j) => !j.outcome)));
+		await Promise.all([this.writeBatches((batches) => (everything ? [] : batches.filter((b) => !b.endedAt))), this.write((jobs) => (everything ? [] : jobs.filter((j) => !j.outcome)))]);
 	}
 
 	batches(): StoredBatch[] {
@@ -243,26 +338,87 @@ export class JobStore {
 		return this.all().filter((j) => j.batchId === batchId);
 	}
 
-	/** The batches' write path: the same queue and change event as the jobs'. */
-	writeBatches(change: (batches: StoredBatch[]) => StoredBatch[]): Promise<void> {
-		return this.writeList(BATCHES_KEY, change, (b) => b.endedAt, KEEP_FINISHED_BATCHES);
-	}
-
 	saveBatch(batch: StoredBatch): Promise<void> {
 		return this.writeBatches((batches) => [...batches.filter((b) => b.batchId !== batch.batchId), batch]);
 	}
 
-	/** Changes one entry of a batch (by group); nothing when the batch has ended. */
-	patchEntry(batchId: string, profile: string, groupId: string, fields: Partial<BatchEntry>): Promise<void> {
+	/** Changes one entry of a batch (by project and group); nothing when the batch has ended. */
+	patchEntry(batchId: string, projectId: string, groupId: string, fields: Partial<BatchEntry>): Promise<void> {
 		return this.writeBatches((batches) =>
 			batches.map((b) =>
-				b.batchId !== batchId || b.endedAt ? b : { ...b, entries: b.entries.map((e) => (e.profile === profile && e.groupId === groupId ? { ...e, ...fields } : e)) },
+				b.batchId !== batchId || b.endedAt ? b : { ...b, entries: b.entries.map((e) => (e.projectId === projectId && e.groupId === groupId ? { ...e, ...fields } : e)) },
 			),
 		);
 	}
 
 	patchBatch(batchId: string, fields: Partial<StoredBatch>): Promise<void> {
 		return this.writeBatches((batches) => batches.map((b) => (b.batchId === batchId ? { ...b, ...fields } : b)));
+	}
+
+	/**
+	 * Moves an entry from queued to sending, in one write that checks everything a POST needs:
+	 * this window holds the batch's lease, nobody stopped the batch, the entry is still queued, and
+	 * no job or other batch has the group in flight (from any profile). Anything else: the POST
+	 * must not go, and the answer says why ('conflict' has marked the entry not sent).
+	 */
+	async markSending(batchId: string, projectId: string, groupId: string, fields: Partial<BatchEntry>): Promise<'ok' | 'lostLease' | 'stopped' | 'notQueued' | 'conflict'> {
+		let verdict: 'ok' | 'lostLease' | 'stopped' | 'notQueued' | 'conflict' = 'notQueued';
+		await this.writeBatches((batches) => {
+			const b = batches.find((x) => x.batchId === batchId);
+			const e = b?.entries.find((x) => x.projectId === projectId && x.groupId === groupId);
+			if (!b || !e || b.endedAt) {
+				return batches;
+			}
+			if (b.lease?.owner !== this.owner || b.lease.until <= this.now()) {
+				verdict = 'lostLease';
+			} else if (b.stopped) {
+				verdict = 'stopped';
+			} else if (e.state !== 'queued') {
+				verdict = 'notQueued';
+			} else if (this.runningJobFor(projectId, groupId) || inFlightElsewhere(batches, batchId, projectId, groupId, (id) => this.get(id))) {
+				verdict = 'conflict';
+			} else {
+				verdict = 'ok';
+			}
+			const next: Partial<BatchEntry> | undefined = verdict === 'ok' ? { ...fields, state: 'sending' } : verdict === 'conflict' ? { state: 'unsent', error: UNSENT.inFlight } : undefined;
+			return next ? batches.map((x) => (x !== b ? x : { ...x, entries: x.entries.map((y) => (y === e ? { ...y, ...next } : y)) })) : batches;
+		});
+		return verdict;
+	}
+
+	/**
+	 * Records what a POST of a batch answered: its job (or a lost answer's placeholder) saved, and
+	 * the entry linked to it, in one write. A window that lost the batch while its POST was on the
+	 * wire still records the truth: its job replaces the placeholder the new owner made meanwhile.
+	 */
+	async recordSent(batchId: string, job: StoredJob): Promise<void> {
+		let replaced: string | undefined;
+		const link = this.writeBatches((batches) =>
+			batches.map((b) => {
+				if (b.batchId !== batchId) {
+					return b;
+				}
+				return {
+					...b,
+					entries: b.entries.map((e) => {
+						if (e.projectId !== job.projectId || e.groupId !== job.groupId) {
+							return e;
+						}
+						if (e.jobId && e.jobId !== job.jobId && e.jobId.startsWith('unknown-') && job.trackBy === 'job') {
+							replaced = e.jobId;
+						} else if (e.state === 'sent' && e.jobId && e.jobId !== job.jobId) {
+							return e;
+						}
+						return { ...e, state: 'sent' as const, jobId: job.jobId, result: undefined };
+					}),
+				};
+			}),
+		);
+		const save = this.write((jobs) => {
+			const stored = jobs.find((j) => j.jobId === job.jobId);
+			return [...jobs.filter((j) => j.jobId !== job.jobId && j.jobId !== replaced), { ...stored, ...job, lease: job.lease ?? stored?.lease }];
+		});
+		await Promise.all([link, save]);
 	}
 
 	/** Takes the lease of an unfinished batch when it is free, expired or already ours. */
@@ -280,6 +436,12 @@ export class JobStore {
 		return taken;
 	}
 
+	/** Whether this window holds a live lease on the batch. */
+	holdsBatch(batchId: string): boolean {
+		const lease = this.batch(batchId)?.lease;
+		return lease?.owner === this.owner && lease.until > this.now();
+	}
+
 	/** Renews (or, with `release`, gives up) this window's leases on these batches. */
 	leaseBatches(batchIds: readonly string[], release = false): Promise<void> {
 		const until = this.now() + LEASE_MS;
@@ -288,9 +450,9 @@ export class JobStore {
 		);
 	}
 
-	/** Whether a group waits in, or is being sent by, an unfinished batch. */
-	queuedInBatch(profile: string, projectId: string, groupId: string): boolean {
-		return this.batches().some((b) => !b.endedAt && b.entries.some((e) => e.profile === profile && e.projectId === projectId && e.groupId === groupId && (e.state === 'queued' || e.state === 'sending')));
+	/** Whether a group waits in, or is being sent by, an unfinished batch (from any profile). */
+	queuedInBatch(projectId: string, groupId: string): boolean {
+		return this.batches().some((b) => !b.endedAt && b.entries.some((e) => e.projectId === projectId && e.groupId === groupId && (e.state === 'queued' || e.state === 'sending')));
 	}
 
 	/** Records the end of a batch, once: false when another window already did (and reports it). */
@@ -307,4 +469,48 @@ export class JobStore {
 		);
 		return first;
 	}
+}
+
+/** Whether another unfinished batch has the group queued, being sent, or sent with its job not ended. */
+function inFlightElsewhere(batches: StoredBatch[], batchId: string, projectId: string, groupId: string, jobOf: (id: string) => StoredJob | undefined): boolean {
+	return batches.some(
+		(b) =>
+			b.batchId !== batchId &&
+			!b.endedAt &&
+			b.entries.some((e) => e.projectId === projectId && e.groupId === groupId && (e.state === 'queued' || e.state === 'sending' || (e.state === 'sent' && !e.result && !!e.jobId && !jobOf(e.jobId)?.outcome))),
+	);
+}
+
+const endOf = (j: StoredJob | undefined): string => JSON.stringify(j ? [j.outcome, j.notFollowed, j.errorCode, j.failReason, j.endedAt, j.lastStatus] : []);
+
+/**
+ * Copies the end of every batch job whose end changed in this write into its entry (and clears it
+ * when a job put aside is followed again). Returns `batches` itself when nothing changed.
+ */
+function mirrorEnds(before: StoredJob[], after: StoredJob[], batches: StoredBatch[]): StoredBatch[] {
+	const old = new Map(before.filter((j) => j.batchId).map((j) => [j.jobId, j]));
+	const ends = new Map<string, StoredJob>();
+	for (const j of after) {
+		if (j.batchId && (j.outcome || j.notFollowed || old.get(j.jobId)?.notFollowed) && endOf(old.get(j.jobId)) !== endOf(j)) {
+			ends.set(j.jobId, j);
+		}
+	}
+	if (!ends.size) {
+		return batches;
+	}
+	return batches.map((b) =>
+		!b.entries.some((e) => e.jobId && ends.has(e.jobId) && ends.get(e.jobId)!.batchId === b.batchId)
+			? b
+			: {
+					...b,
+					entries: b.entries.map((e) => {
+						const j = e.jobId ? ends.get(e.jobId) : undefined;
+						if (!j) {
+							return e;
+						}
+						const ended = j.outcome || j.notFollowed;
+						return { ...e, result: ended ? { jobId: j.jobId, outcome: j.outcome, notFollowed: j.notFollowed, errorCode: j.errorCode, failReason: j.failReason, endedAt: j.endedAt, startedAt: j.startedAt, trackBy: j.trackBy, lastStatus: j.lastStatus } : undefined };
+					}),
+				},
+	);
 }

@@ -1,6 +1,6 @@
 // The action POST, sent exactly once, and what its answer proves. Used by the workflow
 // (workflow.ts), which the extension and the chaos run share.
-import type { ActionKind } from './actions';
+import { ACTIONS, type ActionKind } from './actions';
 import type { SdrsClient } from './client';
 import { toSdrsError, type SdrsError } from './errors';
 import type { Job, Project, ProtectionGroup } from './model';
@@ -28,22 +28,17 @@ export async function sendActionOnce(client: SdrsClient, project: Project, group
 	}
 }
 
-/** Whether the group shows that an action was applied since `before` was read. */
-export function groupChanged(before: { status: string; updatedAt?: string }, now: ProtectionGroup): boolean {
-	return now.status !== before.status || (now.updatedAt !== undefined && before.updatedAt !== undefined && now.updatedAt !== before.updatedAt);
-}
-
 /**
  * The group seen as a job, for following an action whose job id was lost: the transitional
  * statuses are RUNNING, `protected` is SUCCESS, the action's error status is FAIL.
  */
 export function groupAsJob(group: ProtectionGroup, action: ActionKind): Job {
-	const failed = action === 'enable' ? 'error-starting' : 'error-reprotecting';
-	const status = group.status === 'protected' ? 'SUCCESS' : group.status === failed ? 'FAIL' : 'RUNNING';
+	const rule = ACTIONS[action];
+	const status = group.status === rule.success ? 'SUCCESS' : group.status === rule.failure ? 'FAIL' : 'RUNNING';
 	return {
 		jobId: '',
 		status,
-		jobType: action === 'enable' ? 'startProtectionGroupNoCG' : 'reprotectProtectionGroupNoCG',
+		jobType: rule.jobType,
 		failReason: status === 'FAIL' ? `the group is now ${group.status}` : undefined,
 		serverGroupId: group.id,
 		subJobs: [],

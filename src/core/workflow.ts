@@ -3,7 +3,7 @@
 // reading the group, then the job followed to its end and reported once. It talks to the editor
 // only through Ports (questions, messages, progress, a clock) and records every job in the
 // JobStore before it is followed, so a reload resumes it instead of forgetting it.
-import { runPreflight, type ActionKind, type CheckResult } from './actions';
+import { appliedEvidence, runPreflight, type ActionKind, type CheckResult } from './actions';
 import { Batches, type BatchCounts } from './batch';
 import type { SdrsClient } from './client';
 import { SdrsError, toSdrsError } from './errors';
@@ -12,7 +12,7 @@ import type { Logger } from './http';
 import { PROFILE_REMOVED, projectOf, type JobStore, type StoredBatch, type StoredJob } from './jobStore';
 import { trackJob, type JobOutcome } from './jobTracker';
 import type { Job, Project, ProtectionGroup } from './model';
-import { groupAsJob, groupChanged, sendActionOnce } from './sendAction';
+import { groupAsJob, sendActionOnce } from './sendAction';
 
 export { PROFILE_REMOVED } from './jobStore';
 
@@ -122,7 +122,8 @@ export class Workflow {
 
 	/** The whole action for one group. Resolves once the job is recorded and followed, or the user stopped. */
 	async runAction(target: ActionTarget, action: ActionKind): Promise<RunResult> {
-		const key = `${target.profileId}/${target.project.id}/${target.group.id}`;
+		// By project and group, not profile: two profiles of one account see the same group.
+		const key = `${target.project.id}/${target.group.id}`;
 		if (this.busy.has(key)) {
 			this.ports.notify({ kind: 'busy', group: target.group });
 			return { kind: 'refused' };
@@ -137,13 +138,13 @@ export class Workflow {
 
 	private async prepareAndSend({ profileId, project, group }: ActionTarget, action: ActionKind): Promise<RunResult> {
 		const { store, log } = this.deps;
-		const running = store.runningJobFor(profileId, project.id, group.id);
+		const running = store.runningJobFor(project.id, group.id);
 		const client = this.deps.clientFor(profileId);
 		if (running) {
 			this.ports.notify({ kind: 'jobRunning', group, jobId: running });
 			return { kind: 'refused' };
 		}
-		if (store.queuedInBatch(profileId, project.id, group.id)) {
+		if (store.queuedInBatch(project.id, group.id)) {
 			this.ports.notify({ kind: 'busy', group });
 			return { kind: 'refused' };
 		}
@@ -161,8 +162,8 @@ export class Workflow {
 		if (!(await this.ports.confirm({ action, group, checks: preflight.checks }))) {
 			return { kind: 'cancelled' };
 		}
-		// Another window may have started a job meanwhile.
-		if (store.runningJobFor(profileId, project.id, group.id)) {
+		// Another window or batch may have started a job meanwhile.
+		if (store.runningJobFor(project.id, group.id) || store.queuedInBatch(project.id, group.id)) {
 			this.ports.notify({ kind: 'jobRunning', group });
 			return { kind: 'refused' };
 		}
@@ -346,7 +347,7 @@ export class Workflow {
 			try {
 				read = await client.getGroup(project, job.groupId, signal);
 				lastError = undefined;
-				if (groupChanged(window, read)) {
+				if (appliedEvidence(job.action, window, read)) {
 					await store.patch(job.jobId, { reconcile: undefined, lastStatus: read.status });
 					job.reconcile = undefined;
 					log.warn(`${job.action} on ${job.groupId}: the group is now ${read.status}: the request was applied; following the group.`);

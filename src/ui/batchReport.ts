@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ActionKind } from '../core/actions';
 import type { BatchCounts } from '../core/batch';
-import type { BatchEntry, StoredBatch, StoredJob } from '../core/jobStore';
+import { UNSENT, type BatchEntry, type StoredBatch, type StoredJob } from '../core/jobStore';
 import { PROFILE_REMOVED } from '../core/workflow';
 import { actionTitle, escapeMarkdown, explain, jobState } from './text';
 
@@ -66,6 +66,28 @@ export function entryState(e: BatchEntry, job: StoredJob | undefined): string {
 	}
 }
 
+/** Why a group of a batch was never sent, in words. */
+function unsentReason(entry: BatchEntry): string {
+	switch (entry.error) {
+		case PROFILE_REMOVED:
+			return vscode.l10n.t('its profile was removed');
+		case UNSENT.stopped:
+			return vscode.l10n.t('stopped before it was sent');
+		case UNSENT.windowClosed:
+			return vscode.l10n.t('the window closed before it was sent');
+		case UNSENT.authFailed:
+			return vscode.l10n.t('not sent: the service refused the keys (authentication failed); nothing more was sent with them');
+		case UNSENT.lostLease:
+			return vscode.l10n.t('another window took the batch over before it was sent');
+		case UNSENT.statusChanged:
+			return vscode.l10n.t('its status changed before it was sent');
+		case UNSENT.unreadable:
+			return vscode.l10n.t('the group could not be read right before sending, so it was not sent');
+		default:
+			return vscode.l10n.t('another job started on the group meanwhile');
+	}
+}
+
 interface Problem {
 	entry: BatchEntry;
 	job?: StoredJob;
@@ -83,15 +105,7 @@ export function batchProblems(batch: StoredBatch, jobOf: (id: string) => StoredJ
 			const ex = explain(entry.errorCode);
 			problems.push({ entry, code: entry.errorCode, reason: ex?.explanation ?? entry.error ?? '', fix: ex?.fix ?? vscode.l10n.t('Check the reason, then run the action again for this group.') });
 		} else if (entry.state === 'unsent') {
-			const reason =
-				entry.error === PROFILE_REMOVED
-					? vscode.l10n.t('its profile was removed')
-					: batch.stopped && entry.error === 'stopped before it was sent'
-						? vscode.l10n.t('stopped before it was sent')
-						: entry.error === 'the window closed before it was sent'
-							? vscode.l10n.t('the window closed before it was sent')
-							: vscode.l10n.t('another job started on the group meanwhile');
-			problems.push({ entry, reason, fix: vscode.l10n.t('Nothing was sent for it: run the action again for this group when ready.') });
+			problems.push({ entry, reason: unsentReason(entry), fix: vscode.l10n.t('Nothing was sent for it: run the action again for this group when ready.') });
 		} else if (job?.outcome === 'FAIL') {
 			const ex = explain(job.errorCode);
 			problems.push({ entry, job, code: job.errorCode, reason: job.failReason ?? ex?.explanation ?? '', fix: ex?.fix ?? vscode.l10n.t('See the job in the Huawei Cloud console for the failing step.') });

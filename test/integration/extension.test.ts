@@ -146,7 +146,7 @@ describe('extension in a real VS Code', () => {
 		assert.match(asked[0], /hostname, name, security group, agency, ECS group, tags and auto-recovery/);
 		assert.match(asked[0], /✓ Live status allows the action/);
 		const jobId = a.store.all().find((j) => j.groupId === g.group.id)!.jobId;
-		assert.ok(a.store.runningJobFor(g.profile.id, g.project.id, g.group.id));
+		assert.ok(a.store.runningJobFor(g.project.id, g.group.id));
 		assert.match(String(a.tree.getTreeItem(a.tree.findGroup(g.profile.id, g.project.id, g.group.id)!).contextValue), /jobRunning/);
 		await waitFor('the job outcome', () => outcomeOf(a, jobId));
 		assert.equal(outcomeOf(a, jobId), 'SUCCESS');
@@ -421,7 +421,7 @@ describe('extension in a real VS Code', () => {
 			assert.equal(aside.notFollowed?.reason, 'timeout');
 			assert.equal(aside.outcome, undefined, 'no outcome is guessed');
 			assert.equal(aside.lease, undefined);
-			assert.ok(a.store.runningJobFor(g.profile.id, g.project.id, g.group.id), 'the group stays guarded');
+			assert.ok(a.store.runningJobFor(g.project.id, g.group.id), 'the group stays guarded');
 			const polls = (): number => sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
 			const before = polls();
 			await new Promise((r) => setTimeout(r, 6000)); // longer than a heartbeat (5 s)
@@ -435,7 +435,7 @@ describe('extension in a real VS Code', () => {
 			// Dismiss: into the history, the group no longer guarded.
 			await vscode.commands.executeCommand('sdrs.dismissJob', a.store.get(job.jobId));
 			assert.equal(a.store.get(job.jobId)?.outcome, 'TIMEOUT');
-			assert.equal(a.store.runningJobFor(g.profile.id, g.project.id, g.group.id), undefined);
+			assert.equal(a.store.runningJobFor(g.project.id, g.group.id), undefined);
 		});
 
 		it('a lost answer to the action is not resent: the group is followed to its outcome', async () => {

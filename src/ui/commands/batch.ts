@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { pickText, say } from '../say';
 import { actionForStatus, type ActionKind } from '../../core/actions';
-import { batchCounts, type PlanEntry } from '../../core/batch';
+import { MAX_BATCH, batchCounts, type PlanEntry } from '../../core/batch';
 import type { StoredBatch } from '../../core/jobStore';
 import { batchReportDetail, batchSummaryMarkdown, countsText } from '../batchReport';
 import { actionTitle, checkDetail, checkList, consequences, describeError, filterLabel, statusLabel } from '../text';
@@ -19,7 +19,11 @@ export type PlanItem = vscode.QuickPickItem & { entry?: PlanEntry };
 export function planItems(plan: readonly PlanEntry[], manyProjects: boolean): PlanItem[] {
 	const item = (p: PlanEntry): PlanItem => {
 		const failed = p.checks.filter((c) => !c.ok);
-		const why = p.error ? vscode.l10n.t('could not be checked: {0}', describeError(p.error)) : failed.map((c) => checkDetail(c)).join('; ');
+		const why = p.overLimit
+			? vscode.l10n.t('one batch sends at most {0} groups: plan these again as another batch', MAX_BATCH)
+			: p.error
+				? vscode.l10n.t('could not be checked: {0}', describeError(p.error))
+				: failed.map((c) => checkDetail(c)).join('; ');
 		const found = p.checks.filter((c) => c.ok && c.id !== 'status' && c.id !== 'noJobInFlight').map((c) => checkDetail(c));
 		return {
 			label: `${p.eligible ? '' : '$(circle-slash) '}${pickText(p.group.name)}`,
@@ -154,7 +158,7 @@ export async function stopBatch(c: CommandContext, given?: { batch: StoredBatch 
 		return false;
 	}
 	if (!c.workflow.batches.stop(batch.batchId)) {
-		void say.info(batch.endedAt ? vscode.l10n.t('That batch has ended.') : vscode.l10n.t('That batch is sent by another window, or everything in it was sent already.'));
+		void say.info(batch.endedAt ? vscode.l10n.t('That batch has ended.') : vscode.l10n.t('Everything in that batch was sent already, or it was stopped.'));
 		return false;
 	}
 	void say.status(vscode.l10n.t('Stopping: nothing more is sent; what was sent is followed to its end.'), 5000);
@@ -166,7 +170,7 @@ export async function showBatchReport(c: CommandContext, given?: { batch: Stored
 	if (!batch) {
 		return;
 	}
-	const jobOf = (id: string): ReturnType<typeof c.store.get> => c.store.get(id);
+	const jobOf = (id: string): ReturnType<typeof c.store.get> => c.store.jobOrResult(id);
 	const counts = batchCounts(batch, jobOf);
 	const copy = vscode.l10n.t('Copy Summary');
 	const choice = await say.modalInfo(vscode.l10n.t('{0} for {1} protection groups', actionTitle(batch.action), batch.entries.length), batchReportDetail(batch, counts, jobOf), copy);
@@ -180,7 +184,7 @@ export async function copyBatchSummary(c: CommandContext, given?: { batch: Store
 	if (!batch) {
 		return;
 	}
-	const jobOf = (id: string): ReturnType<typeof c.store.get> => c.store.get(id);
+	const jobOf = (id: string): ReturnType<typeof c.store.get> => c.store.jobOrResult(id);
 	await vscode.env.clipboard.writeText(batchSummaryMarkdown(batch, batchCounts(batch, jobOf), jobOf, (id) => c.profiles.get(id)?.name));
 	void say.status(vscode.l10n.t('Copied the summary of the batch ({0} groups)', batch.entries.length), 3000);
 }

@@ -71,7 +71,7 @@ export async function pickGroup(c: CommandContext, action: ActionKind): Promise<
 	const { profile, project } = picked;
 	const client = c.clients.client(profile);
 	const groups = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(project));
-	const items = groupPickItems(groups, action, (id) => c.store.runningJobFor(profile.id, project.id, id));
+	const items = groupPickItems(groups, action, (id) => c.store.runningJobFor(project.id, id));
 	for (;;) {
 		const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('{0}: choose a protection group', title), matchOnDescription: true, matchOnDetail: true });
 		if (!pick?.group) {

@@ -331,7 +331,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 
 	private groupItem(node: GroupNode): vscode.TreeItem {
 		const { group } = node;
-		const jobId = this.jobs.runningJobFor(node.profile.id, node.project.id, group.id);
+		const jobId = this.jobs.runningJobFor(node.project.id, group.id);
 		const kind = statusKind(group.status);
 		const item = new vscode.TreeItem(group.name, vscode.TreeItemCollapsibleState.Collapsed);
 		item.id = this.groupId(node);

@@ -55,7 +55,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 		if (element && 'kind' in element && element.kind === 'batch') {
 			// The batch's groups in plan order: their jobs, or what became of them.
 			const batch = this.jobs.batch(element.batch.batchId) ?? element.batch;
-			return batch.entries.map((entry): JobsElement => (entry.jobId && this.jobs.get(entry.jobId)) || { kind: 'entry', batch, entry });
+			return batch.entries.map((entry): JobsElement => (entry.jobId && this.jobs.jobOrResult(entry.jobId)) || { kind: 'entry', batch, entry });
 		}
 		if (element) {
 			return [];
