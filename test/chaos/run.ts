@@ -26,6 +26,14 @@ async function main(): Promise<number> {
 		console.log(`  MISMATCH ${m}`);
 	}
 
+	const rounds = Number(process.env.SDRS_CHAOS_CONTENTION ?? 5);
+	console.log(`\n== Contention: ${rounds} rounds of two windows planning the same 20 groups, one stalling past its lease, 20% of calls failing ==`);
+	const ct = await runBatchContention({ rounds, groups: 20, faultRate: 0.2, seed: Number(process.env.SDRS_CHAOS_SEED ?? 1) });
+	console.log(`rounds ${ct.rounds}, takeovers ${ct.takeovers}, groups ${ct.groups} in ${ct.seconds.toFixed(1)} s; throttled POSTs ${ct.throttled}; outcomes matching the server's truth ${ct.matched}/${ct.groups}; duplicate POSTs ${ct.duplicates}`);
+	for (const m of ct.mismatches) {
+		console.log(`  MISMATCH ${m}`);
+	}
+
 	console.log('\n== Bad input ==');
 	const b = await runBadInput();
 	for (const line of b.lines) {
@@ -37,7 +45,7 @@ async function main(): Promise<number> {
 	const s = await runClockSkew();
 	console.log(`rejected on the date ${s.authFailures}; corrections ${s.corrections}; log lines about the clock ${s.clockLogLines}; then succeeded: ${s.succeeded}`);
 
-	const ok = f.mismatches.length === 0 && f.duplicates === 0 && f.matched === f.actions && bf.mismatches.length === 0 && bf.duplicates === 0 && bf.matched === bf.groups && b.crashes.length === 0 && b.hangs.length === 0 && !b.byOutcome['unsafe-value'] && !b.byOutcome['unsafe-error'] && b.treeUsableAfterEach && s.corrections === 1 && s.clockLogLines === 1 && s.succeeded;
+	const ok = ct.mismatches.length === 0 && ct.duplicates === 0 && ct.matched === ct.groups && f.mismatches.length === 0 && f.duplicates === 0 && f.matched === f.actions && bf.mismatches.length === 0 && bf.duplicates === 0 && bf.matched === bf.groups && b.crashes.length === 0 && b.hangs.length === 0 && !b.byOutcome['unsafe-value'] && !b.byOutcome['unsafe-error'] && b.treeUsableAfterEach && s.corrections === 1 && s.clockLogLines === 1 && s.succeeded;
 	console.log(`\n${ok ? 'held' : 'DID NOT HOLD'}`);
 	return ok ? 0 : 1;
 }

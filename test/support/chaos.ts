@@ -32,7 +32,7 @@ export interface ChaosReport {
 	seconds: number;
 }
 
-function client(sim: Simulator, logger?: Logger, timeoutMs = 400): { http: HttpPipeline; client: SdrsClient } {
+export function client(sim: Simulator, logger?: Logger, timeoutMs = 400): { http: HttpPipeline; client: SdrsClient } {
 	const http = new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, timeoutMs, baseBackoffMs: 20, maxBackoffMs: 200, logger });
 	return { http, client: new SdrsClient(http, { iam: sim.url, sdrs: sim.url, ecs: sim.url }) };
 }
@@ -60,7 +60,7 @@ function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, A
  * whose backend applies the POST a second later: the first two POSTs always (so every run has
  * some, whatever the order of requests), then 8% of them at random.
  */
-function chaosFaults(rate: number): FaultRule[] {
+export function chaosFaults(rate: number): FaultRule[] {
 	const perKind = 1 - Math.pow(1 - rate, 1 / FAULT_KINDS.length);
 	return [
 		{ match: '^POST .*/action$', kind: 'late-apply', count: 2, applyAfterMs: 1000 },

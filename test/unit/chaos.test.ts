@@ -1,6 +1,7 @@
 // The short profile of `npm run chaos` (same code, fewer actions).
 import * as assert from 'node:assert/strict';
 import { BAD_INPUTS, runBadInput, runBatchFaults, runClockSkew, runFaults, userFacingProblems } from '../support/chaos';
+import { runBatchContention } from '../support/chaosContention';
 
 describe('chaos (short profile)', () => {
 	it('40 actions with 20% of calls failing: every outcome definite and true, no duplicate POST, every tree load succeeds', async function () {
@@ -24,6 +25,16 @@ describe('chaos (short profile)', () => {
 		assert.equal(r.matched, r.groups);
 		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 20, `faults were injected: ${JSON.stringify(r.faults)}`);
 		assert.ok(r.lateApplied >= 2, 'POSTs were answered 502 and applied later');
+	});
+
+	it('2 rounds of two windows planning the same 10 groups, one stalling past its lease in a throttle pause: 0 duplicate POSTs, reports equal to the truth', async function () {
+		this.timeout(180_000);
+		const r = await runBatchContention({ rounds: 2, groups: 10, faultRate: 0.2, seed: 7 });
+		assert.deepEqual(r.mismatches, []);
+		assert.equal(r.duplicates, 0);
+		assert.equal(r.matched, 20);
+		assert.equal(r.takeovers, 2);
+		assert.ok(r.throttled > 0, 'throttle pauses happened');
 	});
 
 	it(`${BAD_INPUTS.length} bad answers: a clear error or a safe value each, no crash, no hang, the tree still loads`, async function () {
