@@ -2,6 +2,7 @@
 // SDRS_CHAOS_ACTIONS (default 300) sets the number of actions. Exits non-zero when anything held
 // less than it should: a mismatch, a duplicate POST, a crash, a hang or a missed skew correction.
 import { runBadInput, runBatchFaults, runClockSkew, runFaults } from '../support/chaos';
+import { runBatchContention } from '../support/chaosContention';
 
 async function main(): Promise<number> {
 	const actions = Number(process.env.SDRS_CHAOS_ACTIONS ?? 300);

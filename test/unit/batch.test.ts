@@ -331,7 +331,7 @@ describe('batches tell the truth', () => {
 		const h = make(new MemoryState(), 1);
 		const [target] = eligibleTargets(1);
 		const plan = await h.workflow.batches.plan([target], 'enableAgain');
-		r.sim.patchGroup(target.group.id, { updatedAt: new Date(Date.now() + 60_000).toISOString() }); // an edit after the plan
+		r.sim.patchGroup(target.group.id, { updated_at: new Date(Date.now() + 60_000).toISOString() }); // an edit after the plan
 		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: 'reset', count: 1 }] });
 		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain');
 		const counts = await done;
