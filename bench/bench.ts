@@ -16,7 +16,8 @@ import { silentLogger } from '../src/core/logger';
 import { JobStore } from '../src/core/jobStore';
 import { MemoryState } from '../src/core/sharedState';
 import { Semaphore } from '../src/core/semaphore';
-import { Workflow, type Ports } from '../src/core/workflow';
+import { Workflow } from '../src/core/workflow';
+import type { Ports } from '../src/core/ports';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.SDRS_BENCH_RUNS ?? 5);

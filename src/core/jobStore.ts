@@ -5,112 +5,9 @@
 // it while it follows, and any window may take a job whose lease expired.
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './events';
-import type { ActionKind } from './actions';
-import type { JobRecord } from './jobTracker';
-import type { Project } from './model';
+import { LEASE_MS, UNSENT, inFlightElsewhere, isPlaceholder, mirrorEnds, type BatchEntry, type StoredBatch, type StoredJob } from './records';
 import { updateState, type SharedState } from './sharedState';
 
-export interface StoredJob extends JobRecord {
-	groupName: string;
-	profile: string;
-	/** The project's display name (region or sub-project name). */
-	projectName: string;
-	lastStatus?: string;
-	endedAt?: number;
-	/** NOT_APPLIED: the action got no answer, and the group showed no change within the reconcile window. */
-	outcome?: 'SUCCESS' | 'FAIL' | 'TIMEOUT' | 'ERROR' | 'NOT_APPLIED';
-	errorCode?: string;
-	failReason?: string;
-	/** The account (domain) ID, for job summaries. */
-	account?: string;
-	/** `group` when the action's answer was lost: the job id is unknown, the group is followed. */
-	trackBy?: 'job' | 'group';
-	/**
-	 * Set while the action's answer is missing and the group has not shown yet whether it was
-	 * applied: the group as it was before the POST, and until when a change still counts.
-	 */
-	reconcile?: { until: number; status: string; updatedAt?: string };
-	/** Which window follows the job, and until when (renewed by its heartbeat). */
-	lease?: { owner: string; until: number };
-	/** The window that reported the outcome (each outcome is reported once). */
-	reportedBy?: string;
-	/**
-	 * Set when following stopped without an outcome (the job ran past the timeout, or the service
-	 * kept refusing to tell): reported once, shown as "not followed", and not polled again until
-	 * the user follows it again or dismisses it.
-	 */
-	notFollowed?: { reason: 'timeout' | 'error'; at: number; detail?: string };
-	/** The batch this job belongs to, if it was started as part of one. */
-	batchId?: string;
-	/** Batch jobs: the group as it was read before the POST (its listing then shows the job's progress). */
-	before?: { status: string; updatedAt?: string };
-}
-
-/**
- * One group of a batch: waiting to be sent, being sent (the POST may be on the wire), sent (its
- * job is in the store), refused by the service, or never sent (stopped, or the window closed first).
- */
-export interface BatchEntry {
-	profile: string;
-	projectId: string;
-	projectName: string;
-	region: string;
-	account?: string;
-	groupId: string;
-	groupName: string;
-	/** The group before the POST (what a lost answer is compared with). */
-	before: { status: string; updatedAt?: string };
-	state: 'queued' | 'sending' | 'sent' | 'refused' | 'unsent';
-	jobId?: string;
-	/** When the POST went out (sending, sent). */
-	sentAt?: number;
-	/** refused: the service's code and message (secrets already redacted); unsent: why (UNSENT). */
-	errorCode?: string;
-	error?: string;
-	/**
-	 * The end of the entry's job, copied when it ends: the batch's report never depends on the job
-	 * record, which the job list prunes (it keeps the last 250 finished jobs).
-	 */
-	result?: EntryResult;
-}
-
-/** What a batch entry keeps of its job once the job has an end (or was put aside). */
-export type EntryResult = Pick<StoredJob, 'jobId' | 'outcome' | 'notFollowed' | 'errorCode' | 'failReason' | 'endedAt' | 'startedAt' | 'trackBy' | 'lastStatus'>;
-
-/** Why an entry was never sent (its `error`); the report words each. */
-export const UNSENT = {
-	stopped: 'stopped before it was sent',
-	windowClosed: 'the window closed before it was sent',
-	authFailed: 'not sent: authentication failed',
-	lostLease: 'not sent: another window took the batch over',
-	statusChanged: 'not sent: its status changed before it was sent',
-	unreadable: 'not sent: the group could not be read right before it was sent',
-	inFlight: 'not sent: another job or batch has the group in flight',
-} as const;
-
-/** Enable Protection (Again) for many groups as one plan, recorded so a reload resumes it. */
-export interface StoredBatch {
-	batchId: string;
-	action: ActionKind;
-	startedAt: number;
-	/** When the last entry ended; set once, by the window that reports the batch. */
-	endedAt?: number;
-	/** The user stopped sending (in any window): nothing more is sent. */
-	stopped?: boolean;
-	entries: BatchEntry[];
-	reportedBy?: string;
-	/** Which window sends and follows the batch, and until when (renewed by its heartbeat). */
-	lease?: { owner: string; until: number };
-}
-
-/** The project a job or a batch entry names, as the client takes it. */
-export function projectOf(r: Pick<StoredJob, 'projectId' | 'projectName' | 'region' | 'account'>): Project {
-	return { id: r.projectId, name: r.projectName, region: r.region, domainId: r.account, isSubProject: false };
-}
-
-export const LEASE_MS = 15_000;
-/** The reason recorded for a job that can no longer be followed (views word it). */
-export const PROFILE_REMOVED = 'not followed: its profile was removed';
 const JOBS_KEY = 'sdrs.jobs';
 const BATCHES_KEY = 'sdrs.batches';
 /** Finished jobs kept (a batch's report keeps its own copy of each end: EntryResult). */
@@ -238,12 +135,11 @@ export class JobStore {
 			}
 		}
 		try {
-			if (wroteJobs) {
-				await updateState(this.state, JOBS_KEY, this.prune(jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED));
-			}
-			if (wroteBatches) {
-				await updateState(this.state, BATCHES_KEY, this.prune(batches, (b) => b.endedAt, KEEP_FINISHED_BATCHES));
-			}
+			// Both lists are set before either write is awaited: no other window's write comes between.
+			await Promise.all([
+				wroteJobs && updateState(this.state, JOBS_KEY, this.prune(jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED)),
+				wroteBatches && updateState(this.state, BATCHES_KEY, this.prune(batches, (b) => b.endedAt, KEEP_FINISHED_BATCHES)),
+			]);
 		} catch (e) {
 			changes.forEach((c) => c.done(e instanceof Error ? e : new Error(String(e))));
 			return;
@@ -404,7 +300,7 @@ export class JobStore {
 						if (e.projectId !== job.projectId || e.groupId !== job.groupId) {
 							return e;
 						}
-						if (e.jobId && e.jobId !== job.jobId && e.jobId.startsWith('unknown-') && job.trackBy === 'job') {
+						if (e.jobId && e.jobId !== job.jobId && isPlaceholder(e.jobId) && job.trackBy === 'job') {
 							replaced = e.jobId;
 						} else if (e.state === 'sent' && e.jobId && e.jobId !== job.jobId) {
 							return e;
@@ -471,46 +367,3 @@ export class JobStore {
 	}
 }
 
-/** Whether another unfinished batch has the group queued, being sent, or sent with its job not ended. */
-function inFlightElsewhere(batches: StoredBatch[], batchId: string, projectId: string, groupId: string, jobOf: (id: string) => StoredJob | undefined): boolean {
-	return batches.some(
-		(b) =>
-			b.batchId !== batchId &&
-			!b.endedAt &&
-			b.entries.some((e) => e.projectId === projectId && e.groupId === groupId && (e.state === 'queued' || e.state === 'sending' || (e.state === 'sent' && !e.result && !!e.jobId && !jobOf(e.jobId)?.outcome))),
-	);
-}
-
-const endOf = (j: StoredJob | undefined): string => JSON.stringify(j ? [j.outcome, j.notFollowed, j.errorCode, j.failReason, j.endedAt, j.lastStatus] : []);
-
-/**
- * Copies the end of every batch job whose end changed in this write into its entry (and clears it
- * when a job put aside is followed again). Returns `batches` itself when nothing changed.
- */
-function mirrorEnds(before: StoredJob[], after: StoredJob[], batches: StoredBatch[]): StoredBatch[] {
-	const old = new Map(before.filter((j) => j.batchId).map((j) => [j.jobId, j]));
-	const ends = new Map<string, StoredJob>();
-	for (const j of after) {
-		if (j.batchId && (j.outcome || j.notFollowed || old.get(j.jobId)?.notFollowed) && endOf(old.get(j.jobId)) !== endOf(j)) {
-			ends.set(j.jobId, j);
-		}
-	}
-	if (!ends.size) {
-		return batches;
-	}
-	return batches.map((b) =>
-		!b.entries.some((e) => e.jobId && ends.has(e.jobId) && ends.get(e.jobId)!.batchId === b.batchId)
-			? b
-			: {
-					...b,
-					entries: b.entries.map((e) => {
-						const j = e.jobId ? ends.get(e.jobId) : undefined;
-						if (!j) {
-							return e;
-						}
-						const ended = j.outcome || j.notFollowed;
-						return { ...e, result: ended ? { jobId: j.jobId, outcome: j.outcome, notFollowed: j.notFollowed, errorCode: j.errorCode, failReason: j.failReason, endedAt: j.endedAt, startedAt: j.startedAt, trackBy: j.trackBy, lastStatus: j.lastStatus } : undefined };
-					}),
-				},
-	);
-}

@@ -53,6 +53,12 @@ export function failedSubJobs(job: Job): Job[] {
 	return job.subJobs.flatMap((s) => (s.status === 'FAIL' ? [s, ...failedSubJobs(s)] : failedSubJobs(s)));
 }
 
+/** A failed job's code and reason: its own, or else the first failed sub-job's; and the failed sub-jobs. */
+export function failureOf(job: Job): { errorCode?: string; failReason?: string; failedSubJobs: Job[] } {
+	const failed = failedSubJobs(job);
+	return { errorCode: job.errorCode ?? failed.find((s) => s.errorCode)?.errorCode, failReason: job.failReason ?? failed.find((s) => s.failReason)?.failReason, failedSubJobs: failed };
+}
+
 /**
  * Watches a job until SUCCESS, FAIL, the timeout (default 30 min, counted from `startedAt`),
  * or `signal` (which means "stop watching": the job itself goes on). Never throws.
@@ -82,14 +88,7 @@ export async function trackJob(record: Pick<JobRecord, 'jobId' | 'startedAt'>, o
 				return { kind: 'SUCCESS', job };
 			}
 			if (job.status === 'FAIL') {
-				const failed = failedSubJobs(job);
-				return {
-					kind: 'FAIL',
-					job,
-					errorCode: job.errorCode ?? failed.find((s) => s.errorCode)?.errorCode,
-					failReason: job.failReason ?? failed.find((s) => s.failReason)?.failReason,
-					failedSubJobs: failed,
-				};
+				return { kind: 'FAIL', job, ...failureOf(job) };
 			}
 		} catch (e) {
 			const err = toSdrsError(e);

@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { ActionKind } from '../core/actions';
 import type { BatchCounts } from '../core/batch';
-import { UNSENT, type BatchEntry, type StoredBatch, type StoredJob } from '../core/jobStore';
-import { PROFILE_REMOVED } from '../core/workflow';
+import { UNSENT, type BatchEntry, type StoredBatch, type StoredJob } from '../core/records';
+import { PROFILE_REMOVED } from '../core/records';
 import { actionTitle, escapeMarkdown, explain, jobState } from './text';
 
 /** "12 of 20 done · 1 failed · 7 running · 3 to send". */

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ActionKind, BlockReason, CheckResult } from '../core/actions';
 import type { GroupFilter } from '../core/client';
-import type { StoredJob } from '../core/jobStore';
+import type { StoredJob } from '../core/records';
 import { categorize, explainCode, SdrsError } from '../core/errors';
 
 export function statusLabel(status: string): string {

@@ -11,7 +11,8 @@ import { JobStore } from '../../src/core/jobStore';
 import { toGroup, type Project } from '../../src/core/model';
 import { sendActionOnce, type StartResult } from '../../src/core/sendAction';
 import { MemoryState } from '../../src/core/sharedState';
-import { Workflow, type Alert, type Notice, type Ports } from '../../src/core/workflow';
+import { Workflow } from '../../src/core/workflow';
+import type { Alert, Notice, Ports } from '../../src/core/ports';
 import { DEMO_CREDENTIALS, startSimulator, type FaultKind, type FaultRule, type Simulator } from '../../src/simulator/simulator';
 
 const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '504', '429', 'reset', 'hang', 'malformed', 'truncated', 'lost-response'];

@@ -5,10 +5,12 @@
 // compared with the simulator's truth: jobs the service created against the jobs both reports say
 // were created, the group's status against each outcome, and POSTs beyond one per group.
 import { silentLogger } from '../../src/core/http';
-import { JobStore, type BatchEntry } from '../../src/core/jobStore';
+import { JobStore } from '../../src/core/jobStore';
+import type { BatchEntry } from '../../src/core/records';
 import { toGroup, type Project } from '../../src/core/model';
 import { MemoryState } from '../../src/core/sharedState';
-import { Workflow, type Ports } from '../../src/core/workflow';
+import { Workflow } from '../../src/core/workflow';
+import type { Ports } from '../../src/core/ports';
 import { startSimulator } from '../../src/simulator/simulator';
 import { chaosFaults, client } from './chaos';
 

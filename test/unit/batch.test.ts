@@ -3,10 +3,12 @@
 import * as assert from 'node:assert/strict';
 import { MAX_BATCH, batchCounts, readListing, type BatchCounts } from '../../src/core/batch';
 import { silentLogger } from '../../src/core/logger';
-import { JobStore, UNSENT, type BatchEntry } from '../../src/core/jobStore';
+import { JobStore } from '../../src/core/jobStore';
+import { UNSENT, type BatchEntry } from '../../src/core/records';
 import type { Project, ProtectionGroup } from '../../src/core/model';
 import { MemoryState } from '../../src/core/sharedState';
-import { Workflow, type Notice, type Ports } from '../../src/core/workflow';
+import { Workflow } from '../../src/core/workflow';
+import type { Notice, Ports } from '../../src/core/ports';
 import { FAILOVER_REGION, projectIdFor } from '../../src/simulator/seed';
 import { rig, type Rig } from '../support/sim';
 

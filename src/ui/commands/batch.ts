@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { pickText, say } from '../say';
 import { actionForStatus, type ActionKind } from '../../core/actions';
 import { MAX_BATCH, batchCounts, type PlanEntry } from '../../core/batch';
-import type { StoredBatch } from '../../core/jobStore';
+import type { StoredBatch } from '../../core/records';
 import { batchReportDetail, batchSummaryMarkdown, countsText } from '../batchReport';
 import { actionTitle, checkDetail, checkList, consequences, describeError, filterLabel, statusLabel } from '../text';
 import type { GroupNode, Node } from '../views/groupsTree';

@@ -6,7 +6,7 @@ import { say } from '../say';
 import { consoleUrl } from '../../core/endpoints';
 import { redactSecrets } from '../../core/http';
 import { safeText } from '../../core/safeText';
-import type { StoredJob } from '../../core/jobStore';
+import type { StoredJob } from '../../core/records';
 import type { SdrsApi } from '../../extension';
 import { describeError } from '../text';
 import type { Node } from '../views/groupsTree';

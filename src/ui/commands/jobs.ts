@@ -1,7 +1,7 @@
 // Commands on recorded jobs: Copy Job Summary and revealing a job's group in the tree.
 import * as vscode from 'vscode';
 import { pickText, say } from '../say';
-import type { StoredJob } from '../../core/jobStore';
+import type { StoredJob } from '../../core/records';
 import { actionTitle } from '../text';
 import { jobSummaryMarkdown } from '../views/jobsView';
 import type { ProjectNode } from '../views/groupsTree';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { noteText, say } from '../say';
 import type { Logger } from '../../core/http';
 import type { Job } from '../../core/model';
-import type { Alert, Notice, Ports, ProgressOf } from '../../core/workflow';
+import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
 import { actionTitle, checkList, consequences, describeError, explain, formatElapsed, statusLabel } from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
 

@@ -7,7 +7,7 @@ import { regionName } from '../../core/endpoints';
 import { parseTimestamp, type Project, type ProtectionGroup } from '../../core/model';
 import type { GroupFilter } from '../../core/client';
 import type { JobStore } from '../../core/jobStore';
-import type { GroupRead } from '../../core/workflow';
+import type { GroupRead } from '../../core/ports';
 import type { Event } from '../../core/events';
 import type { Profile, ProfileStore } from '../services/profiles';
 import { type ClientCache } from '../services/clients';

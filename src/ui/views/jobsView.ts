@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import { regionName } from '../../core/endpoints';
 import { batchCounts, batchDone } from '../../core/batch';
-import type { BatchEntry, JobStore, StoredBatch, StoredJob } from '../../core/jobStore';
-import { PROFILE_REMOVED } from '../../core/workflow';
+import type { JobStore } from '../../core/jobStore';
+import type { BatchEntry, StoredBatch, StoredJob } from '../../core/records';
+import { PROFILE_REMOVED } from '../../core/records';
 import type { ProfileStore } from '../services/profiles';
 import { batchProgressText, entryState } from '../batchReport';
 import { actionTitle, escapeMarkdown, explain, formatElapsed, jobState } from '../text';

@@ -1,0 +1,248 @@
+// Following jobs to their end: one job polled with progress (trackJob), a lost answer reconciled by
+// reading its group, the outcome recorded and reported once across windows, and jobs other windows
+// left taken over. The one-group flow and a batch's lost answers both follow through here.
+import { appliedEvidence } from './actions';
+import type { SdrsClient } from './client';
+import { toSdrsError, type SdrsError } from './errors';
+import type { Heartbeat } from './heartbeat';
+import type { JobStore } from './jobStore';
+import { trackJob, type JobOutcome } from './jobTracker';
+import type { Logger } from './logger';
+import type { Project, ProtectionGroup } from './model';
+import type { GroupRead, Ports } from './ports';
+import { PROFILE_REMOVED, projectOf, type StoredJob } from './records';
+import { groupAsJob } from './sendAction';
+
+/** After a POST without an answer, how long a move of the group still proves it was applied. */
+export const RECONCILE_MS = 60_000;
+const RECONCILE_READ_MS = 2000;
+
+/** How an unanswered action ended when it did not become a job to follow. */
+export type Reconciled = { kind: 'NOT_APPLIED' } | { kind: 'UNKNOWN' } | { kind: 'ABORTED' };
+
+export interface FollowerDeps {
+	store: JobStore;
+	/** The client of a profile; undefined once the profile is gone. */
+	clientFor(profileId: string): SdrsClient | undefined;
+	ports: Ports;
+	log: Logger;
+	jobTimeoutMs(): number;
+	/**
+	 * After a POST without an answer, how long a move of the group still proves the action was
+	 * applied (default 60 s: the API gateway gives up on a backend after its timeout, 60 s by
+	 * default, while the service may still apply the request).
+	 */
+	reconcileMs?: number;
+	/** How often the group is read meanwhile (default 2 s: 30 reads in the default window). */
+	reconcileReadMs?: number;
+	/** A group was just read: the views show it. */
+	announce(read: GroupRead): void;
+	heartbeat: Heartbeat;
+}
+
+export class JobFollower {
+	/** Jobs this window follows: job id → stop. */
+	private readonly following = new Map<string, AbortController>();
+
+	constructor(private readonly deps: FollowerDeps) {}
+
+	/** The jobs this window follows (their leases are renewed by the heartbeat). */
+	held(): string[] {
+		return [...this.following.keys()];
+	}
+
+	/**
+	 * Follows every unfinished job outside a batch whose lease is free or expired (after a reload,
+	 * or when the window that followed it went away); closes those whose profile was removed.
+	 * Returns how many it took.
+	 */
+	resumeJobs(): number {
+		const { store } = this.deps;
+		const now = this.deps.ports.clock.now();
+		let taken = 0;
+		for (const job of store.followable().filter((j) => !this.following.has(j.jobId) && !j.batchId)) {
+			if (!this.deps.clientFor(job.profile)) {
+				void store.finish(job.jobId, { outcome: 'ERROR', failReason: PROFILE_REMOVED });
+				continue;
+			}
+			if (job.lease && job.lease.owner !== store.owner && job.lease.until > now) {
+				continue; // another window follows it
+			}
+			taken++;
+			void this.claimAndFollow(job);
+		}
+		return taken;
+	}
+
+	/** Follows a job put aside as not followed again, with a new timeout counted from now. */
+	async followAgain(jobId: string): Promise<JobOutcome | Reconciled | undefined> {
+		const { store } = this.deps;
+		const job = store.get(jobId);
+		if (!job || job.outcome || this.following.has(jobId)) {
+			return undefined;
+		}
+		await store.patch(jobId, { notFollowed: undefined });
+		if (!(await store.claim(jobId))) {
+			return undefined; // another window follows it now
+		}
+		this.deps.heartbeat.start();
+		return this.follow({ ...job, notFollowed: undefined }, this.deps.ports.clock.now());
+	}
+
+	/** Closes a job put aside as not followed: it moves to the history, its group is no longer guarded. */
+	dismiss(jobId: string): Promise<boolean> {
+		const job = this.deps.store.get(jobId);
+		return this.deps.store.finish(jobId, { outcome: job?.notFollowed?.reason === 'error' ? 'ERROR' : 'TIMEOUT', failReason: job?.notFollowed?.detail });
+	}
+
+	/** Stops following every job here (the window closes); their leases are released. */
+	async suspend(): Promise<void> {
+		const mine = this.held();
+		for (const c of this.following.values()) {
+			c.abort();
+		}
+		this.following.clear();
+		if (mine.length) {
+			await this.deps.store.release(mine);
+		}
+	}
+
+	private async claimAndFollow(job: StoredJob): Promise<void> {
+		const placeholder = new AbortController();
+		this.following.set(job.jobId, placeholder); // so the next beat does not claim it again
+		const { store } = this.deps;
+		const claimed = await store.claim(job.jobId);
+		// Two windows may claim at once: the last write wins and the other backs off.
+		await this.deps.ports.clock.sleep(300);
+		this.following.delete(job.jobId);
+		const current = store.get(job.jobId);
+		if (!claimed || !current || current.outcome || !store.follows(job.jobId) || placeholder.signal.aborted) {
+			return;
+		}
+		this.deps.log.info(`Resuming job ${job.jobId} (${job.action} on ${job.groupId})`);
+		await this.follow(current);
+	}
+
+	/**
+	 * Reads the group until it shows whether an unanswered action was applied: a move to one of the
+	 * action's statuses within the window means applied (the job is then followed through its
+	 * group); none means not applied, said only then; a group that could not be read at all means
+	 * unknown (never "try again"). Returns undefined when the action was applied and following goes on.
+	 */
+	private async reconcile(job: StoredJob, client: SdrsClient, project: Project, signal: AbortSignal, report: (status: string) => void, ports: Ports): Promise<Reconciled | undefined> {
+		const { store, log } = this.deps;
+		const window = job.reconcile!;
+		let lastError: SdrsError | undefined;
+		let read: ProtectionGroup | undefined;
+		for (;;) {
+			try {
+				read = await client.getGroup(project, job.groupId, signal);
+				lastError = undefined;
+				if (appliedEvidence(job.action, window, read)) {
+					await store.patch(job.jobId, { reconcile: undefined, lastStatus: read.status });
+					job.reconcile = undefined;
+					log.warn(`${job.action} on ${job.groupId}: the group is now ${read.status}: the request was applied; following the group.`);
+					this.deps.announce({ profileId: job.profile, projectId: project.id, group: read });
+					ports.notify({ kind: 'appliedAfterLostAnswer', action: job.action, group: read });
+					report(read.status);
+					return undefined;
+				}
+			} catch (e) {
+				lastError = toSdrsError(e);
+			}
+			if (signal.aborted) {
+				return { kind: 'ABORTED' };
+			}
+			if (ports.clock.now() >= window.until) {
+				break;
+			}
+			await ports.clock.sleep(Math.min(this.deps.reconcileReadMs ?? RECONCILE_READ_MS, Math.max(0, window.until - ports.clock.now())));
+			if (signal.aborted) {
+				return { kind: 'ABORTED' };
+			}
+		}
+		const shown = read ?? ({ id: job.groupId, name: job.groupName, status: window.status } as ProtectionGroup);
+		if (!read || lastError) {
+			await store.patch(job.jobId, { notFollowed: { reason: 'error', at: ports.clock.now(), detail: lastError?.toString() }, lease: undefined });
+			log.error(`${job.action} on ${job.groupId}: no answer, and the group could not be read to find out; it may have been applied.`);
+			ports.notify({ kind: 'outcomeUnknown', action: job.action, group: shown, error: lastError });
+			return { kind: 'UNKNOWN' };
+		}
+		await store.finish(job.jobId, { outcome: 'NOT_APPLIED', lastStatus: read.status, failReason: 'no answer, and the group did not change' });
+		this.deps.announce({ profileId: job.profile, projectId: project.id, group: read });
+		log.warn(`${job.action} on ${job.groupId}: no answer, and the group did not change within the window: not applied.`);
+		ports.notify({ kind: 'notApplied', action: job.action, group: read });
+		return { kind: 'NOT_APPLIED' };
+	}
+
+	/** Follows a job to its end with progress, then records and reports the outcome once. */
+	async follow(job: StoredJob, timeoutFrom = job.startedAt, ports = this.deps.ports): Promise<JobOutcome | Reconciled | undefined> {
+		const client = this.deps.clientFor(job.profile);
+		if (!client) {
+			return undefined;
+		}
+		const { store, log } = this.deps;
+		const controller = new AbortController();
+		this.following.set(job.jobId, controller);
+		const project = projectOf(job);
+		const reread = async (): Promise<void> => {
+			try {
+				this.deps.announce({ profileId: job.profile, projectId: project.id, group: await client.getGroup(project, job.groupId) });
+			} catch (e) {
+				log.debug(`Re-reading ${job.groupId}: ${String(e)}`);
+			}
+		};
+		const outcome = await ports.progress({ kind: 'following', job }, async (report) => {
+			if (job.reconcile) {
+				const settled = await this.reconcile(job, client, project, controller.signal, report, ports);
+				if (settled) {
+					return settled;
+				}
+			}
+			const rereads = setInterval(() => void reread(), 5000);
+			try {
+				return await trackJob({ jobId: job.jobId, startedAt: timeoutFrom }, {
+					getJob: async (id, signal) => (job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action) : client.getJob(project, id, signal)),
+					signal: controller.signal,
+					timeoutMs: this.deps.jobTimeoutMs(),
+					now: () => ports.clock.now(),
+					onStatus: (j) => {
+						report(j.status);
+						void store.patch(job.jobId, { lastStatus: j.status });
+					},
+					onTransientError: (e) => log.warn(`Polling job ${job.jobId}: ${e.toString()} (will keep trying)`),
+				});
+			} finally {
+				clearInterval(rereads);
+			}
+		});
+		this.following.delete(job.jobId);
+		if (outcome.kind === 'NOT_APPLIED' || outcome.kind === 'UNKNOWN' || outcome.kind === 'ABORTED') {
+			return outcome; // ABORTED: the window is closing; the record stays unfinished and is resumed next time
+		}
+		const elapsedMs = ports.clock.now() - job.startedAt;
+		if (outcome.kind === 'TIMEOUT' || outcome.kind === 'ERROR') {
+			// The job may still be running: it stays unfinished (and its group guarded), put aside as
+			// not followed. It is said once, here, and polled again only when the user asks.
+			const notFollowed = { reason: outcome.kind === 'TIMEOUT' ? ('timeout' as const) : ('error' as const), at: ports.clock.now(), detail: outcome.kind === 'ERROR' ? outcome.error.toString() : undefined };
+			await store.patch(job.jobId, { lastStatus: outcome.lastStatus ?? job.lastStatus, notFollowed, lease: undefined });
+			log.warn(`Stopped following job ${job.jobId}: ${outcome.kind === 'ERROR' ? outcome.error.toString() : `still ${outcome.lastStatus ?? '?'}`}`);
+			ports.notify({ kind: 'stoppedFollowing', job: { ...job, lastStatus: outcome.lastStatus ?? job.lastStatus }, error: outcome.kind === 'ERROR' ? outcome.error : undefined, elapsedMs });
+			return outcome;
+		}
+		const ended = { outcome: outcome.kind, lastStatus: outcome.kind, ...(outcome.kind === 'FAIL' ? { errorCode: outcome.errorCode, failReason: outcome.failReason } : {}) };
+		if (!(await store.finish(job.jobId, ended))) {
+			return outcome; // another window reported it
+		}
+		await reread();
+		const finished = store.get(job.jobId) ?? { ...job, ...ended };
+		if (outcome.kind === 'SUCCESS') {
+			log.info(`Job ${job.jobId} succeeded (${job.action} on ${job.groupId})`);
+			ports.notify({ kind: 'succeeded', job: finished });
+		} else {
+			log.error(`Job ${job.jobId} failed (${job.action} on ${job.groupId}): ${outcome.errorCode ?? ''} ${outcome.failReason ?? ''}`);
+			ports.notify({ kind: 'failed', job: finished, failedSubJobs: outcome.failedSubJobs });
+		}
+		return outcome;
+	}
+}

@@ -1,0 +1,195 @@
+// The records of the job store, and the pure rules on them: what a job and a batch record hold
+// (serialisable, no secrets), how an action just sent becomes a record, and how a batch entry keeps
+// its job's end. The store (jobStore.ts) writes them; everything else reads them.
+import type { ActionKind } from './actions';
+import type { JobRecord } from './jobTracker';
+import type { Project } from './model';
+
+export interface StoredJob extends JobRecord {
+	groupName: string;
+	profile: string;
+	/** The project's display name (region or sub-project name). */
+	projectName: string;
+	lastStatus?: string;
+	endedAt?: number;
+	/** NOT_APPLIED: the action got no answer, and the group showed no change within the reconcile window. */
+	outcome?: 'SUCCESS' | 'FAIL' | 'TIMEOUT' | 'ERROR' | 'NOT_APPLIED';
+	errorCode?: string;
+	failReason?: string;
+	/** The account (domain) ID, for job summaries. */
+	account?: string;
+	/** `group` when the action's answer was lost: the job id is unknown, the group is followed. */
+	trackBy?: 'job' | 'group';
+	/**
+	 * Set while the action's answer is missing and the group has not shown yet whether it was
+	 * applied: the group as it was before the POST, and until when a change still counts.
+	 */
+	reconcile?: { until: number; status: string; updatedAt?: string };
+	/** Which window follows the job, and until when (renewed by its heartbeat). */
+	lease?: { owner: string; until: number };
+	/** The window that reported the outcome (each outcome is reported once). */
+	reportedBy?: string;
+	/**
+	 * Set when following stopped without an outcome (the job ran past the timeout, or the service
+	 * kept refusing to tell): reported once, shown as "not followed", and not polled again until
+	 * the user follows it again or dismisses it.
+	 */
+	notFollowed?: { reason: 'timeout' | 'error'; at: number; detail?: string };
+	/** The batch this job belongs to, if it was started as part of one. */
+	batchId?: string;
+	/** Batch jobs: the group as it was read before the POST (its listing then shows the job's progress). */
+	before?: { status: string; updatedAt?: string };
+}
+
+/**
+ * One group of a batch: waiting to be sent, being sent (the POST may be on the wire), sent (its
+ * job is in the store), refused by the service, or never sent (stopped, or the window closed first).
+ */
+export interface BatchEntry {
+	profile: string;
+	projectId: string;
+	projectName: string;
+	region: string;
+	account?: string;
+	groupId: string;
+	groupName: string;
+	/** The group before the POST (what a lost answer is compared with). */
+	before: { status: string; updatedAt?: string };
+	state: 'queued' | 'sending' | 'sent' | 'refused' | 'unsent';
+	jobId?: string;
+	/** When the POST went out (sending, sent). */
+	sentAt?: number;
+	/** refused: the service's code and message (secrets already redacted); unsent: why (UNSENT). */
+	errorCode?: string;
+	error?: string;
+	/**
+	 * The end of the entry's job, copied when it ends: the batch's report never depends on the job
+	 * record, which the job list prunes (it keeps the last 250 finished jobs).
+	 */
+	result?: EntryResult;
+}
+
+/** What a batch entry keeps of its job once the job has an end (or was put aside). */
+export type EntryResult = Pick<StoredJob, 'jobId' | 'outcome' | 'notFollowed' | 'errorCode' | 'failReason' | 'endedAt' | 'startedAt' | 'trackBy' | 'lastStatus'>;
+
+/** Why an entry was never sent (its `error`); the report words each. */
+export const UNSENT = {
+	stopped: 'stopped before it was sent',
+	windowClosed: 'the window closed before it was sent',
+	authFailed: 'not sent: authentication failed',
+	lostLease: 'not sent: another window took the batch over',
+	statusChanged: 'not sent: its status changed before it was sent',
+	unreadable: 'not sent: the group could not be read right before it was sent',
+	inFlight: 'not sent: another job or batch has the group in flight',
+} as const;
+
+/** Enable Protection (Again) for many groups as one plan, recorded so a reload resumes it. */
+export interface StoredBatch {
+	batchId: string;
+	action: ActionKind;
+	startedAt: number;
+	/** When the last entry ended; set once, by the window that reports the batch. */
+	endedAt?: number;
+	/** The user stopped sending (in any window): nothing more is sent. */
+	stopped?: boolean;
+	entries: BatchEntry[];
+	reportedBy?: string;
+	/** Which window sends and follows the batch, and until when (renewed by its heartbeat). */
+	lease?: { owner: string; until: number };
+}
+
+/** The project a job or a batch entry names, as the client takes it. */
+export function projectOf(r: Pick<StoredJob, 'projectId' | 'projectName' | 'region' | 'account'>): Project {
+	return { id: r.projectId, name: r.projectName, region: r.region, domainId: r.account, isSubProject: false };
+}
+
+/** How long a lease holds without its heartbeat. */
+export const LEASE_MS = 15_000;
+/** The reason recorded for a job that can no longer be followed (views word it). */
+export const PROFILE_REMOVED = 'not followed: its profile was removed';
+
+/** An action just sent, to be recorded: no `jobId` means its answer was lost. */
+export interface Sent {
+	profile: string;
+	project: Project;
+	group: { id: string; name: string };
+	before: { status: string; updatedAt?: string };
+	action: ActionKind;
+	at: number;
+	jobId?: string;
+	batchId?: string;
+}
+
+/**
+ * The record of an action just sent. No `jobId` means the answer was lost: the job is unknown until
+ * the group shows it (a placeholder id, `unknown-…`, naming the group), recorded so a reload keeps
+ * finding out, with the window in which a move of the group still counts as evidence.
+ */
+export function recordOf(sent: Sent, reconcileMs: number): StoredJob {
+	const { project, group, before, at } = sent;
+	const lost = sent.jobId === undefined;
+	return {
+		jobId: sent.jobId ?? `unknown-${at.toString(36)}-${group.id.slice(0, 8)}`,
+		batchId: sent.batchId,
+		trackBy: lost ? 'group' : 'job',
+		projectId: project.id,
+		region: project.region,
+		groupId: group.id,
+		groupName: group.name,
+		projectName: project.name,
+		account: project.domainId,
+		action: sent.action,
+		profile: sent.profile,
+		startedAt: at,
+		lastStatus: lost ? before.status : 'INIT',
+		before: { status: before.status, updatedAt: before.updatedAt },
+		reconcile: lost ? { until: at + reconcileMs, status: before.status, updatedAt: before.updatedAt } : undefined,
+	};
+}
+
+/** Whether a job id is a lost answer's placeholder. */
+export const isPlaceholder = (jobId: string | undefined): boolean => !!jobId?.startsWith('unknown-');
+
+/** Whether another unfinished batch has the group queued, being sent, or sent with its job not ended. */
+export function inFlightElsewhere(batches: StoredBatch[], batchId: string, projectId: string, groupId: string, jobOf: (id: string) => StoredJob | undefined): boolean {
+	return batches.some(
+		(b) =>
+			b.batchId !== batchId &&
+			!b.endedAt &&
+			b.entries.some((e) => e.projectId === projectId && e.groupId === groupId && (e.state === 'queued' || e.state === 'sending' || (e.state === 'sent' && !e.result && !!e.jobId && !jobOf(e.jobId)?.outcome))),
+	);
+}
+
+const endOf = (j: StoredJob | undefined): string => JSON.stringify(j ? [j.outcome, j.notFollowed, j.errorCode, j.failReason, j.endedAt, j.lastStatus] : []);
+
+/**
+ * Copies the end of every batch job whose end changed in this write into its entry (and clears it
+ * when a job put aside is followed again). Returns `batches` itself when nothing changed.
+ */
+export function mirrorEnds(before: StoredJob[], after: StoredJob[], batches: StoredBatch[]): StoredBatch[] {
+	const old = new Map(before.filter((j) => j.batchId).map((j) => [j.jobId, j]));
+	const ends = new Map<string, StoredJob>();
+	for (const j of after) {
+		if (j.batchId && (j.outcome || j.notFollowed || old.get(j.jobId)?.notFollowed) && endOf(old.get(j.jobId)) !== endOf(j)) {
+			ends.set(j.jobId, j);
+		}
+	}
+	if (!ends.size) {
+		return batches;
+	}
+	return batches.map((b) =>
+		!b.entries.some((e) => e.jobId && ends.has(e.jobId) && ends.get(e.jobId)!.batchId === b.batchId)
+			? b
+			: {
+					...b,
+					entries: b.entries.map((e) => {
+						const j = e.jobId ? ends.get(e.jobId) : undefined;
+						if (!j) {
+							return e;
+						}
+						const ended = j.outcome || j.notFollowed;
+						return { ...e, result: ended ? { jobId: j.jobId, outcome: j.outcome, notFollowed: j.notFollowed, errorCode: j.errorCode, failReason: j.failReason, endedAt: j.endedAt, startedAt: j.startedAt, trackBy: j.trackBy, lastStatus: j.lastStatus } : undefined };
+					}),
+				},
+	);
+}
