@@ -150,13 +150,17 @@ export function recordOf(sent: Sent, reconcileMs: number): StoredJob {
 /** Whether a job id is a lost answer's placeholder. */
 export const isPlaceholder = (jobId: string | undefined): boolean => !!jobId?.startsWith('unknown-');
 
-/** Whether another unfinished batch has the group queued, being sent, or sent with its job not ended. */
+/**
+ * Whether another unfinished batch is sending the group, or sent it and its job has not ended.
+ * (A group merely queued elsewhere does not count: of two batches that queued it at once, the
+ * first to send it wins, and the other finds it in flight.)
+ */
 export function inFlightElsewhere(batches: StoredBatch[], batchId: string, projectId: string, groupId: string, jobOf: (id: string) => StoredJob | undefined): boolean {
 	return batches.some(
 		(b) =>
 			b.batchId !== batchId &&
 			!b.endedAt &&
-			b.entries.some((e) => e.projectId === projectId && e.groupId === groupId && (e.state === 'queued' || e.state === 'sending' || (e.state === 'sent' && !e.result && !!e.jobId && !jobOf(e.jobId)?.outcome))),
+			b.entries.some((e) => e.projectId === projectId && e.groupId === groupId && (e.state === 'sending' || (e.state === 'sent' && !e.result && !!e.jobId && !jobOf(e.jobId)?.outcome))),
 	);
 }
 

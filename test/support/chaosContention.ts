@@ -21,6 +21,8 @@ export interface ContentionReport {
 	duplicates: number;
 	throttled: number;
 	matched: number;
+	/** Groups that exactly one of the two batches sent (the rest: refused or not sent, with why). */
+	sentOnce: number;
 	mismatches: string[];
 	seconds: number;
 }
@@ -51,7 +53,7 @@ export async function runBatchContention(opts: { rounds: number; groups: number;
 	const project: Project = { id: projectId, name: 'cn-north-4', region: 'cn-north-4', isSubProject: false };
 	sim.bulkAddGroups(projectId, opts.groups, 'failed-over');
 	const pool = sim.groups(projectId);
-	const report: ContentionReport = { rounds: 0, groups: 0, takeovers: 0, duplicates: 0, throttled: 0, matched: 0, mismatches: [], seconds: 0 };
+	const report: ContentionReport = { rounds: 0, groups: 0, takeovers: 0, duplicates: 0, throttled: 0, matched: 0, sentOnce: 0, mismatches: [], seconds: 0 };
 	for (let round = 0; round < opts.rounds; round++) {
 		sim.configure({ faults: [] });
 		pool.forEach((g, i) => sim.patchGroup(g.id, { status: 'failed-over', priority_station: 'target', nextOutcome: (i + round) % 7 === 0 ? 'fail' : 'success' }));
@@ -89,6 +91,11 @@ export async function runBatchContention(opts: { rounds: number; groups: number;
 			const created = mine.filter((e) => e.state === 'sent' && ['SUCCESS', 'FAIL'].includes(outcomeOf(e) ?? '')).length;
 			const status = sim.group(g.id)!.status;
 			const problems: string[] = [];
+			const sentBy = mine.filter((e) => e.state === 'sent').length;
+			if (sentBy > 1) {
+				problems.push(`sent by ${sentBy} batches`);
+			}
+			report.sentOnce += sentBy === 1 ? 1 : 0;
 			if (jobs !== created) {
 				problems.push(`server created ${jobs} job(s), the reports say ${created} (${mine.map((e) => `${e.state}:${outcomeOf(e) ?? e.error ?? ''}`).join(', ')})`);
 			}

@@ -1,0 +1,193 @@
+// The engine's parts on their own: the batch's adaptive limit, the job store's write path and
+// checked writes, the heartbeat that owns the leases, and the job follower against the simulator.
+import * as assert from 'node:assert/strict';
+import { AdaptiveLimit } from '../../src/core/batch/limit';
+import { JobFollower } from '../../src/core/follower';
+import { Heartbeat } from '../../src/core/heartbeat';
+import { JobStore } from '../../src/core/jobStore';
+import { silentLogger } from '../../src/core/logger';
+import type { Notice, Ports } from '../../src/core/ports';
+import { LEASE_MS, recordOf, type StoredBatch, type StoredJob } from '../../src/core/records';
+import { MemoryState } from '../../src/core/sharedState';
+import { rig, type Rig } from '../support/sim';
+
+const job = (jobId: string, extra: Partial<StoredJob> = {}): StoredJob => ({ jobId, profile: 'p', projectId: 'pr', projectName: 'r', region: 'r', groupId: `g-${jobId}`, groupName: 'g', action: 'enable', startedAt: 1, ...extra });
+const batchOf = (batchId: string, owner: string, groups: string[], extra: Partial<StoredBatch> = {}): StoredBatch => ({
+	batchId,
+	action: 'enableAgain',
+	startedAt: 1,
+	lease: { owner, until: Date.now() + LEASE_MS },
+	entries: groups.map((g) => ({ profile: 'p', projectId: 'pr', projectName: 'r', region: 'r', groupId: g, groupName: g, before: { status: 'failed-over' }, state: 'queued' })),
+	...extra,
+});
+
+/** A shared state that counts its writes per key. */
+function countingState(): MemoryState & { writes: Record<string, number> } {
+	const writes: Record<string, number> = {};
+	const state = Object.assign(new MemoryState(), { writes });
+	const update = state.update.bind(state);
+	state.update = (key: string, value: unknown) => {
+		state.writes[key] = (state.writes[key] ?? 0) + 1;
+		return update(key, value);
+	};
+	return state;
+}
+
+describe('the batch’s adaptive limit', () => {
+	it('halves on a throttle with a 2–5 s pause, and grows by one after a run of successes as long as the limit', () => {
+		const limit = new AdaptiveLimit(8, () => 0.5);
+		assert.equal(limit.allowed, 8);
+		limit.throttled(1000);
+		assert.equal(limit.allowed, 4);
+		assert.equal(limit.pauseUntil, 1000 + 3500);
+		limit.throttled(2000);
+		limit.throttled(3000);
+		limit.throttled(4000);
+		assert.equal(limit.allowed, 1, 'never below one');
+		limit.succeeded();
+		assert.equal(limit.allowed, 2, 'one success at a limit of one');
+		limit.succeeded();
+		assert.equal(limit.allowed, 2);
+		limit.succeeded();
+		assert.equal(limit.allowed, 3, 'two successes at a limit of two');
+		for (let i = 0; i < 100; i++) {
+			limit.succeeded();
+		}
+		assert.equal(limit.allowed, 8, 'never above the setting');
+	});
+});
+
+describe('the job store', () => {
+	it('changes asked for together are written together: one write per list', async () => {
+		const state = countingState();
+		const store = new JobStore(state);
+		await Promise.all([store.save(job('a')), store.save(job('b')), store.saveBatch(batchOf('x', store.owner, ['g1'])), store.patch('a', { lastStatus: 'RUNNING' })]);
+		assert.deepEqual(state.writes, { 'sdrs.jobs': 1, 'sdrs.batches': 1 });
+		assert.equal(store.get('a')?.lastStatus, 'RUNNING', 'in the order asked');
+		await store.save(job('c'));
+		assert.equal(state.writes['sdrs.jobs'], 2);
+	});
+
+	it('a change that throws fails alone; the others are written', async () => {
+		const store = new JobStore(new MemoryState());
+		const bad = store.write(() => {
+			throw new Error('boom');
+		});
+		const good = store.save(job('a'));
+		await assert.rejects(bad, /boom/);
+		await good;
+		assert.ok(store.get('a'));
+	});
+
+	it('markSending: only while this window holds the lease, the batch is not stopped, and no other batch or job has the group in flight', async () => {
+		const state = new MemoryState();
+		const mine = new JobStore(state);
+		const other = new JobStore(state);
+		await mine.saveBatch(batchOf('a', mine.owner, ['g1', 'g2', 'g3', 'g4']));
+		await other.saveBatch(batchOf('b', other.owner, ['g2']));
+		assert.equal(await other.markSending('b', 'pr', 'g2', { sentAt: 1 }), 'ok');
+		assert.equal(await mine.markSending('a', 'pr', 'g2', {}), 'conflict', 'g2 is being sent by batch b');
+		assert.equal(mine.batch('a')!.entries[1].state, 'unsent');
+		await mine.save(job('j3', { groupId: 'g3' }));
+		assert.equal(await mine.markSending('a', 'pr', 'g3', {}), 'conflict', 'a job runs on g3');
+		assert.equal(await mine.markSending('a', 'pr', 'g1', {}), 'ok');
+		assert.equal(await mine.markSending('a', 'pr', 'g1', {}), 'notQueued', 'once');
+		assert.equal(await other.markSending('a', 'pr', 'g4', {}), 'lostLease', 'not the holder');
+		await mine.patchBatch('a', { stopped: true });
+		assert.equal(await mine.markSending('a', 'pr', 'g4', {}), 'stopped');
+		assert.equal(mine.batch('a')!.entries[3].state, 'queued');
+	});
+
+	it('recordSent replaces a lost answer’s placeholder with the job a stalled window recorded late', async () => {
+		const store = new JobStore(new MemoryState());
+		await store.saveBatch({ ...batchOf('a', store.owner, ['g1']), entries: [{ ...batchOf('a', store.owner, ['g1']).entries[0], state: 'sending' }] });
+		const placeholder = recordOf({ profile: 'p', project: { id: 'pr', name: 'r', region: 'r', isSubProject: false }, group: { id: 'g1', name: 'g1' }, before: { status: 'failed-over' }, action: 'enableAgain', at: 5, batchId: 'a' }, 1000);
+		await store.recordSent('a', placeholder);
+		assert.equal(store.batch('a')!.entries[0].jobId, placeholder.jobId);
+		await store.recordSent('a', { ...placeholder, jobId: 'real', trackBy: 'job', reconcile: undefined });
+		assert.equal(store.batch('a')!.entries[0].jobId, 'real');
+		assert.equal(store.get(placeholder.jobId), undefined, 'the placeholder is gone');
+	});
+
+	it('a batch job’s end is copied into its entry, in the same write as the job’s', async () => {
+		const state = countingState();
+		const store = new JobStore(state);
+		await store.saveBatch({ ...batchOf('a', store.owner, ['g-j']), entries: [{ ...batchOf('a', store.owner, ['g-j']).entries[0], state: 'sent', jobId: 'j' }] });
+		await store.save(job('j', { batchId: 'a', groupId: 'g-j' }));
+		const before = { ...state.writes };
+		await store.finish('j', { outcome: 'FAIL', errorCode: 'SDRS.1032' });
+		assert.deepEqual(store.batch('a')!.entries[0].result?.errorCode, 'SDRS.1032');
+		assert.equal(state.writes['sdrs.batches'] - before['sdrs.batches'], 1);
+		assert.equal(state.writes['sdrs.jobs'] - before['sdrs.jobs'], 1);
+	});
+});
+
+describe('the heartbeat', () => {
+	it('renews this window’s leases on what it holds, then looks for work; never another window’s', async () => {
+		const state = new MemoryState();
+		const store = new JobStore(state);
+		const other = new JobStore(state);
+		await store.save(job('mine', { lease: { owner: store.owner, until: Date.now() + 100 } }));
+		await store.save(job('theirs', { lease: { owner: other.owner, until: Date.now() + 100 } }));
+		await store.saveBatch(batchOf('b', store.owner, ['g'], { lease: { owner: store.owner, until: Date.now() + 100 } }));
+		let beats = 0;
+		const hb = new Heartbeat(store, { jobs: () => ['mine', 'theirs'], batches: () => ['b'] }, () => beats++, 30);
+		hb.start();
+		hb.start(); // once
+		await new Promise((r) => setTimeout(r, 200));
+		hb.stop();
+		const seen = beats;
+		assert.ok(seen >= 3 && seen <= 8, `beats ${seen}`);
+		assert.ok(store.get('mine')!.lease!.until > Date.now() + LEASE_MS - 1000, 'renewed');
+		assert.ok(store.get('theirs')!.lease!.until < Date.now() + 1000, 'not renewed');
+		assert.ok(store.batch('b')!.lease!.until > Date.now() + LEASE_MS - 1000);
+		await new Promise((r) => setTimeout(r, 100));
+		assert.equal(beats, seen, 'stopped');
+	});
+});
+
+describe('the job follower', () => {
+	let r: Rig;
+	afterEach(async () => {
+		await r?.sim.stop();
+	});
+
+	const follower = (store: JobStore, said: Notice[]): JobFollower => {
+		const ports: Ports = {
+			confirm: () => Promise.resolve(true),
+			alert: () => Promise.resolve(),
+			notify: (n) => said.push(n),
+			progress: (_w, task) => task(() => undefined),
+			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
+		};
+		return new JobFollower({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 30_000, reconcileMs: 1500, reconcileReadMs: 100, announce: () => undefined, heartbeat: new Heartbeat(store, { jobs: () => [], batches: () => [] }, () => undefined, 1e9) });
+	};
+
+	it('follows a job to its end and reports it once, even when two windows follow it', async () => {
+		r = await rig({ jobDurationMs: 600 });
+		const state = new MemoryState();
+		const [a, b] = [new JobStore(state), new JobStore(state)];
+		const said: Notice[] = [];
+		const { jobId } = await r.client.startProtectionGroup(r.project, r.sim.findGroup('crm-web').id);
+		const rec = { ...recordOf({ profile: 'p', project: r.project, group: { id: r.sim.findGroup('crm-web').id, name: 'crm-web' }, before: { status: 'available' }, action: 'enable', at: Date.now(), jobId }, 1000) };
+		await a.save(rec);
+		const [x, y] = await Promise.all([follower(a, said).follow(rec), follower(b, said).follow(rec)]);
+		assert.equal(x?.kind, 'SUCCESS');
+		assert.equal(y?.kind, 'SUCCESS');
+		assert.equal(said.filter((n) => n.kind === 'succeeded').length, 1, 'reported once');
+		assert.equal(a.get(jobId)?.outcome, 'SUCCESS');
+	});
+
+	it('a lost answer whose group never moves is “not applied”, said once', async () => {
+		r = await rig({ jobDurationMs: 600 });
+		const store = new JobStore(new MemoryState());
+		const said: Notice[] = [];
+		const g = r.sim.findGroup('crm-web');
+		const rec = recordOf({ profile: 'p', project: r.project, group: { id: g.id, name: g.name }, before: { status: g.status, updatedAt: g.updated_at }, action: 'enable', at: Date.now() }, 1500);
+		await store.save(rec);
+		const out = await follower(store, said).follow(rec);
+		assert.equal(out?.kind, 'NOT_APPLIED');
+		assert.deepEqual(said.map((n) => n.kind), ['notApplied']);
+		assert.equal(r.sim.stats.actionPosts[g.id], undefined, 'nothing was sent');
+	});
+});
