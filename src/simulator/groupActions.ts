@@ -66,7 +66,13 @@ export function action(sim: SimState, projectId: string, groupId: string, body: 
 		// INFERRED: the code for naming the current production site is not documented.
 		throw refuse('SDRS.0216', `Invalid preferred AZ: ${g.priority_station} is already the production site.`);
 	}
-	if (which === 'failover' && Array.from({ length: g.replication_num }, (_, n) => faultLevel(g, n)).includes(5)) {
+	const faults = Array.from({ length: g.replication_num }, (_, n) => faultLevel(g, n));
+	if (which === 'reverse' && faults.some((f) => f > 0)) {
+		// INFERRED: a switchover needs both sites' disks healthy; "system fault, switchover not
+		// supported" is the documented code, after which a failover may still work.
+		throw refuse('SDRS.1823', 'Operation not allowed due to a system error: a replication pair is faulty; a failover may still work.');
+	}
+	if (which === 'failover' && faults.includes(5)) {
 		// INFERRED: "system fault, failover not supported" is the nearest documented code.
 		throw refuse('SDRS.1824', 'Operation not allowed due to a system error: a replication link is broken (fault level 5).');
 	}

@@ -263,11 +263,15 @@ function seedDrills(data: SeedData, g: SimGroup, count: number): void {
 	if (!legacy && !data.vpcs.some((v) => v.id === drillVpc)) {
 		data.vpcs.push({ id: drillVpc, projectId: g.projectId, name: `${g.name}-drill-vpc`, cidr: '192.168.0.0/16', status: 'OK', subnets: ['192.168.0.0/24'], created_at: g.created_at });
 	}
+	const drAz = g.priority_station === 'source' ? g.target_availability_zone : g.source_availability_zone;
 	for (let n = 0; n < count; n++) {
 		const at = new Date((g.last_drill_at ?? Date.now()) - n * 30 * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
 		const ok = n === 0 && !legacy;
 		const id = uuidFrom(`drill:${g.id}:${n}`);
 		const instances = data.instances.filter((i) => i.groupId === g.id);
+		const drillServers = ok ? instances.map((i) => ({ protected_instance: i.id, drill_server_id: uuidFrom(`drill-server:${id}:${i.id}`) })) : [];
+		// The drill servers run in the DR AZ, built from the DR-site servers' disks.
+		drillServers.forEach((s, k) => data.servers.push({ id: s.drill_server_id, name: `${g.name}-drill-${n + 1}-vm${k + 1}`, status: 'ACTIVE', az: drAz, projectId: g.projectId }));
 		data.drills.push({
 			id,
 			projectId: g.projectId,
@@ -275,7 +279,7 @@ function seedDrills(data: SeedData, g: SimGroup, count: number): void {
 			name: `${g.name}-drill-${n + 1}`,
 			status: ok ? 'available' : 'error',
 			drill_vpc_id: drillVpc,
-			drill_servers: ok ? instances.map((i) => ({ protected_instance: i.id, drill_server_id: uuidFrom(`drill-server:${id}:${i.id}`) })) : [],
+			drill_servers: drillServers,
 			created_at: at,
 			updated_at: at,
 		});

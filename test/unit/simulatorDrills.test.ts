@@ -8,8 +8,8 @@ import { rig, type Rig } from '../support/sim';
 
 type Json = Record<string, unknown>;
 const PID = projectIdFor(LIFECYCLE_REGION);
-const JOB_MS = 60;
-const settle = (): Promise<void> => new Promise((res) => setTimeout(res, JOB_MS + 40));
+const JOB_MS = 400;
+const settle = (): Promise<void> => new Promise((res) => setTimeout(res, JOB_MS + 150));
 
 describe('simulator: DR drills, VPCs and the Task Center', () => {
 	let r: Rig;
@@ -168,6 +168,17 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 		assert.deepEqual(await list('?limit=1&offset=1'), ['erp-prod-drill-2']);
 		assert.deepEqual(await list(`?drill_vpc_id=${r.sim.data.drills[0].drill_vpc_id}`), ['erp-prod-drill-1', 'erp-prod-drill-2']);
 		assert.deepEqual(await list('?server_group_id=nope'), []);
+		// The available one's drill servers run in the DR AZ; deleting the drill removes them.
+		const servers = ((all.disaster_recovery_drills as Json[])[0].drill_servers as { drill_server_id: string }[]).map((x) => x.drill_server_id);
+		const ecs = async (): Promise<Json[]> => (await call('GET', `cloudservers/detail?server_id=${servers.join(',')}`, undefined, projectIdFor('cn-north-4'))).json.servers as Json[];
+		assert.deepEqual((await ecs()).map((x) => [x.status, x['OS-EXT-AZ:availability_zone']]), [
+			['ACTIVE', 'cn-north-4b'],
+			['ACTIVE', 'cn-north-4b'],
+		]);
+		const del = await call('DELETE', `disaster-recovery-drills/${String((all.disaster_recovery_drills as Json[])[0].id)}`, undefined, projectIdFor('cn-north-4'));
+		assert.equal(del.status, 200);
+		await settle();
+		assert.deepEqual(await ecs(), []);
 	});
 
 	it('lists VPCs on the vpc endpoint: the v1 model, the id filter, marker/limit paging, refusals', async () => {

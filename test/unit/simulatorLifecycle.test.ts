@@ -9,8 +9,8 @@ import { rig, type Rig } from '../support/sim';
 
 type Json = Record<string, unknown>;
 const PID = projectIdFor(LIFECYCLE_REGION);
-const JOB_MS = 60;
-const settle = (): Promise<void> => new Promise((res) => setTimeout(res, JOB_MS + 40));
+const JOB_MS = 400;
+const settle = (): Promise<void> => new Promise((res) => setTimeout(res, JOB_MS + 150));
 
 describe('simulator: the DR lifecycle', () => {
 	let r: Rig;
@@ -80,13 +80,17 @@ describe('simulator: the DR lifecycle', () => {
 		assert.equal(code((await act('dr-drill-ready', { 'stop-server-group': 'now' })).json), 'SDRS.0201');
 	});
 
-	it('Planned failover: refuses a bad or current priority_station (SDRS.0216), a running production server (SDRS.1319), a synchronising group (SDRS.1830), a wrong status (SDRS.1002)', async () => {
+	it('Planned failover: refuses a bad or current priority_station (SDRS.0216), a running production server (SDRS.1319), a faulty pair (SDRS.1823), a synchronising group (SDRS.1830), a wrong status (SDRS.1002)', async () => {
 		for (const body of [{ 'reverse-server-group': {} }, { 'reverse-server-group': { priority_station: 'middle' } }, { 'reverse-server-group': { priority_station: 'source' } }]) {
 			const res = await act('dr-switchover-ready', body);
 			assert.equal(res.status, 400);
 			assert.equal(code(res.json), 'SDRS.0216', JSON.stringify(body));
 		}
 		assert.equal(code((await act('dr-switchover-blocked', { 'reverse-server-group': { priority_station: 'target' } })).json), 'SDRS.1319');
+		// A faulty pair (levels 2 and 5) blocks the switchover (SDRS.1823, inferred); a failover may still work.
+		setServers('dr-failover-degraded', 'la-south-2a', 'SHUTOFF');
+		assert.equal(code((await act('dr-failover-degraded', { 'reverse-server-group': { priority_station: 'target' } })).json), 'SDRS.1823');
+		assert.equal(code((await act('dr-failover-broken', { 'reverse-server-group': { priority_station: 'target' } })).json), 'SDRS.1823');
 		assert.equal(code((await act('dr-syncing', { 'reverse-server-group': { priority_station: 'target' } })).json), 'SDRS.1830');
 		r.sim.patchGroup(gid('dr-switchover-ready'), { status: 'failed-over', priority_station: 'target' });
 		assert.equal(code((await act('dr-switchover-ready', { 'reverse-server-group': { priority_station: 'source' } })).json), 'SDRS.1002');
