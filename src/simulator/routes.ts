@@ -1,14 +1,17 @@
-// The IAM, SDRS and ECS calls the extension uses, with the documented parameters, preconditions
-// and error codes.
-import { randomBytes } from 'node:crypto';
+// The IAM, SDRS, ECS and VPC calls, with the documented parameters, preconditions and error
+// codes: lists and reads here; group actions in groupActions.ts, drills in drills.ts, the Task
+// Center in taskCenter.ts, VPCs in vpcs.ts.
 import { parseQuery } from '../core/signer';
-import { jobView, settleJobs, type SimJob } from './jobs';
+import { drillRoutes } from './drills';
+import { action, faultLevel } from './groupActions';
+import { jobView, settleJobs } from './jobs';
 import { hexId, uuidFrom, type SeedData, type SimGroup } from './seed';
 import type { SimState } from './state';
-import { HttpError, isObject, sdrsError } from './wire';
+import { taskCenterRoutes } from './taskCenter';
+import { listVpcs } from './vpcs';
+import { HttpError, sdrsError } from './wire';
 
-const ENABLE = new Set(['available', 'error-starting']);
-const ENABLE_AGAIN = new Set(['failed-over', 'error-reprotecting']);
+const NOT_FOUND = (): HttpError => new HttpError(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment' });
 const GROUP_STATUSES = new Set([
 	'creating',
 	'available',
@@ -43,7 +46,7 @@ export function route(sim: SimState, method: string, path: string, search: strin
 		return { projects: sim.data.projects.filter((p) => !name || p.name === name).map((p) => ({ ...p, is_domain: false, description: '' })), links: { self: path, next: null, previous: null } };
 	}
 	if (seg[1] !== 'v1' || seg.length < 4) {
-		throw new HttpError(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment' });
+		throw NOT_FOUND();
 	}
 	const projectId = seg[2];
 	if (!sim.data.projects.some((p) => p.id === projectId)) {
@@ -74,23 +77,27 @@ export function route(sim: SimState, method: string, path: string, search: strin
 		const reps = groups.flatMap((g) => Array.from({ length: g.replication_num }, (_, n) => replicationView(sim, g, n)));
 		return { replications: page(query, reps), count: reps.length };
 	}
-	if (method === 'GET' && resource === 'disaster-recovery-drills') {
-		const gid = query.get('server_group_id');
-		const groups = sim.data.groups.filter((g) => g.projectId === projectId && (!gid || g.id === gid));
-		const drills = groups.flatMap((g) =>
-			Array.from({ length: g.disaster_recovery_drill_num }, (_, n) => {
-				const at = new Date((g.last_drill_at ?? sim.now()) - n * 30 * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
-				return { id: uuidFrom(`drill:${g.id}:${n}`), name: `${g.name}-drill-${n + 1}`, status: n === 0 ? 'available' : 'error', server_group_id: g.id, drill_vpc_id: uuidFrom(`drill-vpc:${g.id}`), created_at: at, updated_at: at };
-			}),
-		);
-		return { disaster_recovery_drills: page(query, drills), count: drills.length };
+	if (seg[3] === 'disaster-recovery-drills') {
+		const answer = drillRoutes(sim, method, projectId, seg, query, body, page);
+		if (answer !== undefined) {
+			return answer;
+		}
+	}
+	if (seg[3] === 'task-center') {
+		const answer = taskCenterRoutes(sim, method, projectId, seg.slice(3), query, page);
+		if (answer !== undefined) {
+			return answer;
+		}
+	}
+	if (method === 'GET' && resource === 'vpcs') {
+		return listVpcs(sim, projectId, query);
 	}
 	if (method === 'GET' && resource === 'cloudservers/detail') {
 		const ids = new Set((query.get('server_id') ?? '').split(',').filter(Boolean));
 		const servers = sim.data.servers.filter((s) => s.projectId === projectId && (ids.size === 0 || ids.has(s.id)));
 		return { servers: servers.map((s) => ({ id: s.id, name: s.name, status: s.status, 'OS-EXT-AZ:availability_zone': s.az })), count: servers.length };
 	}
-	throw new HttpError(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment' });
+	throw NOT_FOUND();
 }
 
 export function listGroups(sim: SimState, projectId: string, query: Map<string, string>, search: string): unknown {
@@ -149,8 +156,8 @@ export function groupView(g: SimGroup): Record<string, unknown> {
 		protected_status: null,
 		replication_status: null,
 		health_status: null,
-		source_vpc_id: hexId(`vpc:${g.id}:s`),
-		target_vpc_id: hexId(`vpc:${g.id}:t`),
+		source_vpc_id: g.vpcId ?? hexId(`vpc:${g.id}:s`),
+		target_vpc_id: g.vpcId ?? hexId(`vpc:${g.id}:t`),
 		test_vpc_id: null,
 		dr_type: 'migration',
 		protection_type: 'replication-pair',
@@ -175,7 +182,7 @@ function pageBounds(query: Map<string, string>): { limit: number; offset: number
 }
 
 /** One page of a list. */
-function page<T>(query: Map<string, string>, items: T[]): T[] {
+export function page<T>(query: Map<string, string>, items: T[]): T[] {
 	const { limit, offset } = pageBounds(query);
 	return items.slice(offset, offset + limit);
 }
@@ -189,11 +196,11 @@ function replicationView(sim: SimState, g: SimGroup, n: number): Record<string, 
 		server_group_id: g.id,
 		replication_model: 'hypermetro',
 		volume_ids: `${uuidFrom(`vol:${g.id}:${n}:s`)},${uuidFrom(`vol:${g.id}:${n}:t`)}`,
-		progress: g.status === 'protected' ? 100 : g.progress,
-		replication_status: g.status === 'protected' ? 'active' : 'inactive',
+		progress: g.progress,
+		// Synchronised, still copying, stopped by a failover, or not replicating.
+		replication_status: g.status === 'protected' ? (g.progress < 100 ? 'copying' : 'active') : g.status === 'failed-over' ? 'active-stopped' : 'inactive',
 		priority_station: g.priority_station,
-		// The seed's legacy group has a broken link; the rest are healthy.
-		fault_level: g.status === 'error' ? '5' : '0',
+		fault_level: String(faultLevel(g, n)),
 		attachment: instance ? [{ protected_instance: instance.id, device: '/dev/vda' }] : [],
 		record_metadata: { multiattach: false, bootable: n === 0, volume_size: 40 + 10 * n, volume_type: 'SSD' },
 		created_at: g.created_at,
@@ -213,62 +220,3 @@ export function instanceView(sim: SimState, i: SeedData['instances'][number]): R
 		priority_station: g?.priority_station ?? 'source',
 	};
 }
-
-export function action(sim: SimState, projectId: string, groupId: string, body: Buffer): unknown {
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(body.toString('utf8'));
-	} catch {
-		throw sdrsError(400, 'SDRS.0201', 'Invalid request parameters: the body is not JSON.', 'badrequest');
-	}
-	if (!isObject(parsed) || Object.keys(parsed).length !== 1) {
-		throw sdrsError(400, 'SDRS.0201', 'Invalid request parameters.', 'badrequest');
-	}
-	if (!('start-server-group' in parsed)) {
-		throw sdrsError(400, 'SDRS.0206', 'Invalid action.', 'badrequest');
-	}
-	const g = requireGroup(sim, projectId, groupId);
-	let type: string;
-	if (ENABLE.has(g.status)) {
-		if (g.replication_num <= 0) {
-			throw sdrsError(400, 'SDRS.1002', 'Operation not allowed for the protection group in the current state: the group has no replication pairs.', 'badrequest');
-		}
-		type = 'startProtectionGroupNoCG';
-	} else if (ENABLE_AGAIN.has(g.status)) {
-		const drAz = g.priority_station === 'source' ? g.target_availability_zone : g.source_availability_zone;
-		if (sim.serversOf(g.id).some((s) => s.az === drAz && s.status !== 'SHUTOFF')) {
-			throw sdrsError(400, 'SDRS.1342', 'Current DR site server is not stopped.', 'badrequest');
-		}
-		type = 'reprotectProtectionGroupNoCG';
-	} else {
-		throw sdrsError(400, 'SDRS.1002', 'Operation not allowed for the protection group in the current state.', 'badrequest');
-	}
-	const job: SimJob = {
-		id: randomBytes(16).toString('hex'),
-		projectId,
-		groupId: g.id,
-		type,
-		createdAt: sim.now(),
-		durationMs: g.jobDurationMs ?? sim.options.jobDurationMs,
-		outcome: g.nextOutcome ?? 'success',
-		settled: false,
-	};
-	sim.jobs.set(job.id, job);
-	sim.stats.jobsCreated[g.id] = (sim.stats.jobsCreated[g.id] ?? 0) + 1;
-	const transition = (): void => {
-		if (job.settled) {
-			return;
-		}
-		g.status = type.startsWith('start') ? 'starting' : 'reprotecting';
-		g.progress = 0;
-		g.updated_at = new Date(sim.now()).toISOString();
-	};
-	// The service changes the group's status when the job starts: at once, or a little later.
-	if (sim.options.transitionDelayMs > 0) {
-		setTimeout(transition, sim.options.transitionDelayMs).unref();
-	} else {
-		transition();
-	}
-	return { job_id: job.id };
-}
-

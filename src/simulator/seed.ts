@@ -46,6 +46,52 @@ export interface SimGroup {
 	nextOutcome?: 'success' | 'fail';
 	/** Simulator only: how long a job on this group runs (default: the simulator's jobDurationMs). */
 	jobDurationMs?: number;
+	/** The group's VPC (source and target: dr_type migration is within one VPC); absent: a derived id outside the VPC list. */
+	vpcId?: string;
+	/** fault_level of each replication pair, by index (absent: 0, or 5 for a group in `error`). */
+	faultLevels?: number[];
+}
+
+/** A VPC of the project (the VPC service's v1 model), with the CIDR blocks of its subnets. */
+export interface SimVpc {
+	id: string;
+	projectId: string;
+	name: string;
+	cidr: string;
+	status: string;
+	subnets: string[];
+	created_at: string;
+}
+
+export interface SimDrill {
+	id: string;
+	projectId: string;
+	groupId: string;
+	name: string;
+	status: string;
+	drill_vpc_id: string;
+	/** protected instance → drill server. */
+	drill_servers: { protected_instance: string; drill_server_id: string }[];
+	created_at: string;
+	updated_at: string;
+	/** Simulator only: the next delete job on this drill fails. */
+	failDelete?: boolean;
+}
+
+/** A Task Center record of a failed job (FailureJobParams), with the group it belongs to. */
+export interface SimFailureJob {
+	projectId: string;
+	serverGroupId: string;
+	job_id: string;
+	job_type: string;
+	job_status: 'FAIL';
+	failure_status: string;
+	resource_id: string;
+	resource_name: string;
+	resource_type: string;
+	error_code: string;
+	fail_reason: string;
+	begin_time: string;
 }
 
 export interface SeedData {
@@ -53,6 +99,9 @@ export interface SeedData {
 	groups: SimGroup[];
 	instances: SimInstance[];
 	servers: SimServer[];
+	vpcs: SimVpc[];
+	drills: SimDrill[];
+	failureJobs: SimFailureJob[];
 }
 
 export const DEMO_DOMAIN_ID = '0f3c7d4e5a6b4c8d9e0f1a2b3c4d5e6f';
@@ -81,6 +130,12 @@ interface GroupSpec {
 	drills?: number;
 	description?: string;
 	jobDurationMs?: number;
+	/** Production-site servers stopped (SHUTOFF), except the first `prodRunning`. */
+	prodStopped?: boolean;
+	prodRunning?: number;
+	faultLevels?: number[];
+	/** The name of the project's VPC the group is in (LIFECYCLE_VPCS). */
+	vpc?: string;
 }
 
 const SPECS: GroupSpec[] = [
@@ -148,7 +203,34 @@ export function failoverSpecs(): GroupSpec[] {
 	});
 }
 
-const REGIONS = ['cn-north-4', 'ap-southeast-3', 'cn-east-3', 'la-south-2', FAILOVER_REGION];
+/** The project where the rest of the DR lifecycle is tried (LIFECYCLE_SPECS). */
+export const LIFECYCLE_REGION = 'la-south-2';
+
+/** la-south-2's VPCs: the groups' own, a drill VPC that fits, one lacking the groups' subnet, one with no subnet. */
+export const LIFECYCLE_VPCS: { name: string; cidr: string; subnets: string[] }[] = [
+	{ name: 'vpc-santiago-prod', cidr: '192.168.0.0/16', subnets: ['192.168.1.0/24'] },
+	{ name: 'vpc-santiago-drill', cidr: '192.168.0.0/16', subnets: ['192.168.1.0/24'] },
+	{ name: 'vpc-santiago-legacy', cidr: '10.9.0.0/16', subnets: ['10.9.1.0/24'] },
+	{ name: 'vpc-santiago-empty', cidr: '172.16.0.0/16', subnets: [] },
+];
+
+/**
+ * la-south-2: one group for each step of the lifecycle. A planned failover is ready on
+ * dr-switchover-ready (production servers stopped) and refused on dr-switchover-blocked (one
+ * still running); a failover works on dr-failover-degraded (a pair at fault level 2) and is
+ * refused on dr-failover-broken (level 5); dr-syncing is still synchronising; dr-drill-ready
+ * takes a drill and keeps one that failed on vpc-santiago-legacy.
+ */
+const LIFECYCLE_SPECS: GroupSpec[] = [
+	{ name: 'dr-switchover-ready', status: 'protected', region: LIFECYCLE_REGION, prodStopped: true, vpc: 'vpc-santiago-prod' },
+	{ name: 'dr-switchover-blocked', status: 'protected', region: LIFECYCLE_REGION, prodStopped: true, prodRunning: 1, vpc: 'vpc-santiago-prod' },
+	{ name: 'dr-failover-degraded', status: 'protected', region: LIFECYCLE_REGION, faultLevels: [2, 0], vpc: 'vpc-santiago-prod' },
+	{ name: 'dr-failover-broken', status: 'protected', region: LIFECYCLE_REGION, faultLevels: [5, 0], vpc: 'vpc-santiago-prod' },
+	{ name: 'dr-syncing', status: 'protected', region: LIFECYCLE_REGION, progress: 45, vpc: 'vpc-santiago-prod' },
+	{ name: 'dr-drill-ready', status: 'protected', region: LIFECYCLE_REGION, drills: 1, vpc: 'vpc-santiago-prod' },
+];
+
+const REGIONS = ['cn-north-4', 'ap-southeast-3', 'cn-east-3', LIFECYCLE_REGION, FAILOVER_REGION];
 
 export function projectIdFor(region: string, sub = false): string {
 	return hexId(`project:${region}${sub ? ':dev' : ''}`);
@@ -158,9 +240,13 @@ export function seedDemo(): SeedData {
 	const projects: SimProject[] = REGIONS.map((r) => ({ id: projectIdFor(r), name: r, domain_id: DEMO_DOMAIN_ID, parent_id: DEMO_DOMAIN_ID, enabled: true }));
 	projects.push({ id: projectIdFor('cn-north-4', true), name: 'cn-north-4_dev', domain_id: DEMO_DOMAIN_ID, parent_id: projectIdFor('cn-north-4'), enabled: true });
 	projects.push({ id: hexId('project:MOS'), name: 'MOS', domain_id: DEMO_DOMAIN_ID, parent_id: DEMO_DOMAIN_ID, enabled: true });
-	const data: SeedData = { projects, groups: [], instances: [], servers: [] };
+	const data: SeedData = { projects, groups: [], instances: [], servers: [], vpcs: [], drills: [], failureJobs: [] };
 	const base = Date.UTC(2026, 9, 1, 8, 0, 0);
-	[...SPECS, ...failoverSpecs()].forEach((spec, i) => {
+	const lifecycle = projectIdFor(LIFECYCLE_REGION);
+	for (const v of LIFECYCLE_VPCS) {
+		data.vpcs.push({ id: uuidFrom(`vpc:${lifecycle}:${v.name}`), projectId: lifecycle, name: v.name, cidr: v.cidr, status: 'OK', subnets: [...v.subnets], created_at: new Date(base).toISOString() });
+	}
+	[...SPECS, ...failoverSpecs(), ...LIFECYCLE_SPECS].forEach((spec, i) => {
 		addGroup(data, {
 			...spec,
 			projectId: projectIdFor(spec.region, spec.sub),
@@ -168,6 +254,36 @@ export function seedDemo(): SeedData {
 		});
 	});
 	return data;
+}
+
+/** The seed's drills: the newest available, older ones in error; dr-drill-ready's failed on vpc-santiago-legacy. */
+function seedDrills(data: SeedData, g: SimGroup, count: number): void {
+	const legacy = data.vpcs.find((v) => v.projectId === g.projectId && v.name === 'vpc-santiago-legacy');
+	const drillVpc = legacy?.id ?? uuidFrom(`drill-vpc:${g.id}`);
+	if (!legacy && !data.vpcs.some((v) => v.id === drillVpc)) {
+		data.vpcs.push({ id: drillVpc, projectId: g.projectId, name: `${g.name}-drill-vpc`, cidr: '192.168.0.0/16', status: 'OK', subnets: ['192.168.0.0/24'], created_at: g.created_at });
+	}
+	const drAz = g.priority_station === 'source' ? g.target_availability_zone : g.source_availability_zone;
+	for (let n = 0; n < count; n++) {
+		const at = new Date((g.last_drill_at ?? Date.now()) - n * 30 * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
+		const ok = n === 0 && !legacy;
+		const id = uuidFrom(`drill:${g.id}:${n}`);
+		const instances = data.instances.filter((i) => i.groupId === g.id);
+		const drillServers = ok ? instances.map((i) => ({ protected_instance: i.id, drill_server_id: uuidFrom(`drill-server:${id}:${i.id}`) })) : [];
+		// The drill servers run in the DR AZ, built from the DR-site servers' disks.
+		drillServers.forEach((s, k) => data.servers.push({ id: s.drill_server_id, name: `${g.name}-drill-${n + 1}-vm${k + 1}`, status: 'ACTIVE', az: drAz, projectId: g.projectId }));
+		data.drills.push({
+			id,
+			projectId: g.projectId,
+			groupId: g.id,
+			name: `${g.name}-drill-${n + 1}`,
+			status: ok ? 'available' : 'error',
+			drill_vpc_id: drillVpc,
+			drill_servers: drillServers,
+			created_at: at,
+			updated_at: at,
+		});
+	}
 }
 
 export function addGroup(data: SeedData, spec: GroupSpec & { projectId: string; createdAt?: string; id?: string; instances?: number }): SimGroup {
@@ -196,6 +312,8 @@ export function addGroup(data: SeedData, spec: GroupSpec & { projectId: string; 
 		updated_at: created,
 		nextOutcome: spec.fail ? 'fail' : undefined,
 		jobDurationMs: spec.jobDurationMs,
+		vpcId: spec.vpc ? data.vpcs.find((v) => v.projectId === spec.projectId && v.name === spec.vpc)?.id : undefined,
+		faultLevels: spec.faultLevels ? [...spec.faultLevels] : undefined,
 	};
 	data.groups.push(group);
 	const drAz = priority === 'source' ? tgtAz : srcAz;
@@ -209,10 +327,15 @@ export function addGroup(data: SeedData, spec: GroupSpec & { projectId: string; 
 				if (running > 0) {
 					running--;
 				}
+			} else if (spec.prodStopped) {
+				s.status = n <= (spec.prodRunning ?? 0) ? 'ACTIVE' : 'SHUTOFF';
 			}
 		}
 		data.servers.push(src, tgt);
 		data.instances.push({ id: uuidFrom(`instance:${id}:${n}`), name: `${spec.name}-vm${n}`, groupId: id, sourceServer: src.id, targetServer: tgt.id });
+	}
+	if (spec.drills) {
+		seedDrills(data, group, spec.drills);
 	}
 	return group;
 }

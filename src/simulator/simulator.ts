@@ -12,6 +12,7 @@ import { verify } from './auth';
 import { pickFault, sendFault, type FaultKind } from './faults';
 import { route } from './routes';
 import { SimState, type SimulatorOptions } from './state';
+import { NO_CONTENT } from './taskCenter';
 import { HttpError, isObject } from './wire';
 
 export { DEMO_CREDENTIALS } from './auth';
@@ -195,6 +196,11 @@ export class Simulator extends SimState {
 			text = '';
 		}
 		const headers = this.baseHeaders(requestId);
+		if (payload === NO_CONTENT) {
+			res.writeHead(204, { 'X-Request-Id': requestId, Date: headers.Date });
+			res.end();
+			return;
+		}
 		if (status === 200 && fault === 'truncated') {
 			res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(text)) });
 			res.write(text.slice(0, Math.floor(text.length / 2)));

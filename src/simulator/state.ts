@@ -90,6 +90,7 @@ export class SimState {
 			d.groups = [];
 			d.instances = [];
 			d.servers = [];
+			d.drills = [];
 		}
 		return d;
 	}
