@@ -1,5 +1,5 @@
-// The IAM, SDRS and ECS calls the extension uses, with the documented parameters, preconditions
-// and error codes.
+// The SDRS and ECS calls the extension uses, with the documented parameters, preconditions and
+// error codes (IAM, and the caller's account, are checked first in iamRoutes.ts).
 import { randomBytes } from 'node:crypto';
 import { parseQuery } from '../core/signer';
 import { jobView, settleJobs, type SimJob } from './jobs';
@@ -38,10 +38,6 @@ export function route(sim: SimState, method: string, path: string, search: strin
 		}
 	});
 	const query = new Map<string, string>(parseQuery(search));
-	if (method === 'GET' && (path === '/v3/auth/projects' || path === '/v3/projects')) {
-		const name = query.get('name');
-		return { projects: sim.data.projects.filter((p) => !name || p.name === name).map((p) => ({ ...p, is_domain: false, description: '' })), links: { self: path, next: null, previous: null } };
-	}
 	if (seg[1] !== 'v1' || seg.length < 4) {
 		throw new HttpError(404, { error_code: 'APIGW.0101', error_msg: 'The API does not exist or has not been published in the environment' });
 	}
