@@ -136,7 +136,7 @@ export class AgencyCredentials implements CredentialsProvider {
 			const generation = this.generation;
 			const call = this.assume().then((held) => {
 				if (generation !== this.generation) {
-					throw new SdrsError('The agency profile changed while its keys were being obtained.', 'config', undefined, AGENCY_ERRORS.invalid);
+					throw new SdrsError('The agency profile changed while its keys were being obtained.', 'aborted');
 				}
 				this.held = held;
 				this.retryAt = 0;

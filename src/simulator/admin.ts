@@ -1,5 +1,5 @@
 // The admin API under /__admin/: the programmatic controls (reset, config, groups, servers,
-// projects, bulk data, stats) over HTTP, for a simulator in another process. The server lets a
+// projects, bulk data, stats, iam) over HTTP, for a simulator in another process. The server lets a
 // call through only with this run's token (simulator.ts); every input is bounded here.
 import type { FaultRule } from './faults';
 import { iamAdmin } from './iamRoutes';
