@@ -248,6 +248,34 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 		en: { explanation: 'The API rate limit was reached.', fix: 'Wait a few seconds; the extension retries reads by itself. Lower sdrs.maxConcurrentRequests if it keeps happening.' },
 		'zh-cn': { explanation: '已达到 API 流控上限。', fix: '请稍候；扩展会自动重试读取请求。如频繁出现，请调低 sdrs.maxConcurrentRequests。' },
 	},
+	// Temporary keys through an agency (core/agency.ts, and http.ts for KEYS_RENEWED).
+	'AGENCY.BASE_KEYS_REFUSED': {
+		en: { explanation: 'IAM refused the base keys used to assume the agency: they are wrong, or were deleted or disabled.', fix: 'Update the access key and secret key the agency profile is based on.' },
+		'zh-cn': { explanation: 'IAM 拒绝了用于切换委托的基础密钥：密钥错误，或已被删除或停用。', fix: '请更新该委托配置所基于的访问密钥和秘密访问密钥。' },
+	},
+	'AGENCY.FORBIDDEN': {
+		en: {
+			explanation: 'The base keys may not assume this agency: their user lacks the permission to assume agencies, or the agency does not trust your account.',
+			fix: 'Ask your account’s administrator for the Agent Operator role (iam:tokens:assume), and the delegating account’s administrator to make the agency trust your account.',
+		},
+		'zh-cn': { explanation: '基础密钥无权切换此委托：其用户缺少切换委托的权限，或该委托未信任您的账号。', fix: '请让本账号管理员授予 Agent Operator 权限（iam:tokens:assume），并让委托方账号管理员将委托的受托方设为您的账号。' },
+	},
+	'AGENCY.NOT_FOUND': {
+		en: { explanation: 'The delegating account has no agency of this name, or the account name or ID is wrong.', fix: 'Check the account name or ID and the agency name with the delegating account’s administrator.' },
+		'zh-cn': { explanation: '委托方账号下没有该名称的委托，或账号名、账号 ID 有误。', fix: '请与委托方账号管理员核对账号名或账号 ID 以及委托名称。' },
+	},
+	'AGENCY.INVALID': {
+		en: { explanation: 'IAM refused the request for temporary keys as invalid.', fix: 'Check the agency profile: the duration must be from 900 to 86400 seconds, and the account and agency must be named.' },
+		'zh-cn': { explanation: 'IAM 认为获取临时密钥的请求无效。', fix: '请检查委托配置：有效期须为 900 到 86400 秒，并须填写账号和委托名称。' },
+	},
+	'AGENCY.UNAVAILABLE': {
+		en: { explanation: 'The temporary keys of the agency could not be obtained from IAM.', fix: 'Check the connection and the IAM endpoint, then try again.' },
+		'zh-cn': { explanation: '无法从 IAM 获取委托的临时密钥。', fix: '请检查网络连接和 IAM 终端节点后重试。' },
+	},
+	KEYS_RENEWED: {
+		en: { explanation: 'The temporary keys had run out when the action was sent, so the gateway refused it and nothing changed. New keys were obtained.', fix: 'Run the action again.' },
+		'zh-cn': { explanation: '发送操作时临时密钥已过期，网关拒绝了请求，未做任何更改。已获取新的密钥。', fix: '请重新执行该操作。' },
+	},
 };
 EXPLANATIONS['APIG.0308'] = EXPLANATIONS['APIGW.0308'];
 
@@ -269,6 +297,9 @@ export function explainCode(code: string | undefined, language = 'en'): Explanat
 /** The code of the `config` error raised when a profile has no stored keys. */
 export const NO_CREDENTIALS = 'NO_CREDENTIALS';
 
+/** The code of the 401 an action gets when its temporary keys ran out and were renewed (it is not sent again). */
+export const KEYS_RENEWED = 'KEYS_RENEWED';
+
 export type ErrorCategory = 'no-credentials' | 'auth' | 'forbidden' | 'network' | 'throttled' | 'not-offered' | 'server' | 'bad-response' | 'other';
 
 /** The category the UI uses to name the cause of a failure. */
@@ -286,7 +317,8 @@ export function categorize(err: unknown): ErrorCategory {
 	if (err.kind === 'parse' || err.kind === 'too-large') {
 		return 'bad-response';
 	}
-	if (err.kind !== 'http') {
+	// Not a key problem any more: new keys are in hand, the message says to run the action again.
+	if (err.kind !== 'http' || err.code === KEYS_RENEWED) {
 		return 'other';
 	}
 	if (err.status === 429 || isThrottleCode(err.code)) {

@@ -5,7 +5,7 @@
 // VS Code patches Node's http/https for proxies and system certificates in the extension host,
 // so no agent is passed here and TLS verification is never touched.
 import nodeFetch from 'node-fetch';
-import { SdrsError, isThrottleCode, parseErrorResponse, toSdrsError } from './errors';
+import { KEYS_RENEWED, SdrsError, isExpiredCredentials, isThrottleCode, parseErrorResponse, toSdrsError } from './errors';
 import { redactError } from './redact';
 import { signRequest, type Credentials } from './signer';
 import type { Logger } from './logger';
@@ -47,8 +47,21 @@ export interface ParsedResult<T> extends HttpResult {
 	data: T;
 }
 
+/**
+ * Keys that change while a client lives (temporary keys obtained through an agency, core/agency.ts).
+ * `get` is read before every request, so a job being followed goes on with renewed keys.
+ */
+export interface CredentialsProvider {
+	get(): Promise<Credentials>;
+	/**
+	 * Told that the gateway refused `refused` because it expired; resolves true once other keys
+	 * are in hand (or rejects with why none could be had).
+	 */
+	renewAfterExpiry?(refused: Credentials): Promise<boolean>;
+}
+
 export interface HttpOptions {
-	credentials: () => Credentials | Promise<Credentials>;
+	credentials: (() => Credentials | Promise<Credentials>) | CredentialsProvider;
 	/**
 	 * Called with the host before any request is signed for it; rejects (with a `config`
 	 * SdrsError) when the keys must not go there. Nothing is sent then.
@@ -94,7 +107,8 @@ export class HttpPipeline {
 	private readonly clockOffsets = new Map<string, number>();
 	private readonly hosts = new Map<string, Semaphore>();
 	readonly stats: HttpStats = { requests: 0, retries: 0, skewCorrections: 0 };
-	private readonly o: Required<Omit<HttpOptions, 'credentials' | 'approveHost' | 'onUnauthorized'>> & Pick<HttpOptions, 'credentials' | 'approveHost' | 'onUnauthorized'>;
+	private readonly o: Required<Omit<HttpOptions, 'credentials' | 'approveHost' | 'onUnauthorized'>> & Pick<HttpOptions, 'approveHost' | 'onUnauthorized'>;
+	private readonly credentials: CredentialsProvider;
 
 	constructor(options: HttpOptions) {
 		this.o = {
@@ -109,10 +123,11 @@ export class HttpPipeline {
 			maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
 			baseBackoffMs: options.baseBackoffMs ?? 500,
 			maxBackoffMs: options.maxBackoffMs ?? 10_000,
-			credentials: options.credentials,
 			approveHost: options.approveHost,
 			onUnauthorized: options.onUnauthorized,
 		};
+		const c = options.credentials;
+		this.credentials = typeof c === 'function' ? { get: async () => c() } : c;
 	}
 
 	/** The offset learnt for a host (0 when none). */
@@ -133,6 +148,7 @@ export class HttpPipeline {
 			this.hosts.set(host, sem);
 		}
 		let skewRetried = false;
+		let renewed = false;
 		for (let attempt = 1; ; attempt++) {
 			let error: SdrsError | undefined;
 			let waitMs: number | undefined;
@@ -164,6 +180,27 @@ export class HttpPipeline {
 						skewRetried = true;
 						attempt--;
 						continue;
+					}
+					// Temporary keys that expired: the refusal never reached the service. The provider
+					// renews them; a read is sent again with the new ones, an action never is.
+					if (!renewed && result.status === 401 && this.credentials.renewAfterExpiry && isExpiredCredentials(error)) {
+						renewed = true;
+						const refused = error;
+						try {
+							if ((await this.credentials.renewAfterExpiry(creds)) && req.idempotent) {
+								attempt--;
+								continue;
+							}
+							error = new SdrsError(
+								'The temporary keys had run out when this was sent, so the gateway refused it and nothing was done; new keys are in hand, but an action is never sent twice by itself. Run it again.',
+								'http',
+								401,
+								KEYS_RENEWED,
+								refused.requestId,
+							);
+						} catch (e) {
+							error = toSdrsError(e);
+						}
 					}
 					waitMs = retryAfterMs(result.retryAfter, this.o.now());
 				}
@@ -207,7 +244,7 @@ export class HttpPipeline {
 
 	private async sendOnce(req: HttpRequest, attempt: number): Promise<{ result: HttpResult & { retryAfter: string | null }; serverDate?: number; creds: Credentials }> {
 		await this.o.approveHost?.(new URL(req.url).host);
-		const creds = await this.o.credentials();
+		const creds = await this.credentials.get();
 		// Stopped while waiting for a slot or for the keys: nothing is sent (an 'abort' listener
 		// added now would never fire).
 		if (req.signal?.aborted) {

@@ -1,7 +1,8 @@
 // The admin API under /__admin/: the programmatic controls (reset, config, groups, servers,
-// projects, bulk data, stats) over HTTP, for a simulator in another process. The server lets a
+// projects, bulk data, stats, iam) over HTTP, for a simulator in another process. The server lets a
 // call through only with this run's token (simulator.ts); every input is bounded here.
 import type { FaultRule } from './faults';
+import { iamAdmin } from './iamRoutes';
 import type { SimState } from './state';
 import { HttpError, isObject, text } from './wire';
 
@@ -87,6 +88,9 @@ export function admin(sim: SimState, method: string, path: string, body: Buffer)
 		}
 		sim.configure(patch);
 		return { ok: true };
+	}
+	if (method === 'POST' && parts[0] === 'iam') {
+		return iamAdmin(sim, input);
 	}
 	if (method === 'GET' && parts[0] === 'groups') {
 		return { groups: sim.groups() };

@@ -3,6 +3,7 @@
 // 15-minute date window, temporary credentials and their security token.
 import type { IncomingMessage } from 'node:http';
 import { canonicalRequest, parseAuthorization, parseSdkDate, sha256Hex, signatureFor } from '../core/signer';
+import { DEMO_ACCOUNT, type Caller, type IamState } from './iam';
 import type { SimState } from './state';
 import { gatewayError } from './wire';
 
@@ -11,7 +12,24 @@ export const DEMO_CREDENTIALS = { accessKey: 'SIMDEMOAK0000000SDRS', secretKey: 
 
 const DATE_WINDOW_MS = 15 * 60_000;
 
-export function verify(sim: SimState, req: IncomingMessage, method: string, path: string, search: string, body: Buffer): void {
+/** What an access key stands for: its secret, its account and, if temporary, its token and end. */
+export function lookupKey(
+	iam: IamState,
+	temporary: Record<string, { secretKey: string; securityToken: string; expiresAt: number }>,
+	accessKey: string,
+): { secretKey: string; domainId: string; securityToken?: string; expiresAt?: number } | undefined {
+	if (iam.revoked.has(accessKey)) {
+		return undefined;
+	}
+	if (accessKey === DEMO_CREDENTIALS.accessKey) {
+		return { secretKey: DEMO_CREDENTIALS.secretKey, domainId: DEMO_ACCOUNT.id };
+	}
+	const configured = temporary[accessKey];
+	return configured ? { ...configured, domainId: DEMO_ACCOUNT.id } : iam.issued.get(accessKey);
+}
+
+/** Verifies a request's signature, date and token; returns who signed it (or throws a gateway 401). */
+export function verify(sim: SimState, req: IncomingMessage, method: string, path: string, search: string, body: Buffer): Caller {
 	const fail = (code: string, message: string): never => {
 		sim.stats.authFailures++;
 		throw gatewayError(401, code, message);
@@ -20,9 +38,10 @@ export function verify(sim: SimState, req: IncomingMessage, method: string, path
 	if (!auth) {
 		return fail('APIGW.0301', 'Incorrect IAM authentication information: Authorization header missing or not SDK-HMAC-SHA256');
 	}
-	const temp = sim.options.temporaryCredentials[auth.accessKey];
-	const secret = auth.accessKey === DEMO_CREDENTIALS.accessKey ? DEMO_CREDENTIALS.secretKey : temp?.secretKey;
-	if (!secret) {
+	const key = lookupKey(sim.iam, sim.options.temporaryCredentials, auth.accessKey);
+	const temp = key?.securityToken !== undefined ? { securityToken: key.securityToken, expiresAt: key.expiresAt ?? 0 } : undefined;
+	const secret = key?.secretKey;
+	if (!key || !secret) {
 		return fail('APIGW.0301', 'Incorrect IAM authentication information: ak not found');
 	}
 	const signed = new Set(auth.signedHeaders);
@@ -58,5 +77,6 @@ export function verify(sim: SimState, req: IncomingMessage, method: string, path
 	if (signatureFor(canonical, sdkDate, secret) !== auth.signature) {
 		return fail('APIGW.0301', `Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest: ${canonical.replace(/\n/g, '|')}`);
 	}
+	return { accessKey: auth.accessKey, domainId: key.domainId, temporary: temp !== undefined };
 }
 

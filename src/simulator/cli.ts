@@ -1,5 +1,5 @@
 // `npm run simulator -- --port N [--job-seconds S] [--latency-ms L] [--clock-offset-minutes M] [--seed demo|empty]`
-import { DEMO_CREDENTIALS, startSimulator } from './simulator';
+import { DEMO_AGENCY, DEMO_CREDENTIALS, startSimulator } from './simulator';
 
 function arg(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
 	});
 	console.log(`SDRS simulator listening on ${sim.url}`);
 	console.log(`AK=${DEMO_CREDENTIALS.accessKey} SK=${DEMO_CREDENTIALS.secretKey}`);
+	console.log(`agency: domain_name=${DEMO_AGENCY.domainName} agency_name=${DEMO_AGENCY.agencyName} (a second account, reached with the keys above through this agency)`);
 	console.log(`admin token (header X-Admin-Token for /__admin/ calls): ${sim.adminToken}`);
 	console.log(`Point the extension at it with "sdrs.endpoints": {"iam": "${sim.url}", "sdrs": "${sim.url}", "ecs": "${sim.url}"}`);
 	const stop = (): void => void sim.stop().then(() => process.exit(0));

@@ -1,6 +1,6 @@
-// The IAM, SDRS, ECS and VPC calls, with the documented parameters, preconditions and error
-// codes: lists and reads here; group actions in groupActions.ts, drills in drills.ts, the Task
-// Center in taskCenter.ts, VPCs in vpcs.ts.
+// The SDRS, ECS and VPC calls, with the documented parameters, preconditions and error codes (IAM,
+// and the caller's account, are checked first in iamRoutes.ts): lists and reads here; group
+// actions in groupActions.ts, drills in drills.ts, the Task Center in taskCenter.ts, VPCs in vpcs.ts.
 import { parseQuery } from '../core/signer';
 import { drillRoutes } from './drills';
 import { action, faultLevel } from './groupActions';
@@ -41,10 +41,6 @@ export function route(sim: SimState, method: string, path: string, search: strin
 		}
 	});
 	const query = new Map<string, string>(parseQuery(search));
-	if (method === 'GET' && (path === '/v3/auth/projects' || path === '/v3/projects')) {
-		const name = query.get('name');
-		return { projects: sim.data.projects.filter((p) => !name || p.name === name).map((p) => ({ ...p, is_domain: false, description: '' })), links: { self: path, next: null, previous: null } };
-	}
 	if (seg[1] !== 'v1' || seg.length < 4) {
 		throw NOT_FOUND();
 	}

@@ -10,12 +10,13 @@ import type { Socket } from 'node:net';
 import { admin } from './admin';
 import { verify } from './auth';
 import { pickFault, sendFault, type FaultKind } from './faults';
-import { route } from './routes';
+import type { Caller } from './iam';
+import { serve } from './iamRoutes';
 import { SimState, type SimulatorOptions } from './state';
-import { NO_CONTENT } from './taskCenter';
-import { HttpError, isObject } from './wire';
+import { Answer, HttpError, isObject } from './wire';
 
 export { DEMO_CREDENTIALS } from './auth';
+export { DEMO_AGENCY, PARTNER_ACCOUNT, DEMO_ACCOUNT, partnerProjectId } from './iam';
 export type { FaultKind, FaultRule } from './faults';
 export type { SimulatorOptions, SimulatorStats } from './state';
 
@@ -121,21 +122,21 @@ export class Simulator extends SimState {
 			}
 			return; // a hang: the socket is destroyed when the client gives up or on stop()
 		}
-		const signedOk = (): boolean => {
+		const signedBy = (): Caller | undefined => {
 			try {
-				verify(this, req, method, path, search, body);
-				return true;
+				return verify(this, req, method, path, search, body);
 			} catch {
-				return false; // answered below, as any request that fails authentication
+				return undefined; // answered below, as any request that fails authentication
 			}
 		};
-		if (fault?.kind === 'late-apply' && signedOk()) {
+		const caller = fault?.kind === 'late-apply' ? signedBy() : undefined;
+		if (fault?.kind === 'late-apply' && caller) {
 			// The gateway gives up and answers an error; the service applies the request later.
 			res.writeHead(fault.status ?? 502, this.baseHeaders(requestId));
 			res.end(JSON.stringify({ error_code: 'APIGW.0201', error_msg: 'Backend timeout (simulated: the request is applied later)', request_id: requestId }));
 			const timer = setTimeout(() => {
 				try {
-					route(this, method, path, search, body);
+					serve(this, caller, method, path, search, body);
 				} catch {
 					// refused when it finally runs (the group changed meanwhile): nothing applied
 				}
@@ -151,10 +152,7 @@ export class Simulator extends SimState {
 		await this.respond(
 			res,
 			requestId,
-			() => {
-				verify(this, req, method, path, search, body);
-				return route(this, method, path, search, body);
-			},
+			() => serve(this, verify(this, req, method, path, search, body), method, path, search, body),
 			fault?.kind,
 		);
 	}
@@ -172,6 +170,10 @@ export class Simulator extends SimState {
 		let payload: unknown;
 		try {
 			payload = work();
+			if (payload instanceof Answer) {
+				status = payload.status;
+				payload = payload.body;
+			}
 		} catch (e) {
 			if (e instanceof HttpError) {
 				status = e.status;
@@ -196,7 +198,7 @@ export class Simulator extends SimState {
 			text = '';
 		}
 		const headers = this.baseHeaders(requestId);
-		if (payload === NO_CONTENT) {
+		if (status === 204) {
 			res.writeHead(204, { 'X-Request-Id': requestId, Date: headers.Date });
 			res.end();
 			return;

@@ -2,6 +2,7 @@
 // counts tests read, with the programmatic controls tests and the admin API use. No I/O here.
 import { addGroup, hexId, seedDemo, uuidFrom, type SeedData, type SimGroup } from './seed';
 import type { FaultRule } from './faults';
+import { IamState, seedPartner } from './iam';
 import { jobStatus, settleJobs, type SimJob } from './jobs';
 
 export interface SimulatorOptions {
@@ -61,6 +62,8 @@ export class SimState {
 		temporaryCredentials: NonNullable<SimulatorOptions['temporaryCredentials']>;
 	};
 	stats: SimulatorStats = SimState.emptyStats();
+	/** Accounts, agencies and the temporary keys issued through them (iam.ts). */
+	iam = new IamState();
 
 	constructor(options: SimulatorOptions = {}) {
 		this.options = {
@@ -86,6 +89,7 @@ export class SimState {
 
 	private freshData(): SeedData {
 		const d = seedDemo();
+		seedPartner(d);
 		if (this.options.seed === 'empty') {
 			d.groups = [];
 			d.instances = [];
@@ -105,6 +109,7 @@ export class SimState {
 		this.data = this.freshData();
 		this.jobs.clear();
 		this.stats = SimState.emptyStats();
+		this.iam = new IamState();
 		this.options.faults = [];
 		this.random = mulberry32(this.options.randomSeed);
 	}

@@ -3,13 +3,12 @@
 // which answer 204 with no body. Deleting a record repairs nothing.
 import type { SimFailureJob } from './seed';
 import type { SimState } from './state';
-import { sdrsError } from './wire';
+import { Answer, sdrsError } from './wire';
 
 type Query = Map<string, string>;
 type Page = <T>(query: Query, items: T[]) => T[];
 
 /** Answered as 204 No Content. */
-export const NO_CONTENT = Symbol('no content');
 
 export function failureJobView(f: SimFailureJob): Record<string, unknown> {
 	const { job_id, job_type, job_status, failure_status, resource_id, resource_name, resource_type, error_code, fail_reason, begin_time } = f;
@@ -19,9 +18,9 @@ export function failureJobView(f: SimFailureJob): Record<string, unknown> {
 /** Routes under task-center/ (`seg` from the project on: ['task-center', …]). */
 export function taskCenterRoutes(sim: SimState, method: string, projectId: string, seg: string[], query: Query, page: Page): unknown {
 	const mine = (f: SimFailureJob): boolean => f.projectId === projectId;
-	const keep = (drop: (f: SimFailureJob) => boolean): typeof NO_CONTENT => {
+	const keep = (drop: (f: SimFailureJob) => boolean): Answer => {
 		sim.data.failureJobs = sim.data.failureJobs.filter((f) => !(mine(f) && drop(f)));
-		return NO_CONTENT;
+		return new Answer(204, undefined);
 	};
 	if (seg.length === 2 && seg[1] === 'failure-jobs' && method === 'GET') {
 		const { failure_status: status, resource_name: name, server_group_id: gid, resource_type: type } = Object.fromEntries(query) as Record<string, string | undefined>;

@@ -9,6 +9,14 @@ export class HttpError extends Error {
 	}
 }
 
+/** A successful answer with a status other than 200 (IAM answers 201 when it issues keys). */
+export class Answer {
+	constructor(
+		readonly status: number,
+		readonly body: unknown,
+	) {}
+}
+
 export const sdrsError = (status: number, code: string, message: string, wrapper = 'error'): HttpError => new HttpError(status, { [wrapper]: { code, message } });
 export const gatewayError = (status: number, code: string, message: string): HttpError => new HttpError(status, { error_code: code, error_msg: message, request_id: '' });
 
