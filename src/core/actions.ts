@@ -77,7 +77,9 @@ export function availability(group: ProtectionGroup, runningJobId?: string): Ava
  * rule the Command Palette's picker uses too.
  */
 export function groupContextValue(group: ProtectionGroup, opts: { runningJobId?: string; simulated?: boolean } = {}): string {
-	const tokens = ['protectionGroup', `status-${group.status.replace(/[^a-z0-9-]/gi, '_')}`];
+	// The status is server text: only a status of the table is named; any other becomes one fixed
+	// token, so no status (say `x-canEnable`) can spell a capability the menus match.
+	const tokens = ['protectionGroup', `status-${ruleOf(group.status) ? group.status : 'unknown'}`];
 	const a = availability(group, opts.runningJobId);
 	if (opts.runningJobId) {
 		tokens.push('jobRunning');

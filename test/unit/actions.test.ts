@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { availability, currentDrAz, groupContextValue, runPreflight, statusKind } from '../../src/core/actions';
 import type { ProtectionGroup } from '../../src/core/model';
 import { rig, type Rig } from '../support/sim';
@@ -48,6 +49,24 @@ describe('actions', () => {
 		assert.match(v, /\bsimulated\b/);
 		// The menu regex must not confuse canEnable with canEnableAgain.
 		assert.doesNotMatch(groupContextValue(group('failed-over')), /\bcanEnable\b/);
+	});
+
+	it('a status that spells a menu token offers no menu: the status is never copied into contextValue', () => {
+		// The menus' own patterns, as VS Code matches them against viewItem.
+		const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { menus: Record<string, { when?: string }[]> } };
+		const patterns = Object.values(manifest.contributes.menus)
+			.flat()
+			.flatMap((m) => [...(m.when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|\)|$)/g)].map((x) => new RegExp(x[1])));
+		assert.equal(patterns.filter((re) => re.source.includes('canEnable')).length, 2, 'the menus were read');
+		const hostile = ['status-canEnable', 'x canEnableAgain', 'x-canEnableAgain', 'canEnable', 'jobRunning', 'a simulated', 'project', 'x-protectionGroup-canEnable', 'x\tcanEnable'];
+		for (const status of hostile) {
+			for (const running of [undefined, 'j']) {
+				const v = groupContextValue(group(status), { runningJobId: running });
+				assert.equal(v, running ? 'protectionGroup status-unknown jobRunning' : 'protectionGroup status-unknown', status);
+				assert.deepEqual(patterns.filter((re) => /canEnable/.test(re.source) && re.test(v)).map(String), [], status);
+			}
+		}
+		assert.equal(groupContextValue(group('failed-over')), 'protectionGroup status-failed-over canEnableAgain', 'known statuses keep their name');
 	});
 
 	it('explains why nothing is offered', () => {
