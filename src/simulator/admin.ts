@@ -82,6 +82,12 @@ export function admin(sim: SimState, method: string, path: string, body: Buffer)
 			}
 			patch.countMode = input.countMode;
 		}
+		if (input.paging !== undefined) {
+			if (input.paging !== 'honoured' && input.paging !== 'ignoreOffset' && input.paging !== 'ignoreOffsetAndLimit') {
+				throw bad('paging must be honoured, ignoreOffset or ignoreOffsetAndLimit');
+			}
+			patch.paging = input.paging;
+		}
 		if (input.faults !== undefined) {
 			patch.faults = checkFaults(input.faults);
 		}

@@ -66,13 +66,13 @@ export function route(sim: SimState, method: string, path: string, search: strin
 	if (method === 'GET' && resource === 'protected-instances') {
 		const gid = query.get('server_group_id');
 		const items = sim.data.instances.filter((i) => (!gid || i.groupId === gid) && sim.data.groups.some((g) => g.id === i.groupId && g.projectId === projectId));
-		return { protected_instances: page(query, items).map((i) => instanceView(sim, i)), count: items.length };
+		return { protected_instances: pageOf(sim, query, items).map((i) => instanceView(sim, i)), count: items.length };
 	}
 	if (method === 'GET' && resource === 'replications') {
 		const gid = query.get('server_group_id');
 		const groups = sim.data.groups.filter((g) => g.projectId === projectId && (!gid || g.id === gid));
 		const reps = groups.flatMap((g) => Array.from({ length: g.replication_num }, (_, n) => replicationView(sim, g, n)));
-		return { replications: page(query, reps), count: reps.length };
+		return { replications: pageOf(sim, query, reps), count: reps.length };
 	}
 	if (method === 'GET' && resource === 'disaster-recovery-drills') {
 		const gid = query.get('server_group_id');
@@ -83,7 +83,7 @@ export function route(sim: SimState, method: string, path: string, search: strin
 				return { id: uuidFrom(`drill:${g.id}:${n}`), name: `${g.name}-drill-${n + 1}`, status: n === 0 ? 'available' : 'error', server_group_id: g.id, drill_vpc_id: uuidFrom(`drill-vpc:${g.id}`), created_at: at, updated_at: at };
 			}),
 		);
-		return { disaster_recovery_drills: page(query, drills), count: drills.length };
+		return { disaster_recovery_drills: pageOf(sim, query, drills), count: drills.length };
 	}
 	if (method === 'GET' && resource === 'cloudservers/detail') {
 		const ids = new Set((query.get('server_id') ?? '').split(',').filter(Boolean));
@@ -98,7 +98,7 @@ export function listGroups(sim: SimState, projectId: string, query: Map<string, 
 	if (sim.stats.listQueries.length > 200) {
 		sim.stats.listQueries.shift();
 	}
-	const { limit, offset } = pageBounds(query);
+	pageBounds(query); // the paging parameters are checked first
 	const status = query.get('status');
 	if (status && !GROUP_STATUSES.has(status)) {
 		throw sdrsError(400, 'SDRS.0209', 'Incorrect status.');
@@ -119,7 +119,7 @@ export function listGroups(sim: SimState, projectId: string, query: Map<string, 
 				(qt === 'stop_protected' && ['available', 'failed-over'].includes(g.status)) ||
 				(qt === 'period_no_dr_drill' && (g.last_drill_at === undefined || sim.now() - g.last_drill_at > threeMonths))),
 	);
-	const page = matches.slice(offset, offset + limit);
+	const page = pageOf(sim, query, matches);
 	return { server_groups: page.map((g) => groupView(g)), count: sim.options.countMode === 'page' ? page.length : matches.length };
 }
 
@@ -174,10 +174,11 @@ function pageBounds(query: Map<string, string>): { limit: number; offset: number
 	return { limit, offset };
 }
 
-/** One page of a list. */
-function page<T>(query: Map<string, string>, items: T[]): T[] {
+/** One page of a list, as the simulator's paging mode serves it (a broken server ignores offset, or both). */
+function pageOf<T>(sim: SimState, query: Map<string, string>, items: T[]): T[] {
 	const { limit, offset } = pageBounds(query);
-	return items.slice(offset, offset + limit);
+	const mode = sim.options.paging;
+	return mode === 'ignoreOffsetAndLimit' ? items.slice() : mode === 'ignoreOffset' ? items.slice(0, limit) : items.slice(offset, offset + limit);
 }
 
 function replicationView(sim: SimState, g: SimGroup, n: number): Record<string, unknown> {

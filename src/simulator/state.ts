@@ -24,6 +24,8 @@ export interface SimulatorOptions {
 	countMode?: 'total' | 'page';
 	/** How long after an accepted action the group's status changes (0: at once). */
 	transitionDelayMs?: number;
+	/** What list calls do with offset and limit: honour them (default), or ignore the offset (every page is the first), or both (every page is the whole list), as a broken server might. */
+	paging?: 'honoured' | 'ignoreOffset' | 'ignoreOffsetAndLimit';
 }
 
 export interface SimulatorStats {
@@ -75,6 +77,7 @@ export class SimState {
 			lifetimeMs: options.lifetimeMs ?? 4 * 3_600_000,
 			countMode: options.countMode ?? 'total',
 			transitionDelayMs: options.transitionDelayMs ?? 0,
+			paging: options.paging ?? 'honoured',
 		};
 		this.random = mulberry32(this.options.randomSeed);
 		this.data = this.freshData();
@@ -108,7 +111,10 @@ export class SimState {
 		this.random = mulberry32(this.options.randomSeed);
 	}
 
-	configure(patch: Partial<Pick<SimulatorOptions, 'jobDurationMs' | 'clockOffsetMs' | 'latencyMs' | 'faults' | 'randomSeed' | 'countMode' | 'transitionDelayMs'>>): void {
+	configure(patch: Partial<Pick<SimulatorOptions, 'jobDurationMs' | 'clockOffsetMs' | 'latencyMs' | 'faults' | 'randomSeed' | 'countMode' | 'transitionDelayMs' | 'paging'>>): void {
+		if (patch.paging !== undefined) {
+			this.options.paging = patch.paging;
+		}
 		if (patch.transitionDelayMs !== undefined) {
 			this.options.transitionDelayMs = patch.transitionDelayMs;
 		}
