@@ -104,6 +104,13 @@ export function admin(sim: SimState, method: string, path: string, body: Buffer)
 		}
 		return sim.patchGroup(decodeURIComponent(parts[1]), input);
 	}
+	if (method === 'POST' && parts[0] === 'instances' && parts[1]) {
+		const unknown = Object.keys(input).filter((k) => !['name', 'sourceServer', 'targetServer'].includes(k));
+		if (unknown.length || Object.values(input).some((v) => typeof v !== 'string')) {
+			throw bad('an instance patch takes name, sourceServer and targetServer, as strings');
+		}
+		return sim.patchInstance(decodeURIComponent(parts[1]), input);
+	}
 	if (method === 'POST' && parts[0] === 'stop-dr-servers' && parts[1]) {
 		sim.stopDrServers(decodeURIComponent(parts[1]));
 		return { ok: true };

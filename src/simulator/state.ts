@@ -169,6 +169,25 @@ export class SimState {
 		return g;
 	}
 
+	/** Changes a protected instance: its name, or which servers it names (a server id that no longer exists, say). */
+	patchInstance(id: string, patch: { name?: string; sourceServer?: string; targetServer?: string }): SeedData['instances'][number] {
+		const i = this.data.instances.find((x) => x.id === id);
+		if (!i) {
+			throw new Error(`no simulated protected instance ${id}`);
+		}
+		for (const key of ['name', 'sourceServer', 'targetServer'] as const) {
+			if (patch[key] !== undefined) {
+				i[key] = String(patch[key]).slice(0, 255);
+			}
+		}
+		return i;
+	}
+
+	/** The protected instances of a group. */
+	instancesOf(groupId: string): SeedData['instances'] {
+		return this.data.instances.filter((i) => i.groupId === groupId);
+	}
+
 	/** Servers of a group, with the AZ each is in. */
 	serversOf(groupId: string): SeedData['servers'] {
 		const ids = new Set(this.data.instances.filter((i) => i.groupId === groupId).flatMap((i) => [i.sourceServer, i.targetServer]));

@@ -133,6 +133,32 @@ describe('pre-flight checks against the simulator', () => {
 		assert.equal(again.ok, true);
 	});
 
+	it('Enable Again needs every protected instance’s DR-site server identified and stopped: an instance without one fails the check closed, named', async () => {
+		const g = r.sim.findGroup('inventory-api');
+		r.sim.stopDrServers(g.id);
+		const instances = r.sim.instancesOf(g.id);
+		assert.ok(instances.length >= 2, 'a group with several instances');
+		assert.equal((await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined)).ok, true);
+		// One instance's DR-site server is gone (its id names no server): the others still have theirs.
+		const drAz = g.priority_station === 'source' ? g.target_availability_zone : g.source_availability_zone;
+		const drOf = (i: (typeof instances)[number]): string => (r.sim.serversOf(g.id).find((s) => s.id === i.sourceServer)?.az === drAz ? i.sourceServer : i.targetServer);
+		const [victim, other] = instances.map((i) => ({ ...i }));
+		const [victimDr, otherDr] = [drOf(victim), drOf(other)];
+		const drField = victimDr === victim.sourceServer ? 'sourceServer' : 'targetServer';
+		const admin = await fetch(`${r.sim.url}/__admin/instances/${victim.id}`, { method: 'POST', headers: { 'X-Admin-Token': r.sim.adminToken }, body: JSON.stringify({ [drField]: 'deleted-server' }) });
+		assert.equal(admin.status, 200);
+		const res = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
+		const dr = res.checks.find((c) => c.id === 'drServersStopped');
+		assert.equal(res.ok, false);
+		assert.equal(dr?.ok, false);
+		assert.deepEqual(dr?.facts.unidentified, [victim.name]);
+		assert.match(dr?.detail ?? '', new RegExp(`${drAz} of ${victim.name} could not be identified`));
+		// Both of an instance's servers in the DR AZ: which one is its DR-site server cannot be told.
+		r.sim.patchInstance(victim.id, { sourceServer: victimDr, targetServer: otherDr });
+		const twice = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
+		assert.equal(twice.checks.find((c) => c.id === 'drServersStopped')?.ok, false);
+	});
+
 	it('the job check fails when a job of ours is in flight', async () => {
 		const res = await runPreflight(r.client, r.project, r.sim.findGroup('crm-web').id, 'enable', 'abc');
 		assert.equal(res.checks.find((c) => c.id === 'noJobInFlight')?.ok, false);
