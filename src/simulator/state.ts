@@ -26,6 +26,8 @@ export interface SimulatorOptions {
 	transitionDelayMs?: number;
 	/** What list calls do with offset and limit: honour them (default), or ignore the offset (every page is the first), or both (every page is the whole list), as a broken server might. */
 	paging?: 'honoured' | 'ignoreOffset' | 'ignoreOffsetAndLimit';
+	/** Open connections at most; more are closed as they arrive (default 256). */
+	maxConnections?: number;
 }
 
 export interface SimulatorStats {
@@ -78,6 +80,7 @@ export class SimState {
 			countMode: options.countMode ?? 'total',
 			transitionDelayMs: options.transitionDelayMs ?? 0,
 			paging: options.paging ?? 'honoured',
+			maxConnections: options.maxConnections ?? 256,
 		};
 		this.random = mulberry32(this.options.randomSeed);
 		this.data = this.freshData();
