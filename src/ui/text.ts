@@ -181,8 +181,6 @@ export function filterLabel(f: GroupFilter): string {
 }
 
 /** Text as Markdown that renders as typed: no link, emphasis, table break or HTML (one line). */
-export const escapeMarkdown = (s: string): string => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-
 /** How a job stands or ended, in words. */
 export function jobState(job: StoredJob): string {
 	if (!job.outcome && job.notFollowed) {
