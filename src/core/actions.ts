@@ -110,7 +110,9 @@ export function availability(group: ProtectionGroup, runningJobId?: string): Ava
  * rule the Command Palette's picker uses too.
  */
 export function groupContextValue(group: ProtectionGroup, opts: { runningJobId?: string; simulated?: boolean } = {}): string {
-	const tokens = ['protectionGroup', `status-${group.status.replace(/[^a-z0-9-]/gi, '_')}`];
+	// The status is server text: only a status of the table is named; any other becomes one fixed
+	// token, so no status (say `x-canEnable`) can spell a capability the menus match.
+	const tokens = ['protectionGroup', `status-${ruleOf(group.status) ? group.status : 'unknown'}`];
 	const a = availability(group, opts.runningJobId);
 	if (opts.runningJobId) {
 		tokens.push('jobRunning');
@@ -143,6 +145,8 @@ export interface CheckFacts {
 	stopped?: number;
 	/** No server of the group was found in the DR AZ. */
 	noneFound?: boolean;
+	/** Protected instances (names) whose current DR-site server could not be identified. */
+	unidentified?: string[];
 	jobId?: string;
 	/** The group waits in (or is being sent by) an unfinished batch. */
 	inBatch?: boolean;
@@ -170,8 +174,8 @@ export function currentDrAz(group: ProtectionGroup): string {
 /**
  * Re-reads the group and runs every check for `action`, returning every outcome (a failed check
  * does not stop the others). Checks: live status allows the action; replication pairs > 0; for
- * Enable Again, every server of the group in the current DR AZ is SHUTOFF (the servers are found
- * by AZ, not by assuming which of source/target_server is which, §4.3); no job of ours running.
+ * Enable Again, every protected instance's current DR-site server is identified and SHUTOFF
+ * (drServersCheck); no job of ours running.
  */
 export async function runPreflight(
 	client: SdrsClient,
@@ -200,24 +204,7 @@ export async function runPreflight(
 	}
 	checks.push({ id: 'replicationPairs', ok: pairs > 0, facts: { pairs }, detail: `${pairs} replication pair${pairs === 1 ? '' : 's'}` });
 	if (action === 'enableAgain') {
-		const drAz = currentDrAz(group);
-		const instances = await client.listProtectedInstances(project, groupId, signal);
-		const ids = [...new Set(instances.flatMap((i) => [i.sourceServer, i.targetServer]).filter((id) => id !== ''))];
-		const servers = ids.length ? await client.listServers(project, ids, signal) : [];
-		const drServers = servers.filter((s) => s.availabilityZone === drAz);
-		const running = drServers.filter((s) => s.status !== 'SHUTOFF');
-		const unknown = instances.length > 0 && drServers.length === 0;
-		checks.push({
-			id: 'drServersStopped',
-			ok: running.length === 0 && !unknown,
-			facts: { drAz, stopped: drServers.length - running.length, noneFound: unknown },
-			detail: unknown
-				? `no server of the group was found in the DR availability zone ${drAz}`
-				: running.length
-					? `running in ${drAz}: ${running.map((s) => `${s.name} (${s.status})`).join(', ')}`
-					: `${drServers.length} DR-site server${drServers.length === 1 ? '' : 's'} in ${drAz} stopped`,
-			runningServers: running,
-		});
+		checks.push(await drServersCheck(client, project, group, signal));
 	}
 	const { jobId, inBatch } = typeof inFlight === 'string' ? { jobId: inFlight } : (inFlight ?? {});
 	checks.push({
@@ -227,4 +214,41 @@ export async function runPreflight(
 		detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in an unfinished batch' : 'no job running',
 	});
 	return { group, action, checks, ok: checks.every((c) => c.ok) };
+}
+
+/**
+ * Enable Again overwrites the current DR site, so each protected instance's server there must be
+ * stopped (§4.3). Per instance, its DR-site server is the one of its two servers (source_server,
+ * target_server) that ECS places in the current DR AZ: found by AZ, not by assuming which field
+ * is which. An instance with no such server, or with two, cannot be checked, and the check fails
+ * closed naming it; so does a group that reports instances when none are listed.
+ */
+async function drServersCheck(client: SdrsClient, project: Project, group: ProtectionGroup, signal?: AbortSignal): Promise<CheckResult> {
+	const drAz = currentDrAz(group);
+	const instances = await client.listProtectedInstances(project, group.id, signal);
+	const ids = [...new Set(instances.flatMap((i) => [i.sourceServer, i.targetServer]).filter((id) => id !== ''))];
+	const byId = new Map((ids.length ? await client.listServers(project, ids, signal) : []).map((s) => [s.id, s]));
+	const drServers: Server[] = [];
+	const unidentified: string[] = [];
+	for (const instance of instances) {
+		const here = [...new Set([instance.sourceServer, instance.targetServer])].map((id) => byId.get(id)).filter((s): s is Server => s?.availabilityZone === drAz);
+		if (here.length === 1) {
+			drServers.push(here[0]);
+		} else {
+			unidentified.push(instance.name);
+		}
+	}
+	const running = drServers.filter((s) => s.status !== 'SHUTOFF');
+	const noneFound = instances.length === 0 ? group.protectedInstanceNum > 0 : drServers.length === 0;
+	const problems = [
+		...(noneFound ? [`no server of the group was found in the DR availability zone ${drAz}`] : unidentified.length ? [`the DR-site server in ${drAz} of ${unidentified.join(', ')} could not be identified`] : []),
+		...(running.length ? [`running in ${drAz}: ${running.map((s) => `${s.name} (${s.status})`).join(', ')}`] : []),
+	];
+	return {
+		id: 'drServersStopped',
+		ok: problems.length === 0,
+		facts: { drAz, stopped: drServers.length - running.length, noneFound, unidentified: unidentified.length ? unidentified : undefined },
+		detail: problems.length ? problems.join('; ') : `${drServers.length} DR-site server${drServers.length === 1 ? '' : 's'} in ${drAz} stopped`,
+		runningServers: running,
+	};
 }

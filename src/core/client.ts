@@ -3,6 +3,7 @@
 import { SdrsError } from './errors';
 import { endpointFor, type EndpointOverrides, type Service } from './endpoints';
 import type { HttpPipeline } from './http';
+import { readAllPages, type Page } from './paging';
 import {
 	isObject,
 	list,
@@ -124,45 +125,13 @@ export class SdrsClient {
 	}
 
 	/**
-	 * Every protection group of a project matching the filter, all pages: the first page, then
-	 * the pages `count` announces and the one after, concurrently (the pipeline limits requests per host), then on
-	 * until a short page. `count` plans pages but never ends the list (it is not trusted to be the
-	 * total, §1.1). Pages read while the list changes may overlap: one entry per id is kept.
+	 * Every protection group of a project matching the filter, all pages (readAllPages: pages
+	 * planned from `count` read at once, then on until a short page or one with no new id, capped;
+	 * one entry per id). `count` plans pages but never ends the list (it is not trusted, §1.1).
 	 */
-	async listGroups(project: Project, filter: GroupFilter = {}, signal?: AbortSignal): Promise<ProtectionGroup[]> {
+	listGroups(project: Project, filter: GroupFilter = {}, signal?: AbortSignal): Promise<ProtectionGroup[]> {
 		const q: Query = { status: filter.status, name: filter.name, query_type: filter.queryType, availability_zone: filter.availabilityZone };
-		const path = p('v1', project.id, 'server-groups');
-		const page = async (offset: number): Promise<{ groups: ProtectionGroup[]; full: boolean; count: number }> => {
-			const body = await this.get('sdrs', project.region, path, { ...q, limit: PAGE_SIZE, offset }, project.id, signal);
-			const items = list(body.server_groups);
-			return { groups: items.map(toGroup).filter((g): g is ProtectionGroup => g !== undefined), full: items.length >= PAGE_SIZE, count: Number(body.count) };
-		};
-		const first = await page(0);
-		const pages = [first];
-		let offset = PAGE_SIZE;
-		if (first.full && Number.isInteger(first.count) && first.count >= offset) {
-			// Up to the page that starts at `count`: it should come back short and end the list.
-			// At most 50 pages planned from `count` (a hostile or broken count cannot make thousands
-			// of requests at once); paging goes on one page at a time after them if the list does.
-			const offsets: number[] = [];
-			for (const last = Math.min(first.count, 50 * PAGE_SIZE); offset <= last; offset += PAGE_SIZE) {
-				offsets.push(offset);
-			}
-			pages.push(...(await Promise.all(offsets.map(page))));
-		}
-		while (pages.every((pg) => pg.full)) {
-			pages.push(await page(offset));
-			offset += PAGE_SIZE;
-		}
-		const all: ProtectionGroup[] = [];
-		for (const pg of pages) {
-			all.push(...pg.groups);
-			if (!pg.full) {
-				break; // the list ended (or shrank); later pages are not used
-			}
-		}
-		const seen = new Set<string>();
-		return all.filter((g) => !seen.has(g.id) && (seen.add(g.id), true));
+		return this.listAll(project, 'server-groups', 'server_groups', q, toGroup, signal);
 	}
 
 	async getGroup(project: Project, groupId: string, signal?: AbortSignal): Promise<ProtectionGroup> {
@@ -205,17 +174,18 @@ export class SdrsClient {
 		return toJob(body, jobId);
 	}
 
-	/** Every item of a paged SDRS list (offset/limit, on until a short page). */
-	private async listAll<T>(project: Project, resource: string, key: string, query: Query, map: (o: Record<string, unknown>) => T | undefined, signal?: AbortSignal): Promise<T[]> {
-		const out: T[] = [];
-		for (let offset = 0; ; offset += PAGE_SIZE) {
-			const body = await this.get('sdrs', project.region, p('v1', project.id, resource), { ...query, limit: PAGE_SIZE, offset }, project.id, signal);
-			const items = list(body[key]);
-			out.push(...items.map(map).filter((x): x is NonNullable<typeof x> => x !== undefined));
-			if (items.length < PAGE_SIZE || offset >= 50 * PAGE_SIZE) {
-				return out;
-			}
-		}
+	/** Every item of a paged SDRS list, read by the one paging helper (paging.ts). */
+	private listAll<T extends { id: string }>(project: Project, resource: string, key: string, query: Query, map: (o: Record<string, unknown>) => T | undefined, signal?: AbortSignal): Promise<T[]> {
+		const path = p('v1', project.id, resource);
+		return readAllPages(
+			async (offset): Promise<Page<T>> => {
+				const body = await this.get('sdrs', project.region, path, { ...query, limit: PAGE_SIZE, offset }, project.id, signal);
+				const items = list(body[key]);
+				const count = Number(body.count);
+				return { items: items.map(map).filter((x): x is T => x !== undefined), size: items.length, count: Number.isSafeInteger(count) && count >= 0 ? count : undefined };
+			},
+			{ pageSize: PAGE_SIZE, signal },
+		);
 	}
 
 	listProtectedInstances(project: Project, groupId: string, signal?: AbortSignal): Promise<ProtectedInstance[]> {

@@ -148,18 +148,25 @@ export function parseErrorResponse(status: number, body: string, requestId?: str
 	return new SdrsError(summary, 'http', status, undefined, reqId);
 }
 
+// C0/C1 controls, and the bidi marks, embeddings, overrides and isolates that make text read as
+// something else (U+061C, U+200E/F, U+202A–E, U+2066–9).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_ALL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const BIDI_ALL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Removes control characters and caps the length of text that came from a server. */
+/**
+ * Removes control characters (a space each) and bidi controls (nothing), and caps the length of
+ * text that came from a server: every field the model reads goes through it, so a name shown as a
+ * tree label, description or tooltip cannot reorder itself.
+ */
 export function clean(text: string | undefined, max = 500): string | undefined {
 	if (text === undefined) {
 		return undefined;
 	}
 	// Most values are clean: testing first spares the copy (this runs on every field of every group).
-	const s = (CONTROL.test(text) ? text.replace(CONTROL_ALL, ' ') : text).trim();
+	const s = (CONTROL.test(text) ? text.replace(CONTROL_ALL, ' ').replace(BIDI_ALL, '') : text).trim();
 	return s.length > max ? s.slice(0, max) + '…' : s;
 }
 

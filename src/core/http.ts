@@ -6,7 +6,7 @@
 // so no agent is passed here and TLS verification is never touched.
 import nodeFetch from 'node-fetch';
 import { KEYS_RENEWED, SdrsError, isExpiredCredentials, isThrottleCode, parseErrorResponse, toSdrsError } from './errors';
-import { redactError } from './redact';
+import { redactError, redactSecrets } from './redact';
 import { signRequest, type Credentials } from './signer';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
@@ -174,7 +174,9 @@ export class HttpPipeline {
 				} else {
 					// A gateway may echo what it was sent (a 401 quotes the canonical request, security
 					// token included): the keys are taken out here, before the error is logged or shown.
-					error = redactError(parseErrorResponse(result.status, result.body, result.requestId), creds);
+					// The whole body is cleaned before any of it is cut to length: a token cut in two by
+					// the cap would no longer be found, and its first hundreds of characters would stay.
+					error = redactError(parseErrorResponse(result.status, redactSecrets(result.body, creds), result.requestId), creds);
 					// A date rejection never reached the service, so even a POST may be sent again, once.
 					if (!skewRetried && result.status === 401 && serverDate !== undefined && this.correctSkew(host, serverDate)) {
 						skewRetried = true;

@@ -238,11 +238,15 @@ export class JobStore {
 		return this.writeBatches((batches) => [...batches.filter((b) => b.batchId !== batch.batchId), batch]);
 	}
 
-	/** Changes one entry of a batch (by project and group); nothing when the batch has ended. */
-	patchEntry(batchId: string, projectId: string, groupId: string, fields: Partial<BatchEntry>): Promise<void> {
+	/**
+	 * Changes one entry of a batch (by project and group), only while it is still in the state the
+	 * caller saw (`from`): a window that lost the batch cannot undo what the window that took it
+	 * over wrote. Nothing when the batch has ended.
+	 */
+	patchEntry(batchId: string, projectId: string, groupId: string, from: BatchEntry['state'], fields: Partial<BatchEntry>): Promise<void> {
 		return this.writeBatches((batches) =>
 			batches.map((b) =>
-				b.batchId !== batchId || b.endedAt ? b : { ...b, entries: b.entries.map((e) => (e.projectId === projectId && e.groupId === groupId ? { ...e, ...fields } : e)) },
+				b.batchId !== batchId || b.endedAt ? b : { ...b, entries: b.entries.map((e) => (e.projectId === projectId && e.groupId === groupId && e.state === from ? { ...e, ...fields } : e)) },
 			),
 		);
 	}
@@ -265,19 +269,21 @@ export class JobStore {
 			if (!b || !e || b.endedAt) {
 				return batches;
 			}
-			if (b.lease?.owner !== this.owner || b.lease.until <= this.now()) {
+			// Ownership, not the clock: a lease of ours that ran out while nobody took it is still ours.
+			if (b.lease?.owner !== this.owner) {
 				verdict = 'lostLease';
 			} else if (b.stopped) {
 				verdict = 'stopped';
 			} else if (e.state !== 'queued') {
 				verdict = 'notQueued';
-			} else if (this.runningJobFor(projectId, groupId) || inFlightElsewhere(batches, batchId, projectId, groupId, (id) => this.get(id))) {
+			} else if (this.runningJobFor(projectId, groupId) || inFlightElsewhere(batches, batchId, projectId, groupId, (id) => this.get(id), b.startedAt)) {
 				verdict = 'conflict';
 			} else {
 				verdict = 'ok';
 			}
 			const next: Partial<BatchEntry> | undefined = verdict === 'ok' ? { ...fields, state: 'sending' } : verdict === 'conflict' ? { state: 'unsent', error: UNSENT.inFlight } : undefined;
-			return next ? batches.map((x) => (x !== b ? x : { ...x, entries: x.entries.map((y) => (y === e ? { ...y, ...next } : y)) })) : batches;
+			const lease = verdict === 'ok' ? { owner: this.owner, until: Math.max(b.lease!.until, this.now() + LEASE_MS) } : b.lease;
+			return next ? batches.map((x) => (x !== b ? x : { ...x, lease, entries: x.entries.map((y) => (y === e ? { ...y, ...next } : y)) })) : batches;
 		});
 		return verdict;
 	}
@@ -289,6 +295,7 @@ export class JobStore {
 	 */
 	async recordSent(batchId: string, job: StoredJob): Promise<void> {
 		let replaced: string | undefined;
+		let already = false;
 		const link = this.writeBatches((batches) =>
 			batches.map((b) => {
 				if (b.batchId !== batchId) {
@@ -303,6 +310,8 @@ export class JobStore {
 						if (e.jobId && e.jobId !== job.jobId && isPlaceholder(e.jobId) && job.trackBy === 'job') {
 							replaced = e.jobId;
 						} else if (e.state === 'sent' && e.jobId && e.jobId !== job.jobId) {
+							// A second lost answer for a group already reconciled from its group adds nothing.
+							already = isPlaceholder(e.jobId) && job.trackBy === 'group';
 							return e;
 						}
 						return { ...e, state: 'sent' as const, jobId: job.jobId, result: undefined };
@@ -311,6 +320,9 @@ export class JobStore {
 			}),
 		);
 		const save = this.write((jobs) => {
+			if (already) {
+				return jobs;
+			}
 			const stored = jobs.find((j) => j.jobId === job.jobId);
 			return [...jobs.filter((j) => j.jobId !== job.jobId && j.jobId !== replaced), { ...stored, ...job, lease: job.lease ?? stored?.lease }];
 		});
@@ -332,10 +344,9 @@ export class JobStore {
 		return taken;
 	}
 
-	/** Whether this window holds a live lease on the batch. */
+	/** Whether the batch's lease is this window's (expired or not: nobody else has taken it). */
 	holdsBatch(batchId: string): boolean {
-		const lease = this.batch(batchId)?.lease;
-		return lease?.owner === this.owner && lease.until > this.now();
+		return this.batch(batchId)?.lease?.owner === this.owner;
 	}
 
 	/** Renews (or, with `release`, gives up) this window's leases on these batches. */

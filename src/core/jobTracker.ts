@@ -48,9 +48,19 @@ export function nextPollDelay(elapsedMs: number): number {
 	return Math.round(Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, elapsedMs * INTERVAL_FRACTION)));
 }
 
-/** The failed sub-jobs of a job, depth first. */
+/** The failed sub-jobs of a job, depth first (a parent before its sub-jobs), without recursion. */
 export function failedSubJobs(job: Job): Job[] {
-	return job.subJobs.flatMap((s) => (s.status === 'FAIL' ? [s, ...failedSubJobs(s)] : failedSubJobs(s)));
+	const out: Job[] = [];
+	const stack = [...job.subJobs].reverse();
+	for (let s = stack.pop(); s; s = stack.pop()) {
+		if (s.status === 'FAIL') {
+			out.push(s);
+		}
+		for (let i = s.subJobs.length - 1; i >= 0; i--) {
+			stack.push(s.subJobs[i]);
+		}
+	}
+	return out;
 }
 
 /** A failed job's code and reason: its own, or else the first failed sub-job's; and the failed sub-jobs. */

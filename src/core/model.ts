@@ -193,7 +193,11 @@ export function toServer(o: Obj): Server | undefined {
 		: { id, name: str(o.name, 255) || id, status: str(o.status, 64).toUpperCase(), availabilityZone: str(o['OS-EXT-AZ:availability_zone'], 128) };
 }
 
-export function toJob(o: Obj, fallbackId = ''): Job {
+/** How deep sub-jobs are read (a job's sub-jobs are one level), and how many in all. */
+export const MAX_SUB_JOB_DEPTH = 8;
+export const MAX_SUB_JOBS = 1000;
+
+function jobFields(o: Obj, fallbackId: string): Job {
 	const entities = isObject(o.entities) ? o.entities : {};
 	return {
 		jobId: str(o.job_id, 128) || fallbackId,
@@ -204,10 +208,33 @@ export function toJob(o: Obj, fallbackId = ''): Job {
 		errorCode: optStr(o.error_code),
 		failReason: optStr(o.fail_reason) ?? optStr(o.message),
 		serverGroupId: optStr(entities.server_group_id),
-		subJobs: list(entities.sub_jobs)
-			.slice(0, 200)
-			.map((s) => toJob(s)),
+		subJobs: [],
 	};
+}
+
+/**
+ * A job and its sub-jobs, read level by level without recursion: an answer nested thousands of
+ * levels deep cannot exhaust the stack, and what is kept is bounded (MAX_SUB_JOB_DEPTH levels,
+ * 200 sub-jobs a job, MAX_SUB_JOBS in all), so nothing later walks or stores a huge tree.
+ */
+export function toJob(o: Obj, fallbackId = ''): Job {
+	const root = jobFields(o, fallbackId);
+	let level: { raw: Obj; job: Job }[] = [{ raw: o, job: root }];
+	let budget = MAX_SUB_JOBS;
+	for (let depth = 1; depth <= MAX_SUB_JOB_DEPTH && level.length && budget > 0; depth++) {
+		const next: typeof level = [];
+		for (const { raw, job } of level) {
+			const entities = isObject(raw.entities) ? raw.entities : {};
+			for (const child of list(entities.sub_jobs).slice(0, Math.min(200, budget))) {
+				const sub = jobFields(child, '');
+				job.subJobs.push(sub);
+				next.push({ raw: child, job: sub });
+				budget--;
+			}
+		}
+		level = next;
+	}
+	return root;
 }
 
 /** Parses `created_at`/`updated_at` in either documented form, as UTC. */

@@ -151,16 +151,21 @@ export function recordOf(sent: Sent, reconcileMs: number): StoredJob {
 export const isPlaceholder = (jobId: string | undefined): boolean => !!jobId?.startsWith('unknown-');
 
 /**
- * Whether another unfinished batch is sending the group, or sent it and its job has not ended.
- * (A group merely queued elsewhere does not count: of two batches that queued it at once, the
- * first to send it wins, and the other finds it in flight.)
+ * Whether another batch is sending the group, sent it and its job has not ended, or sent it at all
+ * since `since` (the asking batch's start: a group another batch sent since then, whatever became
+ * of it, is not sent a second time without the user planning it again). A group merely queued
+ * elsewhere does not count: of two batches that queued it at once, the first to send it wins.
  */
-export function inFlightElsewhere(batches: StoredBatch[], batchId: string, projectId: string, groupId: string, jobOf: (id: string) => StoredJob | undefined): boolean {
+export function inFlightElsewhere(batches: StoredBatch[], batchId: string, projectId: string, groupId: string, jobOf: (id: string) => StoredJob | undefined, since: number): boolean {
 	return batches.some(
 		(b) =>
 			b.batchId !== batchId &&
-			!b.endedAt &&
-			b.entries.some((e) => e.projectId === projectId && e.groupId === groupId && (e.state === 'sending' || (e.state === 'sent' && !e.result && !!e.jobId && !jobOf(e.jobId)?.outcome))),
+			b.entries.some(
+				(e) =>
+					e.projectId === projectId &&
+					e.groupId === groupId &&
+					(e.state === 'sending' || (e.state === 'sent' && ((e.sentAt ?? 0) >= since || (!b.endedAt && !e.result && !!e.jobId && !jobOf(e.jobId)?.outcome)))),
+			),
 	);
 }
 

@@ -5,11 +5,13 @@ import type { Credentials } from './signer';
 
 /**
  * Text with the keys taken out: the access key, secret key and security token given, and any
- * security-token header a gateway quotes back. The one boundary where server text that may echo
+ * token a gateway quotes back (`x-security-token:`, `token=`). Redact before cutting text to
+ * length: a cut secret is no longer found. The one boundary where server text that may echo
  * a request is cleaned, before it reaches an error, a log line or a message.
  */
 export function redactSecrets(text: string, creds?: Partial<Credentials>): string {
-	let out = text.replace(/(x-security-token\s*[:=]\s*)[^\s|,;"'&]+/gi, '$1<redacted>');
+	// Any `…token=` or `…token:` a gateway quotes (X-Security-Token, security_token, token), whoever's.
+	let out = text.replace(/(\b[\w-]*token["']?\s*[:=]\s*["']?)[^\s|,;"'&]+/gi, '$1<redacted>');
 	for (const secret of [creds?.securityToken, creds?.secretKey, creds?.accessKey]) {
 		if (secret && secret.length >= 4) {
 			out = out.split(secret).join('<redacted>');

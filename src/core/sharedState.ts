@@ -13,9 +13,13 @@ export interface SharedState {
  */
 export async function updateState(state: SharedState, key: string, value: unknown): Promise<void> {
 	const expected = JSON.stringify(value);
+	const previous = JSON.stringify(state.get(key, undefined));
 	for (let attempt = 0; attempt < 3; attempt++) {
 		await state.update(key, value);
-		if (JSON.stringify(state.get(key, undefined)) === expected) {
+		const now = JSON.stringify(state.get(key, undefined));
+		// Written again only over the echo of the value it replaced: a newer value another writer
+		// (another window) put there meanwhile is theirs, and is kept.
+		if (now === expected || now !== previous) {
 			return;
 		}
 	}

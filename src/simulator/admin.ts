@@ -83,6 +83,12 @@ export function admin(sim: SimState, method: string, path: string, body: Buffer)
 			}
 			patch.countMode = input.countMode;
 		}
+		if (input.paging !== undefined) {
+			if (input.paging !== 'honoured' && input.paging !== 'ignoreOffset' && input.paging !== 'ignoreOffsetAndLimit') {
+				throw bad('paging must be honoured, ignoreOffset or ignoreOffsetAndLimit');
+			}
+			patch.paging = input.paging;
+		}
 		if (input.faults !== undefined) {
 			patch.faults = checkFaults(input.faults);
 		}
@@ -101,6 +107,13 @@ export function admin(sim: SimState, method: string, path: string, body: Buffer)
 			throw bad(`unknown group fields: ${unknown.join(', ')}`);
 		}
 		return sim.patchGroup(decodeURIComponent(parts[1]), input);
+	}
+	if (method === 'POST' && parts[0] === 'instances' && parts[1]) {
+		const unknown = Object.keys(input).filter((k) => !['name', 'sourceServer', 'targetServer'].includes(k));
+		if (unknown.length || Object.values(input).some((v) => typeof v !== 'string')) {
+			throw bad('an instance patch takes name, sourceServer and targetServer, as strings');
+		}
+		return sim.patchInstance(decodeURIComponent(parts[1]), input);
 	}
 	if (method === 'POST' && parts[0] === 'stop-dr-servers' && parts[1]) {
 		sim.stopDrServers(decodeURIComponent(parts[1]));

@@ -65,22 +65,22 @@ export function route(sim: SimState, method: string, path: string, search: strin
 	if (method === 'GET' && resource === 'protected-instances') {
 		const gid = query.get('server_group_id');
 		const items = sim.data.instances.filter((i) => (!gid || i.groupId === gid) && sim.data.groups.some((g) => g.id === i.groupId && g.projectId === projectId));
-		return { protected_instances: page(query, items).map((i) => instanceView(sim, i)), count: items.length };
+		return { protected_instances: pageOf(sim, query, items).map((i) => instanceView(sim, i)), count: items.length };
 	}
 	if (method === 'GET' && resource === 'replications') {
 		const gid = query.get('server_group_id');
 		const groups = sim.data.groups.filter((g) => g.projectId === projectId && (!gid || g.id === gid));
 		const reps = groups.flatMap((g) => Array.from({ length: g.replication_num }, (_, n) => replicationView(sim, g, n)));
-		return { replications: page(query, reps), count: reps.length };
+		return { replications: pageOf(sim, query, reps), count: reps.length };
 	}
 	if (seg[3] === 'disaster-recovery-drills') {
-		const answer = drillRoutes(sim, method, projectId, seg, query, body, page);
+		const answer = drillRoutes(sim, method, projectId, seg, query, body, (q, items) => pageOf(sim, q, items));
 		if (answer !== undefined) {
 			return answer;
 		}
 	}
 	if (seg[3] === 'task-center') {
-		const answer = taskCenterRoutes(sim, method, projectId, seg.slice(3), query, page);
+		const answer = taskCenterRoutes(sim, method, projectId, seg.slice(3), query, (q, items) => pageOf(sim, q, items));
 		if (answer !== undefined) {
 			return answer;
 		}
@@ -101,7 +101,7 @@ export function listGroups(sim: SimState, projectId: string, query: Map<string, 
 	if (sim.stats.listQueries.length > 200) {
 		sim.stats.listQueries.shift();
 	}
-	const { limit, offset } = pageBounds(query);
+	pageBounds(query); // the paging parameters are checked first
 	const status = query.get('status');
 	if (status && !GROUP_STATUSES.has(status)) {
 		throw sdrsError(400, 'SDRS.0209', 'Incorrect status.');
@@ -122,7 +122,7 @@ export function listGroups(sim: SimState, projectId: string, query: Map<string, 
 				(qt === 'stop_protected' && ['available', 'failed-over'].includes(g.status)) ||
 				(qt === 'period_no_dr_drill' && (g.last_drill_at === undefined || sim.now() - g.last_drill_at > threeMonths))),
 	);
-	const page = matches.slice(offset, offset + limit);
+	const page = pageOf(sim, query, matches);
 	return { server_groups: page.map((g) => groupView(g)), count: sim.options.countMode === 'page' ? page.length : matches.length };
 }
 
@@ -177,10 +177,11 @@ function pageBounds(query: Map<string, string>): { limit: number; offset: number
 	return { limit, offset };
 }
 
-/** One page of a list. */
-export function page<T>(query: Map<string, string>, items: T[]): T[] {
+/** One page of a list, as the simulator's paging mode serves it (a broken server ignores offset, or both). */
+function pageOf<T>(sim: SimState, query: Map<string, string>, items: T[]): T[] {
 	const { limit, offset } = pageBounds(query);
-	return items.slice(offset, offset + limit);
+	const mode = sim.options.paging;
+	return mode === 'ignoreOffsetAndLimit' ? items.slice() : mode === 'ignoreOffset' ? items.slice(0, limit) : items.slice(offset, offset + limit);
 }
 
 function replicationView(sim: SimState, g: SimGroup, n: number): Record<string, unknown> {

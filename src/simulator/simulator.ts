@@ -20,6 +20,9 @@ export { DEMO_AGENCY, PARTNER_ACCOUNT, DEMO_ACCOUNT, partnerProjectId } from './
 export type { FaultKind, FaultRule } from './faults';
 export type { SimulatorOptions, SimulatorStats } from './state';
 
+/** The largest request body the simulator reads (the largest real one, an admin call, is a few kB). */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
 export class Simulator extends SimState {
 	private server?: Server;
 	private readonly sockets = new Set<Socket>();
@@ -32,6 +35,11 @@ export class Simulator extends SimState {
 	async start(): Promise<string> {
 		this.server = createServer((req, res) => void this.handle(req, res));
 		this.server.keepAliveTimeout = 5000;
+		// Bounded whoever connects: connections past the cap are closed at once, and a request's
+		// headers and body must arrive in time (a slow client cannot hold a connection for ever).
+		this.server.maxConnections = this.options.maxConnections;
+		this.server.headersTimeout = 10_000;
+		this.server.requestTimeout = 30_000;
 		this.server.on('connection', (s) => {
 			this.sockets.add(s);
 			s.on('close', () => this.sockets.delete(s));
@@ -64,20 +72,29 @@ export class Simulator extends SimState {
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const requestId = randomBytes(16).toString('hex');
+		// A body past the cap is refused with 413 and never handled (not cut short and handled):
+		// declared too large, refused before it is read; counted too large, refused as it arrives.
+		const tooLarge = (): void => {
+			res.writeHead(413, { ...this.baseHeaders(requestId), Connection: 'close' });
+			res.end(JSON.stringify({ error_code: 'APIGW.0401', error_msg: `The request body is larger than ${MAX_REQUEST_BYTES} bytes`, request_id: requestId }));
+		};
+		if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+			tooLarge();
+			return;
+		}
 		const chunks: Buffer[] = [];
 		let size = 0;
 		try {
 			for await (const c of req) {
 				size += (c as Buffer).length;
-				if (size > 12 * 1024 * 1024) {
-					throw new HttpError(413, { error_code: 'APIGW.0401', error_msg: 'Request body too large' });
+				if (size > MAX_REQUEST_BYTES) {
+					tooLarge();
+					return;
 				}
 				chunks.push(c as Buffer);
 			}
-		} catch (e) {
-			if (!(e instanceof HttpError)) {
-				return;
-			}
+		} catch {
+			return; // the client went away mid-body
 		}
 		const body = Buffer.concat(chunks);
 		const url = req.url ?? '/';

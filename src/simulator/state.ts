@@ -25,6 +25,10 @@ export interface SimulatorOptions {
 	countMode?: 'total' | 'page';
 	/** How long after an accepted action the group's status changes (0: at once). */
 	transitionDelayMs?: number;
+	/** What list calls do with offset and limit: honour them (default), or ignore the offset (every page is the first), or both (every page is the whole list), as a broken server might. */
+	paging?: 'honoured' | 'ignoreOffset' | 'ignoreOffsetAndLimit';
+	/** Open connections at most; more are closed as they arrive (default 256). */
+	maxConnections?: number;
 }
 
 export interface SimulatorStats {
@@ -78,6 +82,8 @@ export class SimState {
 			lifetimeMs: options.lifetimeMs ?? 4 * 3_600_000,
 			countMode: options.countMode ?? 'total',
 			transitionDelayMs: options.transitionDelayMs ?? 0,
+			paging: options.paging ?? 'honoured',
+			maxConnections: options.maxConnections ?? 256,
 		};
 		this.random = mulberry32(this.options.randomSeed);
 		this.data = this.freshData();
@@ -114,7 +120,10 @@ export class SimState {
 		this.random = mulberry32(this.options.randomSeed);
 	}
 
-	configure(patch: Partial<Pick<SimulatorOptions, 'jobDurationMs' | 'clockOffsetMs' | 'latencyMs' | 'faults' | 'randomSeed' | 'countMode' | 'transitionDelayMs'>>): void {
+	configure(patch: Partial<Pick<SimulatorOptions, 'jobDurationMs' | 'clockOffsetMs' | 'latencyMs' | 'faults' | 'randomSeed' | 'countMode' | 'transitionDelayMs' | 'paging'>>): void {
+		if (patch.paging !== undefined) {
+			this.options.paging = patch.paging;
+		}
 		if (patch.transitionDelayMs !== undefined) {
 			this.options.transitionDelayMs = patch.transitionDelayMs;
 		}
@@ -167,6 +176,25 @@ export class SimState {
 		}
 		Object.assign(g, patch, { updated_at: new Date(this.now()).toISOString() });
 		return g;
+	}
+
+	/** Changes a protected instance: its name, or which servers it names (a server id that no longer exists, say). */
+	patchInstance(id: string, patch: { name?: string; sourceServer?: string; targetServer?: string }): SeedData['instances'][number] {
+		const i = this.data.instances.find((x) => x.id === id);
+		if (!i) {
+			throw new Error(`no simulated protected instance ${id}`);
+		}
+		for (const key of ['name', 'sourceServer', 'targetServer'] as const) {
+			if (patch[key] !== undefined) {
+				i[key] = String(patch[key]).slice(0, 255);
+			}
+		}
+		return i;
+	}
+
+	/** The protected instances of a group. */
+	instancesOf(groupId: string): SeedData['instances'] {
+		return this.data.instances.filter((i) => i.groupId === groupId);
 	}
 
 	/** Servers of a group, with the AZ each is in. */

@@ -3,9 +3,9 @@
 import * as vscode from 'vscode';
 import type { ActionKind } from '../core/actions';
 import type { BatchCounts } from '../core/batch';
-import { UNSENT, type BatchEntry, type StoredBatch, type StoredJob } from '../core/records';
-import { PROFILE_REMOVED } from '../core/records';
-import { actionTitle, escapeMarkdown, explain, jobState } from './text';
+import { PROFILE_REMOVED, UNSENT, type BatchEntry, type StoredBatch, type StoredJob } from '../core/records';
+import { markdownText } from '../core/safeText';
+import { actionTitle, explain, jobState } from './text';
 
 /** "12 of 20 done · 1 failed · 7 running · 3 to send". */
 export function batchProgressText(c: BatchCounts, stopped = false): string {
@@ -136,7 +136,7 @@ export function batchReportDetail(batch: StoredBatch, counts: BatchCounts, jobOf
  * action, job id, start, end, outcome. Server text is escaped.
  */
 export function batchSummaryMarkdown(batch: StoredBatch, counts: BatchCounts, jobOf: (id: string) => StoredJob | undefined, profileName: (id: string) => string | undefined): string {
-	const esc = escapeMarkdown;
+	const esc = markdownText;
 	const iso = (t: number | undefined): string => (t ? new Date(t).toISOString() : '—');
 	const header = [
 		vscode.l10n.t('Profile'),

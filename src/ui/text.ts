@@ -65,10 +65,16 @@ export function checkFix(check: CheckResult): string | undefined {
 			return vscode.l10n.t('Refresh the view: the group changed since it was shown.');
 		case 'replicationPairs':
 			return vscode.l10n.t('Create a protected instance (with its replication pairs) in the group first.');
-		case 'drServersStopped':
-			return check.runningServers?.length
-				? vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', check.runningServers.map((s) => s.name).join(', '))
-				: vscode.l10n.t('Check the protected instances of the group: their DR-site servers could not be found.');
+		case 'drServersStopped': {
+			const fixes: string[] = [];
+			if (check.facts.unidentified?.length && !check.facts.noneFound) {
+				fixes.push(vscode.l10n.t('In the SDRS console, check that each of these protected instances has its DR-site server in {0}, then refresh: {1}', check.facts.drAz ?? '?', check.facts.unidentified.join(', ')));
+			}
+			if (check.runningServers?.length) {
+				fixes.push(vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', check.runningServers.map((s) => s.name).join(', ')));
+			}
+			return fixes.length ? fixes.join(' ') : vscode.l10n.t('Check the protected instances of the group: their DR-site servers could not be found.');
+		}
 		case 'noJobInFlight':
 			return check.facts.inBatch
 				? vscode.l10n.t('It waits in another batch: let that batch send it, or stop that batch in the Jobs view.')
@@ -90,8 +96,11 @@ export function checkDetail(check: CheckResult): string {
 			if (f.noneFound) {
 				return vscode.l10n.t('no server of the group was found in the DR availability zone {0}', f.drAz ?? '?');
 			}
-			if (check.runningServers?.length) {
-				return vscode.l10n.t('running in {0}: {1}', f.drAz ?? '?', check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '));
+			if (f.unidentified?.length || check.runningServers?.length) {
+				return [
+					...(f.unidentified?.length ? [vscode.l10n.t('the DR-site server in {0} of these protected instances could not be identified: {1}', f.drAz ?? '?', f.unidentified.join(', '))] : []),
+					...(check.runningServers?.length ? [vscode.l10n.t('running in {0}: {1}', f.drAz ?? '?', check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '))] : []),
+				].join('; ');
 			}
 			return vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
 		case 'noJobInFlight':
@@ -172,8 +181,6 @@ export function filterLabel(f: GroupFilter): string {
 }
 
 /** Text as Markdown that renders as typed: no link, emphasis, table break or HTML (one line). */
-export const escapeMarkdown = (s: string): string => s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-
 /** How a job stands or ended, in words. */
 export function jobState(job: StoredJob): string {
 	if (!job.outcome && job.notFollowed) {

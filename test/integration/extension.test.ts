@@ -106,7 +106,7 @@ describe('extension in a real VS Code', () => {
 
 	it('keeps server text out of links and commands in tooltips', async () => {
 		const g = await group(a, 'crm-web');
-		a.demo.running!.patchGroup(g.group.id, { name: '[click](command:sdrs.removeProfile) <b>x</b>', description: '[evil](https://example.com)' });
+		a.demo.running!.patchGroup(g.group.id, { name: '[click](command:sdrs.removeProfile) <b>x</b> https://evil.example \u202egnp.exe', description: '[evil](https://example.com) www.evil.example' });
 		a.tree.refresh(g.project.name ? { type: 'project', profile: g.profile, project: g.project } : undefined);
 		const renamed = (await groupsOf(a, 'cn-north-4')).find((n) => n.group.id === g.group.id)!;
 		const md = a.tree.getTreeItem(renamed).tooltip as vscode.MarkdownString;
@@ -115,6 +115,11 @@ describe('extension in a real VS Code', () => {
 		assert.doesNotMatch(md.value, /\]\(command:/);
 		assert.doesNotMatch(md.value, /\]\(https:/);
 		assert.match(md.value, /\\\[click\\\]/);
+		// No bare URL for the renderer to link by itself, no bidi override, in the tooltip or the label.
+		assert.doesNotMatch(md.value, /https?:\/\/|www\./);
+		assert.match(md.value, /https\\\[:\\\]\/\/evil\.example/);
+		const label = a.tree.getTreeItem(renamed).label;
+		assert.doesNotMatch(`${md.value}${typeof label === 'string' ? label : (label?.label ?? '')}`, /\u202e/);
 	});
 
 	it('turns a failed project load into an error item that names the cause, with a retry', async () => {

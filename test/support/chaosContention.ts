@@ -93,7 +93,7 @@ export async function runBatchContention(opts: { rounds: number; groups: number;
 			const problems: string[] = [];
 			const sentBy = mine.filter((e) => e.state === 'sent').length;
 			if (sentBy > 1) {
-				problems.push(`sent by ${sentBy} batches`);
+				problems.push(`sent by ${sentBy} batches (${mine.map((e) => `${e.state} ${e.jobId ?? ''} ${outcomeOf(e) ?? ''} ${e.error ?? ''}`).join(' | ')}; server jobs ${jobs}, POSTs ${posts}, throttled ${throttled})`);
 			}
 			report.sentOnce += sentBy === 1 ? 1 : 0;
 			if (jobs !== created) {

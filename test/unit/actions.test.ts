@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { availability, currentDrAz, groupContextValue, runPreflight, statusKind } from '../../src/core/actions';
 import type { ProtectionGroup } from '../../src/core/model';
 import { rig, type Rig } from '../support/sim';
@@ -48,6 +49,24 @@ describe('actions', () => {
 		assert.match(v, /\bsimulated\b/);
 		// The menu regex must not confuse canEnable with canEnableAgain.
 		assert.doesNotMatch(groupContextValue(group('failed-over')), /\bcanEnable\b/);
+	});
+
+	it('a status that spells a menu token offers no menu: the status is never copied into contextValue', () => {
+		// The menus' own patterns, as VS Code matches them against viewItem.
+		const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { menus: Record<string, { when?: string }[]> } };
+		const patterns = Object.values(manifest.contributes.menus)
+			.flat()
+			.flatMap((m) => [...(m.when ?? '').matchAll(/viewItem =~ \/(.+?)\/(?=\s|\)|$)/g)].map((x) => new RegExp(x[1])));
+		assert.equal(patterns.filter((re) => re.source.includes('canEnable')).length, 2, 'the menus were read');
+		const hostile = ['status-canEnable', 'x canEnableAgain', 'x-canEnableAgain', 'canEnable', 'jobRunning', 'a simulated', 'project', 'x-protectionGroup-canEnable', 'x\tcanEnable'];
+		for (const status of hostile) {
+			for (const running of [undefined, 'j']) {
+				const v = groupContextValue(group(status), { runningJobId: running });
+				assert.equal(v, running ? 'protectionGroup status-unknown jobRunning' : 'protectionGroup status-unknown', status);
+				assert.deepEqual(patterns.filter((re) => /canEnable/.test(re.source) && re.test(v)).map(String), [], status);
+			}
+		}
+		assert.equal(groupContextValue(group('failed-over')), 'protectionGroup status-failed-over canEnableAgain', 'known statuses keep their name');
 	});
 
 	it('explains why nothing is offered', () => {
@@ -112,6 +131,32 @@ describe('pre-flight checks against the simulator', () => {
 		r.sim.stopDrServers(g.id);
 		const again = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
 		assert.equal(again.ok, true);
+	});
+
+	it('Enable Again needs every protected instance’s DR-site server identified and stopped: an instance without one fails the check closed, named', async () => {
+		const g = r.sim.findGroup('inventory-api');
+		r.sim.stopDrServers(g.id);
+		const instances = r.sim.instancesOf(g.id);
+		assert.ok(instances.length >= 2, 'a group with several instances');
+		assert.equal((await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined)).ok, true);
+		// One instance's DR-site server is gone (its id names no server): the others still have theirs.
+		const drAz = g.priority_station === 'source' ? g.target_availability_zone : g.source_availability_zone;
+		const drOf = (i: (typeof instances)[number]): string => (r.sim.serversOf(g.id).find((s) => s.id === i.sourceServer)?.az === drAz ? i.sourceServer : i.targetServer);
+		const [victim, other] = instances.map((i) => ({ ...i }));
+		const [victimDr, otherDr] = [drOf(victim), drOf(other)];
+		const drField = victimDr === victim.sourceServer ? 'sourceServer' : 'targetServer';
+		const admin = await fetch(`${r.sim.url}/__admin/instances/${victim.id}`, { method: 'POST', headers: { 'X-Admin-Token': r.sim.adminToken }, body: JSON.stringify({ [drField]: 'deleted-server' }) });
+		assert.equal(admin.status, 200);
+		const res = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
+		const dr = res.checks.find((c) => c.id === 'drServersStopped');
+		assert.equal(res.ok, false);
+		assert.equal(dr?.ok, false);
+		assert.deepEqual(dr?.facts.unidentified, [victim.name]);
+		assert.match(dr?.detail ?? '', new RegExp(`${drAz} of ${victim.name} could not be identified`));
+		// Both of an instance's servers in the DR AZ: which one is its DR-site server cannot be told.
+		r.sim.patchInstance(victim.id, { sourceServer: victimDr, targetServer: otherDr });
+		const twice = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
+		assert.equal(twice.checks.find((c) => c.id === 'drServersStopped')?.ok, false);
 	});
 
 	it('the job check fails when a job of ours is in flight', async () => {

@@ -102,6 +102,54 @@ describe('SdrsClient against the simulator', () => {
 		assert.equal(r.sim.stats.listQueries.length, 2);
 	});
 
+	it('a server that ignores offset (or offset and limit) costs a bounded number of requests, and the list is its distinct groups', async () => {
+		r.sim.bulkAddGroups(r.project.id, 2500);
+		r.sim.configure({ latencyMs: 5 }); // a hung client fails by the signal below, not by running out of memory
+		const all = r.sim.groups(r.project.id);
+		const groupRequests = (): number => r.sim.stats.listQueries.length;
+		// Every page is the first page: the second brings no new id and ends the list.
+		r.sim.configure({ paging: 'ignoreOffset' });
+		const first = await r.client.listGroups(r.project, {}, AbortSignal.timeout(5000));
+		assert.deepEqual(first.map((g) => g.id), all.slice(0, 1000).map((g) => g.id));
+		assert.ok(groupRequests() <= 4, `${groupRequests()} requests`);
+		// Every page is the whole list: read once, kept once.
+		const before = groupRequests();
+		r.sim.configure({ paging: 'ignoreOffsetAndLimit' });
+		const whole = await r.client.listGroups(r.project, {}, AbortSignal.timeout(5000));
+		assert.deepEqual(whole.map((g) => g.id), all.map((g) => g.id));
+		assert.ok(groupRequests() - before <= 4, `${groupRequests() - before} requests`);
+	});
+
+	it('protected instances, replication pairs and drills page through the same helper: bounded, deduplicated', async () => {
+		const g = r.sim.findGroup('erp-prod');
+		r.sim.patchGroup(g.id, { replication_num: 1500 });
+		const at = new Date().toISOString();
+		const seeded = r.sim.data.drills.filter((d) => d.groupId === g.id).length;
+		for (let n = seeded; n < 1500; n++) {
+			r.sim.data.drills.push({ id: `drill-${String(n).padStart(5, '0')}`, projectId: g.projectId, groupId: g.id, name: `d${n}`, status: 'available', drill_vpc_id: 'vpc', drill_servers: [], created_at: at, updated_at: at });
+		}
+		const calls = (route: string): number => r.sim.stats.byRoute[`GET /v1/{id}/${route}`] ?? 0;
+		r.sim.configure({ paging: 'ignoreOffset' });
+		const pairs = await r.client.listReplications(r.project, g.id, AbortSignal.timeout(5000));
+		assert.equal(pairs.length, 1000);
+		assert.equal(new Set(pairs.map((p) => p.id)).size, 1000);
+		assert.ok(calls('replications') <= 2, `${calls('replications')} requests`);
+		r.sim.configure({ paging: 'ignoreOffsetAndLimit' });
+		const drills = await r.client.listDrills(r.project, g.id, AbortSignal.timeout(5000));
+		assert.equal(drills.length, 1500);
+		assert.equal(new Set(drills.map((d) => d.id)).size, 1500);
+		assert.ok(calls('disaster-recovery-drills') <= 2, `${calls('disaster-recovery-drills')} requests`);
+		const instances = await r.client.listProtectedInstances(r.project, g.id);
+		assert.equal(new Set(instances.map((i) => i.id)).size, instances.length);
+	});
+
+	it('the admin API sets the paging mode, and refuses an unknown one', async () => {
+		const call = (body: unknown): Promise<Response> => fetch(`${r.sim.url}/__admin/config`, { method: 'POST', headers: { 'X-Admin-Token': r.sim.adminToken }, body: JSON.stringify(body) });
+		assert.equal((await call({ paging: 'sometimes' })).status, 400);
+		assert.equal((await call({ paging: 'ignoreOffset' })).status, 200);
+		assert.equal(r.sim.options.paging, 'ignoreOffset');
+	});
+
 	it('lists a group’s protected instances, replication pairs and DR drills, filtered by group and paged to the end', async () => {
 		const g = r.sim.findGroup('erp-prod');
 		const [instances, pairs, drills] = await Promise.all([r.client.listProtectedInstances(r.project, g.id), r.client.listReplications(r.project, g.id), r.client.listDrills(r.project, g.id)]);

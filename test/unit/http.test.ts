@@ -206,4 +206,29 @@ describe('HttpPipeline over real sockets', () => {
 			}
 		}
 	});
+	it('takes a long token out of an error text before the text is cut to length (no prefix of it stays)', async () => {
+		// Real security tokens run to thousands of characters; error texts are capped at 160–500.
+		const token = Array.from({ length: 40 }, (_, n) => `tok${n}-${'k'.repeat(40)}`).join('');
+		const creds = { ...DEMO_CREDENTIALS, securityToken: token };
+		const lines: string[] = [];
+		const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m), debug: (m: string) => lines.push(m) };
+		r = await rig({}, { credentials: () => creds, logger });
+		const bodies = [
+			JSON.stringify({ error: { code: 'SDRS.0002', message: `Invalid request: token=${token} was refused` } }),
+			`gateway says: token=${token}`,
+			JSON.stringify({ error_code: 'APIGW.0301', error_msg: `bad signature, X-Security-Token: ${token}` }),
+		];
+		for (const body of bodies) {
+			r.sim.configure({ faults: [{ match: 'server-groups', kind: 'respond', status: 400, count: 1, body }] });
+			const err = await rejects(r.client.listGroups(r.project));
+			assert.ok(err instanceof SdrsError);
+			assert.match(err.message, /<redacted>/);
+			for (const text of [err.message, err.toString(), ...lines]) {
+				// No 12 characters in a row of the token survive anywhere.
+				for (let i = 0; i + 12 <= token.length; i += 6) {
+					assert.ok(!text.includes(token.slice(i, i + 12)), `part of the token reached: ${text.slice(0, 120)}`);
+				}
+			}
+		}
+	});
 });

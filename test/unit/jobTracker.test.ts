@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SdrsError } from '../../src/core/errors';
-import { nextPollDelay, trackJob } from '../../src/core/jobTracker';
-import type { Job } from '../../src/core/model';
+import { failedSubJobs, nextPollDelay, trackJob } from '../../src/core/jobTracker';
+import { MAX_SUB_JOB_DEPTH, toJob, type Job } from '../../src/core/model';
 import { rig, type Rig } from '../support/sim';
 
 describe('job tracker', () => {
@@ -34,6 +34,35 @@ describe('job tracker', () => {
 			assert.equal(out.failedSubJobs.length, 1);
 			assert.match(out.failedSubJobs[0].failReason ?? '', /storage link/);
 		}
+	});
+
+	it('reads a job answer whose sub_jobs nest 10,000 levels deep without overflowing the stack', async () => {
+		// The answer as the wire carries it: every level FAIL, one sub-job each.
+		let body = '{"job_id":"leaf","status":"FAIL","fail_reason":"deepest"}';
+		for (let i = 9_999; i >= 0; i--) {
+			body = `{"job_id":"j${i}","status":"FAIL","error_code":"SDRS.1027","entities":{"server_group_id":"g","sub_jobs":[${body}]}}`;
+		}
+		r = await rig({ faults: [{ match: '/jobs/', kind: 'respond', status: 200, rate: 1, body }] });
+		const out = await trackJob({ jobId: 'j0', startedAt: Date.now() }, { getJob: (id) => r.client.getJob(r.project, id), timeoutMs: 3000 });
+		assert.equal(out.kind, 'FAIL', JSON.stringify(out).slice(0, 200));
+		if (out.kind === 'FAIL') {
+			assert.equal(out.errorCode, 'SDRS.1027');
+			assert.deepEqual(out.failedSubJobs.map((j) => j.jobId), Array.from({ length: MAX_SUB_JOB_DEPTH }, (_, i) => `j${i + 1}`), 'the first levels, in order');
+			assert.doesNotThrow(() => JSON.stringify(out.job));
+		}
+		// Parsed directly, and a tree built by hand (not through toJob) walked without recursion.
+		assert.equal(toJob(JSON.parse(body) as Record<string, unknown>).subJobs.length, 1);
+		let deep: Job = { jobId: 'x', status: 'FAIL', jobType: '', subJobs: [] };
+		for (let i = 0; i < 100_000; i++) {
+			deep = { jobId: `x${i}`, status: i % 2 ? 'FAIL' : 'SUCCESS', jobType: '', subJobs: [deep] };
+		}
+		assert.equal(failedSubJobs({ jobId: 'root', status: 'FAIL', jobType: '', subJobs: [deep] }).length, 50_000 + 1);
+	});
+
+	it('keeps failed sub-jobs in depth-first order, a parent before its own', () => {
+		const j = (jobId: string, status: string, subJobs: Job[] = []): Job => ({ jobId, status, jobType: '', subJobs });
+		const tree = j('r', 'FAIL', [j('a', 'FAIL', [j('a1', 'FAIL'), j('a2', 'SUCCESS', [j('a2x', 'FAIL')])]), j('b', 'SUCCESS'), j('c', 'FAIL')]);
+		assert.deepEqual(failedSubJobs(tree).map((x) => x.jobId), ['a', 'a1', 'a2x', 'c']);
 	});
 
 	it('keeps going through transient errors (5xx, resets, malformed bodies)', async () => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { safeText } from '../../src/core/safeText';
+import { toGroup, toJob } from '../../src/core/model';
+import { defang, markdownText, safeText } from '../../src/core/safeText';
 
 describe('server text is text in every sink', () => {
 	const link = /\]\(|command:|https?:\/\//i;
@@ -29,5 +30,51 @@ describe('server text is text in every sink', () => {
 		assert.equal(safeText('a\nb', 'notification'), 'a b');
 		assert.equal(safeText('a\nb', 'modal'), 'a\nb');
 		assert.equal(safeText('<img src=x onerror=alert(1)>', 'notification'), '<img src=x onerror=alert(1)>', 'HTML is shown, never rendered, by these sinks');
+	});
+	// Every bidi control: the marks, the embeddings and overrides, the isolates, Arabic's letter mark.
+	const BIDI = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
+	const anyBidi = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+
+	it('tree labels, descriptions and tooltips: what the model reads from a server has no bidi control left', () => {
+		const hostile = `invoice${BIDI.join('')}fdp.exe`;
+		const g = toGroup({ id: 'g1', name: hostile, description: `d${BIDI.join('')}`, status: `protected\u202e` });
+		assert.equal(g?.name, 'invoicefdp.exe');
+		assert.equal(g?.description, 'd');
+		assert.equal(g?.status, 'protected');
+		assert.equal(toJob({ job_id: 'j', status: 'FAIL', fail_reason: `why\u2067 not` }).failReason, 'why not');
+		for (const sink of ['tree', 'markdown'] as const) {
+			for (const c of BIDI) {
+				assert.doesNotMatch(safeText(`a${c}b`, sink), anyBidi, `${sink} U+${c.charCodeAt(0).toString(16)}`);
+			}
+		}
+		assert.equal(safeText('a\nb\tc', 'tree'), 'a b c', 'one line');
+	});
+
+	// What GFM, markdown-it's linkify and the hovers' renderer link without any link syntax.
+	const autolink = /[a-z][a-z0-9+.-]*:\/\/|(?<![a-z0-9])www\.|(?<![a-z0-9])(mailto|xmpp):|\w@[\w-]+\.\w/i;
+
+	it('copied Markdown: a bare URL, www. host or e-mail address is defanged; link syntax is escaped; bidi is gone', () => {
+		const cases: [string, string][] = [
+			['https://evil.example/x', 'https[:]//evil.example/x'],
+			['see HTTP://evil and ftp://x', 'see HTTP[:]//evil and ftp[:]//x'],
+			['_https://evil.example', '_https[:]//evil.example'],
+			['www.evil.example', 'www[.]evil.example'],
+			['mail admin@evil.example or mailto:a@b.cn', 'mail admin[@]evil.example or mailto[:]a[@]b.cn'],
+			['db-prod.v2 (AZ cn-north-4a): ok', 'db-prod.v2 (AZ cn-north-4a): ok'],
+		];
+		for (const [input, defanged] of cases) {
+			assert.equal(defang(input), defanged);
+			assert.doesNotMatch(safeText(input, 'markdown'), autolink, input);
+			const md = markdownText(input);
+			assert.doesNotMatch(md, autolink, md);
+			assert.equal(md.replace(/\\(.)/g, '$1'), defanged, 'escapes only: the words stay');
+		}
+		const name = `[click](https://evil.example) <img src=x> \u202egnp.exe\n# heading | cell`;
+		const md = markdownText(name);
+		assert.doesNotMatch(md, /(?<!\\)\[|(?<!\\)\]\(|(?<!\\)</, 'no link or HTML syntax left');
+		assert.doesNotMatch(md, anyBidi);
+		assert.doesNotMatch(md, /\n/, 'one table cell');
+		assert.doesNotMatch(md, /(?<!\\)\|/, 'a | cannot end the cell');
+		assert.doesNotMatch(md, autolink);
 	});
 });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { signRequest } from '../../src/core/signer';
-import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
+import { DEMO_CREDENTIALS, MAX_REQUEST_BYTES } from '../../src/simulator/simulator';
 import { rejects, rig, type Rig } from '../support/sim';
 
 describe('simulator says no', () => {
@@ -178,6 +179,73 @@ describe('simulator says no', () => {
 		const failedOver = r.sim.groups().filter((g) => g.status === 'failed-over');
 		const drStates = failedOver.flatMap((g) => r.sim.serversOf(g.id).filter((s) => s.az === g.source_availability_zone).map((s) => s.status));
 		assert.ok(drStates.includes('ACTIVE') && drStates.includes('SHUTOFF'));
+	});
+
+	/** A raw request over its own connection; `chunked` sends the body without a Content-Length. */
+	function rawPost(path: string, headers: Record<string, string>, body: Buffer, chunked: boolean): Promise<{ status: number; text: string }> {
+		return new Promise((resolve, reject) => {
+			let answered = false;
+			const req = request(`${r.sim.url}${path}`, { method: 'POST', agent: false, headers: chunked ? headers : { ...headers, 'Content-Length': String(body.length) } }, (res) => {
+				answered = true;
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (c: string) => (text += c));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+				res.on('error', () => resolve({ status: res.statusCode ?? 0, text }));
+			});
+			req.on('error', (e) => (answered ? undefined : reject(e))); // the server may close while the rest is on its way
+			for (let at = 0; at < body.length; at += 64 * 1024) {
+				req.write(body.subarray(at, at + 64 * 1024));
+			}
+			req.end();
+		});
+	}
+
+	it('answers a request body past the cap with 413, and never handles a cut-short body', async () => {
+		const g = r.sim.findGroup('crm-web');
+		const path = `/v1/${r.project.id}/server-groups/${g.id}/action`;
+		// Signed, and valid but for its size: read whole, it would be refused for its extra key.
+		const body = JSON.stringify({ 'start-server-group': {}, pad: 'x'.repeat(MAX_REQUEST_BYTES) });
+		const headers = signRequest({ method: 'POST', url: r.sim.url + path, headers: { 'Content-Type': 'application/json' }, body }, DEMO_CREDENTIALS, new Date());
+		delete headers.Host;
+		for (const chunked of [false, true]) {
+			const res = await rawPost(path, headers, Buffer.from(body), chunked);
+			assert.equal(res.status, 413, `chunked: ${chunked}: ${res.text.slice(0, 200)}`);
+			assert.match(res.text, /APIGW\.0401/);
+		}
+		assert.deepEqual(r.sim.stats.jobsCreated, {});
+		assert.equal(r.sim.stats.requests, 0, 'nothing was handled');
+		// A body just under the cap is read and answered as usual.
+		const small = await rawPost(path, headers, Buffer.from('{"start-server-group":{}}'), false);
+		assert.equal(small.status, 401, 'handled: its signature is for another body');
+	});
+
+	it('caps open connections: one past the cap is closed unanswered, and a slot freed is used again', async () => {
+		await r.sim.stop();
+		r = await rig({ maxConnections: 3 });
+		const open = (): Promise<Socket> =>
+			new Promise((resolve, reject) => {
+				const s = connect(Number(new URL(r.sim.url).port), '127.0.0.1', () => resolve(s));
+				s.on('error', reject);
+			});
+		const held = await Promise.all([open(), open(), open()]);
+		await new Promise((res) => setTimeout(res, 50));
+		const extra = await open();
+		const answer = await new Promise<string>((resolve) => {
+			let text = '';
+			extra.on('data', (c: Buffer) => (text += c.toString()));
+			extra.on('error', () => undefined);
+			extra.on('close', () => resolve(text));
+			extra.write('GET /v3/projects HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+			setTimeout(() => extra.destroy(), 2000).unref();
+		});
+		assert.equal(answer, '', 'closed without an answer');
+		held[0].destroy();
+		await new Promise((res) => setTimeout(res, 50));
+		assert.ok((await r.client.listProjects()).length > 0, 'a freed slot is used again');
+		for (const s of held) {
+			s.destroy();
+		}
 	});
 
 	it('listens on 127.0.0.1 only', () => {

@@ -138,7 +138,7 @@ export class Batches {
 		}
 		for (const e of batch.entries) {
 			if (e.state === 'queued') {
-				await store.patchEntry(batchId, e.projectId, e.groupId, { state: 'unsent', error: batch.stopped ? UNSENT.stopped : UNSENT.windowClosed });
+				await store.patchEntry(batchId, e.projectId, e.groupId, 'queued', { state: 'unsent', error: batch.stopped ? UNSENT.stopped : UNSENT.windowClosed });
 			} else if (e.state === 'sending') {
 				const job = store.jobsOf(batchId).find((j) => j.groupId === e.groupId && j.projectId === e.projectId);
 				// The POST may have been on the wire when the window went: only the group can tell.

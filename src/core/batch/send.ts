@@ -85,7 +85,7 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 	const { store, log } = deps;
 	const client = deps.clientFor(e.profile);
 	if (!client) {
-		await store.patchEntry(run.batchId, e.projectId, e.groupId, { state: 'unsent', error: PROFILE_REMOVED });
+		await store.patchEntry(run.batchId, e.projectId, e.groupId, 'queued', { state: 'unsent', error: PROFILE_REMOVED });
 		return 'other';
 	}
 	const project = projectOf(e);
@@ -96,20 +96,22 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 		const error = toSdrsError(err);
 		if (isAuthFailure(error)) {
 			run.authFailed = true;
-			await store.patchEntry(run.batchId, e.projectId, e.groupId, { state: 'unsent', error: UNSENT.authFailed });
+			await store.patchEntry(run.batchId, e.projectId, e.groupId, 'queued', { state: 'unsent', error: UNSENT.authFailed });
 			return 'other';
 		}
 		if (error.kind === 'aborted') {
 			return 'other';
 		}
 		log.warn(`Batch ${run.batchId}: reading ${e.groupId} before its POST: ${error.toString()}; not sent.`);
-		await store.patchEntry(run.batchId, e.projectId, e.groupId, { state: 'unsent', error: UNSENT.unreadable });
+		await store.patchEntry(run.batchId, e.projectId, e.groupId, 'queued', { state: 'unsent', error: UNSENT.unreadable });
 		return 'other';
 	}
+	// Still as planned: a status that moved since (another window's action, a job that failed) was
+	// not what the user confirmed.
 	const a = availability(group);
-	if (a.blocked || a.action !== batch.action) {
+	if (a.blocked || a.action !== batch.action || group.status !== e.before.status) {
 		log.warn(`Batch ${run.batchId}: ${e.groupId} is now ${group.status}: not sent.`);
-		await store.patchEntry(run.batchId, e.projectId, e.groupId, { state: 'unsent', error: UNSENT.statusChanged, before: { status: group.status, updatedAt: group.updatedAt } });
+		await store.patchEntry(run.batchId, e.projectId, e.groupId, 'queued', { state: 'unsent', error: UNSENT.statusChanged, before: { status: group.status, updatedAt: group.updatedAt } });
 		return 'other';
 	}
 	const before = { status: group.status, updatedAt: group.updatedAt };
@@ -133,14 +135,14 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 		const times = (throttles.get(e.groupId) ?? 0) + 1;
 		throttles.set(e.groupId, times);
 		if (isThrottled(result.error) && times < MAX_THROTTLES && !run.stop.signal.aborted && !run.closing.signal.aborted) {
-			await store.patchEntry(run.batchId, e.projectId, e.groupId, { state: 'queued', sentAt: undefined });
+			await store.patchEntry(run.batchId, e.projectId, e.groupId, 'sending', { state: 'queued', sentAt: undefined });
 			return 'throttled';
 		}
 		if (isAuthFailure(result.error)) {
 			run.authFailed = true;
 		}
 		log.error(`Batch ${run.batchId}: ${batch.action} on ${e.groupId} refused: ${result.error.toString()}`);
-		await store.patchEntry(run.batchId, e.projectId, e.groupId, { state: 'refused', errorCode: result.error.code, error: result.error.message });
+		await store.patchEntry(run.batchId, e.projectId, e.groupId, 'sending', { state: 'refused', errorCode: result.error.code, error: result.error.message });
 		return 'other';
 	}
 	const lost = result.kind === 'unanswered';

@@ -7,6 +7,7 @@ import { currentDrAz, statusKind } from '../../core/actions';
 import type { SdrsClient } from '../../core/client';
 import type { Drill, Project, ProtectedInstance, ProtectionGroup, Replication, Server } from '../../core/model';
 import { parseTimestamp } from '../../core/model';
+import { safeText } from '../../core/safeText';
 import type { Profile } from '../services/profiles';
 import { statusLabel } from '../text';
 
@@ -116,24 +117,24 @@ function statusIcon(status: string): vscode.ThemeIcon {
 	return new vscode.ThemeIcon(status === 'protected' || status === 'available' ? 'pass' : 'circle-large-outline');
 }
 
-/** Untrusted Markdown: labels are ours, every value is appended as text. */
+/** Untrusted Markdown: labels are ours, every value is appended as text, bare URLs defanged. */
 function tooltip(title: string, rows: [string, string | undefined][], note?: string): vscode.MarkdownString {
 	const md = new vscode.MarkdownString(undefined, false);
 	md.isTrusted = false;
 	md.supportHtml = false;
 	md.appendMarkdown('**');
-	md.appendText(title);
+	md.appendText(safeText(title, 'markdown'));
 	md.appendMarkdown('**  \n');
 	for (const [label, value] of rows) {
 		if (value) {
 			md.appendMarkdown(`**${label}:** `);
-			md.appendText(value);
+			md.appendText(safeText(value, 'markdown'));
 			md.appendMarkdown('  \n');
 		}
 	}
 	if (note) {
 		md.appendMarkdown('\n---\n');
-		md.appendText(note);
+		md.appendText(safeText(note, 'markdown'));
 	}
 	return md;
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { availability, groupContextValue, statusKind } from '../../core/actions';
 import { regionName } from '../../core/endpoints';
 import { parseTimestamp, type Project, type ProtectionGroup } from '../../core/model';
+import { safeText } from '../../core/safeText';
 import type { GroupFilter } from '../../core/client';
 import type { JobStore } from '../../core/jobStore';
 import type { GroupRead } from '../../core/ports';
@@ -359,17 +360,17 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 
 	private tooltip(node: GroupNode, jobId: string | undefined): vscode.MarkdownString {
 		const { group } = node;
-		// Untrusted, no HTML, and every server-provided value escaped: a name can never become a link or a command.
+		// Untrusted, no HTML, every server-provided value escaped and its bare URLs defanged: a name never becomes a link.
 		const md = new vscode.MarkdownString(undefined, false);
 		md.isTrusted = false;
 		md.supportHtml = false;
 		const row = (label: string, value: string): void => {
 			md.appendMarkdown(`**${label}:** `);
-			md.appendText(value);
+			md.appendText(safeText(value, 'markdown'));
 			md.appendMarkdown('  \n');
 		};
 		md.appendMarkdown('**');
-		md.appendText(group.name);
+		md.appendText(safeText(group.name, 'markdown'));
 		md.appendMarkdown('**  \n');
 		row(vscode.l10n.t('ID'), group.id);
 		row(vscode.l10n.t('Status'), `${statusLabel(group.status)} (${group.status})${group.progress !== undefined ? ` · ${group.progress}%` : ''}`);

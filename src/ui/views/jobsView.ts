@@ -8,7 +8,8 @@ import type { BatchEntry, StoredBatch, StoredJob } from '../../core/records';
 import { PROFILE_REMOVED } from '../../core/records';
 import type { ProfileStore } from '../services/profiles';
 import { batchProgressText, entryState } from '../batchReport';
-import { actionTitle, escapeMarkdown, explain, formatElapsed, jobState } from '../text';
+import { markdownText, safeText } from '../../core/safeText';
+import { actionTitle, explain, formatElapsed, jobState } from '../text';
 
 /** A batch in the Jobs view: one parent, its groups as children. */
 export interface BatchItem {
@@ -79,7 +80,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 			return element.kind === 'batch' ? this.batchItem(element.batch) : entryItem(element);
 		}
 		const job = element;
-		const item = new vscode.TreeItem(job.groupName, vscode.TreeItemCollapsibleState.None);
+		const item = new vscode.TreeItem(safeText(job.groupName, 'tree'), vscode.TreeItemCollapsibleState.None);
 		item.id = `job/${job.jobId}`;
 		const state = jobState(job);
 		const duration = formatElapsed((job.endedAt ?? Date.now()) - job.startedAt);
@@ -98,7 +99,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 		const md = new vscode.MarkdownString(undefined, false);
 		md.isTrusted = false;
 		md.supportHtml = false;
-		md.appendText(summaryLines(job, this.profiles.get(job.profile)?.name).join('\n'));
+		md.appendText(summaryLines(job, this.profiles.get(job.profile)?.name).map((line) => safeText(line, 'markdown')).join('\n'));
 		item.tooltip = md;
 		item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [job] };
 		return item;
@@ -127,7 +128,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 
 
 function entryItem({ entry }: EntryItem): vscode.TreeItem {
-	const item = new vscode.TreeItem(entry.groupName, vscode.TreeItemCollapsibleState.None);
+	const item = new vscode.TreeItem(safeText(entry.groupName, 'tree'), vscode.TreeItemCollapsibleState.None);
 	const state = entryState(entry, undefined);
 	item.description = state;
 	item.iconPath =
@@ -139,7 +140,7 @@ function entryItem({ entry }: EntryItem): vscode.TreeItem {
 	item.contextValue = 'batchEntry';
 	// An entry names its group as a job does: the same command reveals it.
 	item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [entry] };
-	item.tooltip = [entry.groupName, `${entry.projectName} (${entry.projectId})`, state, entry.error ?? ''].filter(Boolean).join('\n');
+	item.tooltip = [entry.groupName, `${entry.projectName} (${entry.projectId})`, state, entry.error ?? ''].filter(Boolean).map((line) => safeText(line, 'tree')).join('\n');
 	item.accessibilityInformation = { label: `${entry.groupName}: ${state}` };
 	return item;
 }
@@ -163,7 +164,7 @@ function summaryLines(job: StoredJob, profileName: string | undefined): string[]
 
 /** A Markdown record of a job for change tickets and DR audits. Server text is escaped. */
 export function jobSummaryMarkdown(job: StoredJob, profileName: string | undefined): string {
-	const esc = escapeMarkdown;
+	const esc = markdownText;
 	const rows = summaryLines(job, profileName).map((line) => {
 		const i = line.indexOf(': ');
 		return `| ${esc(line.slice(0, i))} | ${esc(line.slice(i + 2))} |`;
