@@ -143,7 +143,7 @@ export interface CheckFacts {
 	pairs?: number;
 	drAz?: string;
 	stopped?: number;
-	/** No server of the group was found in the DR AZ. */
+	/** The group reports protected instances, yet none were listed: no DR-site server was found. */
 	noneFound?: boolean;
 	/** Protected instances (names) whose current DR-site server could not be identified. */
 	unidentified?: string[];
@@ -220,8 +220,9 @@ export async function runPreflight(
  * Enable Again overwrites the current DR site, so each protected instance's server there must be
  * stopped (§4.3). Per instance, its DR-site server is the one of its two servers (source_server,
  * target_server) that ECS places in the current DR AZ: found by AZ, not by assuming which field
- * is which. An instance with no such server, or with two, cannot be checked, and the check fails
- * closed naming it; so does a group that reports instances when none are listed.
+ * is which. An instance with no such server, or with two (or a group whose priority_station
+ * names no site), cannot be checked, and the check fails closed naming it; so does a group that
+ * reports instances when none are listed.
  */
 async function drServersCheck(client: SdrsClient, project: Project, group: ProtectionGroup, signal?: AbortSignal): Promise<CheckResult> {
 	const drAz = currentDrAz(group);
@@ -230,18 +231,22 @@ async function drServersCheck(client: SdrsClient, project: Project, group: Prote
 	const byId = new Map((ids.length ? await client.listServers(project, ids, signal) : []).map((s) => [s.id, s]));
 	const drServers: Server[] = [];
 	const unidentified: string[] = [];
+	// A priority_station that is neither source nor target names no DR site: nothing can be identified.
+	const siteKnown = group.priorityStation === 'source' || group.priorityStation === 'target';
 	for (const instance of instances) {
 		const here = [...new Set([instance.sourceServer, instance.targetServer])].map((id) => byId.get(id)).filter((s): s is Server => s?.availabilityZone === drAz);
-		if (here.length === 1) {
+		if (siteKnown && here.length === 1) {
 			drServers.push(here[0]);
 		} else {
 			unidentified.push(instance.name);
 		}
 	}
 	const running = drServers.filter((s) => s.status !== 'SHUTOFF');
-	const noneFound = instances.length === 0 ? group.protectedInstanceNum > 0 : drServers.length === 0;
+	// The group says it has instances, yet none are listed: nothing to check is not "all stopped".
+	const noneFound = instances.length === 0 && group.protectedInstanceNum > 0;
 	const problems = [
-		...(noneFound ? [`no server of the group was found in the DR availability zone ${drAz}`] : unidentified.length ? [`the DR-site server in ${drAz} of ${unidentified.join(', ')} could not be identified`] : []),
+		...(noneFound ? [`no server of the group was found in the DR availability zone ${drAz}`] : []),
+		...(unidentified.length ? [`the DR-site server in ${drAz} of ${unidentified.join(', ')} could not be identified`] : []),
 		...(running.length ? [`running in ${drAz}: ${running.map((s) => `${s.name} (${s.status})`).join(', ')}`] : []),
 	];
 	return {

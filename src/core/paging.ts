@@ -25,8 +25,8 @@ export interface PagingOptions {
 	signal?: AbortSignal;
 }
 
-/** At most 100 pages of 1,000: 100,000 entries, the most an SDRS account is expected to list. */
-export const MAX_PAGES = 100;
+/** 100 full pages of 1,000 (100,000 entries, more than an SDRS account is expected to hold) and the short one that ends them. */
+export const MAX_PAGES = 101;
 export const MAX_PLANNED_PAGES = 50;
 
 /**

@@ -10,8 +10,9 @@ import type { Credentials } from './signer';
  * a request is cleaned, before it reaches an error, a log line or a message.
  */
 export function redactSecrets(text: string, creds?: Partial<Credentials>): string {
-	// Any `…token=` or `…token:` a gateway quotes (X-Security-Token, security_token, token), whoever's.
-	let out = text.replace(/(\b[\w-]*token["']?\s*[:=]\s*["']?)[^\s|,;"'&]+/gi, '$1<redacted>');
+	// Any `…token=` or `…token:` a gateway quotes (X-Security-Token, security_token, token), whoever's;
+	// a value of 12 characters or more, so words ("token: expired") stay.
+	let out = text.replace(/(\b[\w-]*token["']?\s*[:=]\s*["']?)[^\s|,;"'&]{12,}/gi, '$1<redacted>');
 	for (const secret of [creds?.securityToken, creds?.secretKey, creds?.accessKey]) {
 		if (secret && secret.length >= 4) {
 			out = out.split(secret).join('<redacted>');

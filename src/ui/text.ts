@@ -67,7 +67,7 @@ export function checkFix(check: CheckResult): string | undefined {
 			return vscode.l10n.t('Create a protected instance (with its replication pairs) in the group first.');
 		case 'drServersStopped': {
 			const fixes: string[] = [];
-			if (check.facts.unidentified?.length && !check.facts.noneFound) {
+			if (check.facts.unidentified?.length) {
 				fixes.push(vscode.l10n.t('In the SDRS console, check that each of these protected instances has its DR-site server in {0}, then refresh: {1}', check.facts.drAz ?? '?', check.facts.unidentified.join(', ')));
 			}
 			if (check.runningServers?.length) {

@@ -159,6 +159,22 @@ describe('pre-flight checks against the simulator', () => {
 		assert.equal(twice.checks.find((c) => c.id === 'drServersStopped')?.ok, false);
 	});
 
+	it('Enable Again fails closed when no DR site can be told: a priority_station naming no site, or instances reported but none listed', async () => {
+		const g = r.sim.findGroup('inventory-api');
+		r.sim.stopDrServers(g.id);
+		r.sim.patchGroup(g.id, { priority_station: 'both' as 'source' });
+		const res = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
+		const dr = res.checks.find((c) => c.id === 'drServersStopped');
+		assert.equal(dr?.ok, false);
+		assert.deepEqual(dr?.facts.unidentified, r.sim.instancesOf(g.id).map((i) => i.name));
+		const empty = r.sim.findGroup('hr-portal');
+		assert.equal(r.sim.instancesOf(empty.id).length, 0);
+		r.sim.patchGroup(empty.id, { status: 'failed-over', protected_instance_num: 2, replication_num: 1 });
+		const none = (await runPreflight(r.client, r.project, empty.id, 'enableAgain', undefined)).checks.find((c) => c.id === 'drServersStopped');
+		assert.equal(none?.ok, false);
+		assert.equal(none?.facts.noneFound, true);
+	});
+
 	it('the job check fails when a job of ours is in flight', async () => {
 		const res = await runPreflight(r.client, r.project, r.sim.findGroup('crm-web').id, 'enable', 'abc');
 		assert.equal(res.checks.find((c) => c.id === 'noJobInFlight')?.ok, false);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { SdrsError, categorize, explainCode, parseErrorResponse } from '../../src/core/errors';
+import { redactSecrets } from '../../src/core/redact';
+import { SdrsError, categorize, explainCode, isExpiredCredentials, parseErrorResponse } from '../../src/core/errors';
 
 describe('error parsing', () => {
 	const cases: [string, number, string, string | undefined, RegExp][] = [
@@ -67,5 +68,15 @@ describe('error parsing', () => {
 		assert.equal(categorize(new SdrsError('x', 'http', 404)), 'not-offered');
 		assert.equal(categorize(new SdrsError('x', 'http', 500)), 'server');
 		assert.equal(categorize(new Error('x')), 'other');
+	});
+	it('takes any quoted token value out, whoever’s, and leaves words after “token:” alone', () => {
+		const token = 'MIIEdzCCA9-abc_DEF.0123456789';
+		for (const quoted of [`token=${token}`, `X-Security-Token: ${token}`, `"security_token":"${token}"`, `x-auth-token=${token}&next=1`]) {
+			const out = redactSecrets(`refused: ${quoted}`);
+			assert.ok(!out.includes(token.slice(0, 12)), out);
+			assert.match(out, /<redacted>/);
+		}
+		assert.equal(redactSecrets('the security token: expired'), 'the security token: expired');
+		assert.ok(isExpiredCredentials(parseErrorResponse(401, redactSecrets('{"error_code":"APIGW.0301","error_msg":"token: expired"}'))));
 	});
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SdrsError } from '../../src/core/errors';
-import { readAllPages, type Page } from '../../src/core/paging';
+import { MAX_PAGES, readAllPages, type Page } from '../../src/core/paging';
 
 /** A list served in pages of `size` from `items`, counting requests. */
 function server(serve: (offset: number) => Page<{ id: string }>): { fetch: (offset: number) => Promise<Page<{ id: string }>>; offsets: number[] } {
@@ -19,6 +19,16 @@ describe('reading a paged list', () => {
 		const out = await readAllPages(s.fetch, { pageSize: 10 });
 		assert.deepEqual(out.map((x) => x.id), ids(0, 25).map((x) => x.id));
 		assert.deepEqual(s.offsets, [0, 10, 20, 30], 'the planned pages, then on until the short one');
+	});
+
+	it('reads the longest list the cap allows to its end: full pages up to the cap, then the short one', async () => {
+		const total = (MAX_PAGES - 1) * 10;
+		const s = server((offset) => {
+			const items = ids(offset, Math.max(0, Math.min(10, total - offset)));
+			return { items, size: items.length, count: total };
+		});
+		assert.equal((await readAllPages(s.fetch, { pageSize: 10 })).length, total);
+		assert.equal(s.offsets.length, MAX_PAGES);
 	});
 
 	it('a server that invents new entries on every full page is stopped at maxPages, with an error, not a partial list', async () => {
