@@ -148,13 +148,18 @@ export class SdrsClient {
 	 * status). Sent exactly once, never retried: a lost answer must be reconciled by reading
 	 * the group, not by posting again. Returns the job id.
 	 */
-	async startProtectionGroup(project: Project, groupId: string, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
+	startProtectionGroup(project: Project, groupId: string, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
+		return this.groupAction(project, groupId, { 'start-server-group': {} }, signal);
+	}
+
+	/** POSTs one action body (ACTIONS[kind].body) to the group's `/action`, once (never retried). */
+	async groupAction(project: Project, groupId: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
 		const res = await this.http.send(
 			{
 				method: 'POST',
 				url: buildUrl(this.base('sdrs', project.region), p('v1', project.id, 'server-groups', groupId, 'action')),
 				headers: { 'Content-Type': 'application/json;charset=UTF-8', 'X-Project-Id': project.id },
-				body: JSON.stringify({ 'start-server-group': {} }),
+				body: JSON.stringify(body),
 				idempotent: false,
 				signal,
 			},

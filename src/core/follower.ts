@@ -202,7 +202,7 @@ export class JobFollower {
 			const rereads = setInterval(() => void reread(), 5000);
 			try {
 				return await trackJob({ jobId: job.jobId, startedAt: timeoutFrom }, {
-					getJob: async (id, signal) => (job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action) : client.getJob(project, id, signal)),
+					getJob: async (id, signal) => (job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action, job.before ?? { status: job.reconcile?.status ?? '' }) : client.getJob(project, id, signal)),
 					signal: controller.signal,
 					timeoutMs: this.deps.jobTimeoutMs(),
 					now: () => ports.clock.now(),

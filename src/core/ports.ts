@@ -1,7 +1,8 @@
 // How the engine reaches the editor (or a test, or the chaos run): questions, messages, progress and
 // a clock, and what it tells about. The engine's parts (the one-group flow, the job follower, the
 // batches) share these types and nothing else of each other.
-import type { ActionKind, CheckResult } from './actions';
+import type { ActionKind } from './actions';
+import type { CheckResult } from './checks';
 import type { BatchCounts } from './batch/counts';
 import type { SdrsError } from './errors';
 import type { Logger } from './logger';

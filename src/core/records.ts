@@ -1,7 +1,7 @@
 // The records of the job store, and the pure rules on them: what a job and a batch record hold
 // (serialisable, no secrets), how an action just sent becomes a record, and how a batch entry keeps
 // its job's end. The store (jobStore.ts) writes them; everything else reads them.
-import type { ActionKind } from './actions';
+import type { ActionKind, Before } from './actions';
 import type { JobRecord } from './jobTracker';
 import type { Project } from './model';
 
@@ -24,7 +24,7 @@ export interface StoredJob extends JobRecord {
 	 * Set while the action's answer is missing and the group has not shown yet whether it was
 	 * applied: the group as it was before the POST, and until when a change still counts.
 	 */
-	reconcile?: { until: number; status: string; updatedAt?: string };
+	reconcile?: { until: number } & Before;
 	/** Which window follows the job, and until when (renewed by its heartbeat). */
 	lease?: { owner: string; until: number };
 	/** The window that reported the outcome (each outcome is reported once). */
@@ -38,7 +38,7 @@ export interface StoredJob extends JobRecord {
 	/** The batch this job belongs to, if it was started as part of one. */
 	batchId?: string;
 	/** Batch jobs: the group as it was read before the POST (its listing then shows the job's progress). */
-	before?: { status: string; updatedAt?: string };
+	before?: Before;
 }
 
 /**
@@ -54,7 +54,7 @@ export interface BatchEntry {
 	groupId: string;
 	groupName: string;
 	/** The group before the POST (what a lost answer is compared with). */
-	before: { status: string; updatedAt?: string };
+	before: Before;
 	state: 'queued' | 'sending' | 'sent' | 'refused' | 'unsent';
 	jobId?: string;
 	/** When the POST went out (sending, sent). */
@@ -113,7 +113,7 @@ export interface Sent {
 	profile: string;
 	project: Project;
 	group: { id: string; name: string };
-	before: { status: string; updatedAt?: string };
+	before: Before;
 	action: ActionKind;
 	at: number;
 	jobId?: string;
@@ -142,8 +142,8 @@ export function recordOf(sent: Sent, reconcileMs: number): StoredJob {
 		profile: sent.profile,
 		startedAt: at,
 		lastStatus: lost ? before.status : 'INIT',
-		before: { status: before.status, updatedAt: before.updatedAt },
-		reconcile: lost ? { until: at + reconcileMs, status: before.status, updatedAt: before.updatedAt } : undefined,
+		before: { status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation },
+		reconcile: lost ? { until: at + reconcileMs, status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation } : undefined,
 	};
 }
 

@@ -1,6 +1,6 @@
 // The action POST, sent exactly once, and what its answer proves. Used by the workflow
 // (workflow.ts), which the extension and the chaos run share.
-import { ACTIONS, type ActionKind } from './actions';
+import { ACTIONS, reached, type ActionKind, type Before } from './actions';
 import type { SdrsClient } from './client';
 import { toSdrsError, type SdrsError } from './errors';
 import type { Job, Project, ProtectionGroup } from './model';
@@ -16,10 +16,10 @@ export type StartResult =
 	 */
 	| { kind: 'unanswered'; error: SdrsError };
 
-/** POSTs `start-server-group` once. Never resends it, whatever happens. */
-export async function sendActionOnce(client: SdrsClient, project: Project, group: ProtectionGroup, signal?: AbortSignal): Promise<StartResult> {
+/** POSTs the action's body (from its row in the action table) once. Never resends it, whatever happens. */
+export async function sendActionOnce(client: SdrsClient, project: Project, group: ProtectionGroup, action: ActionKind, signal?: AbortSignal): Promise<StartResult> {
 	try {
-		const { jobId, requestId } = await client.startProtectionGroup(project, group.id, signal);
+		const { jobId, requestId } = await client.groupAction(project, group.id, ACTIONS[action].body(group), signal);
 		return { kind: 'started', jobId, requestId };
 	} catch (e) {
 		const error = toSdrsError(e);
@@ -29,16 +29,16 @@ export async function sendActionOnce(client: SdrsClient, project: Project, group
 }
 
 /**
- * The group seen as a job, for following an action whose job id was lost: the transitional
- * statuses are RUNNING, `protected` is SUCCESS, the action's error status is FAIL.
+ * The group seen as a job, for following an action whose job id was lost: the action's success
+ * (reached from `before`) is SUCCESS, its failure status FAIL, anything else RUNNING.
  */
-export function groupAsJob(group: ProtectionGroup, action: ActionKind): Job {
-	const rule = ACTIONS[action];
-	const status = group.status === rule.success ? 'SUCCESS' : group.status === rule.failure ? 'FAIL' : 'RUNNING';
+export function groupAsJob(group: ProtectionGroup, action: ActionKind, before: Before): Job {
+	const where = reached(action, before, group);
+	const status = where === 'success' ? 'SUCCESS' : where === 'failure' ? 'FAIL' : 'RUNNING';
 	return {
 		jobId: '',
 		status,
-		jobType: rule.jobType,
+		jobType: ACTIONS[action].jobType,
 		failReason: status === 'FAIL' ? `the group is now ${group.status}` : undefined,
 		serverGroupId: group.id,
 		subJobs: [],

@@ -4,7 +4,8 @@
 // window's leases. The extension and the chaos run drive the same engine; it talks to the editor
 // only through Ports and records every job in the JobStore before following it, so a reload
 // resumes it instead of forgetting it.
-import { runPreflight, type ActionKind } from './actions';
+import type { ActionKind } from './actions';
+import { runPreflight } from './checks';
 import { Batches } from './batch/batches';
 import type { SdrsClient } from './client';
 import { SdrsError } from './errors';
@@ -121,7 +122,7 @@ export class Workflow {
 			return { kind: 'refused' };
 		}
 		const startedAt = this.ports.clock.now();
-		const result = await sendActionOnce(client, project, preflight.group);
+		const result = await sendActionOnce(client, project, preflight.group, action);
 		if (result.kind === 'refused') {
 			log.error(`${action} on ${group.id} refused: ${result.error.toString()}`);
 			await this.ports.alert({ kind: 'refused', action, group, error: result.error });

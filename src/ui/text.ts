@@ -1,6 +1,7 @@
 // User-visible words for statuses, actions, checks and error causes, all through vscode.l10n.
 import * as vscode from 'vscode';
-import type { ActionKind, BlockReason, CheckResult } from '../core/actions';
+import { ACTIONS, ACTION_KINDS, type ActionKind, type BlockReason } from '../core/actions';
+import type { CheckResult } from '../core/checks';
 import type { GroupFilter } from '../core/client';
 import type { StoredJob } from '../core/records';
 import { categorize, explainCode, SdrsError } from '../core/errors';
@@ -29,13 +30,52 @@ export function statusLabel(status: string): string {
 }
 
 export function actionTitle(action: ActionKind): string {
-	return action === 'enable' ? vscode.l10n.t('Enable Protection') : vscode.l10n.t('Enable Protection Again');
+	switch (action) {
+		case 'enable':
+			return vscode.l10n.t('Enable Protection');
+		case 'enableAgain':
+			return vscode.l10n.t('Enable Protection Again');
+		case 'disable':
+			return vscode.l10n.t('Disable Protection');
+		case 'plannedFailover':
+			return vscode.l10n.t('Planned Failover (Switchover)');
+		case 'failover':
+			return vscode.l10n.t('Failover');
+	}
+}
+
+/** A project's command for every group an action may go to (the menus' and the plan's title). */
+export function projectPlanTitle(action: ActionKind): string {
+	switch (action) {
+		case 'enable':
+			return vscode.l10n.t('Enable Protection for Unprotected Groups');
+		case 'enableAgain':
+			return vscode.l10n.t('Enable Protection Again for Failed-over Groups');
+		case 'disable':
+			return vscode.l10n.t('Disable Protection for Protected Groups');
+		case 'plannedFailover':
+			return vscode.l10n.t('Planned Failover of Protected Groups');
+		case 'failover':
+			return vscode.l10n.t('Fail Over Protected Groups');
+	}
+}
+
+/** “available or error-starting”, from the action table. */
+export function statusesText(statuses: readonly string[]): string {
+	return statuses.join(vscode.l10n.t(' or '));
+}
+
+/** “Enable Protection needs available or error-starting”: one action's statuses, from its row. */
+export function needsText(action: ActionKind): string {
+	return vscode.l10n.t('{0} needs {1}', actionTitle(action), statusesText(ACTIONS[action].from));
 }
 
 export function blockReasonText(reason: BlockReason): string {
 	switch (reason.kind) {
 		case 'status':
-			return vscode.l10n.t('No action: Enable Protection needs status available or error-starting, Enable Protection Again needs failed-over or error-reprotecting (status is {0}).', reason.status);
+			return reason.action
+				? vscode.l10n.t('Status {0} does not allow {1}: it needs {2}.', reason.status, actionTitle(reason.action), statusesText(ACTIONS[reason.action].from))
+				: vscode.l10n.t('No action for status {0}: {1}.', reason.status, ACTION_KINDS.map(needsText).join('; '));
 		case 'noReplicationPairs':
 			return vscode.l10n.t('No action: the group has no replication pairs. Add a protected instance first.');
 		case 'jobRunning':
@@ -51,6 +91,12 @@ export function checkTitle(check: CheckResult): string {
 			return vscode.l10n.t('The group has replication pairs');
 		case 'drServersStopped':
 			return vscode.l10n.t('Every server at the current DR site is stopped');
+		case 'productionServersStopped':
+			return vscode.l10n.t('Every server at the current production site is stopped');
+		case 'pairsInSync':
+			return vscode.l10n.t('No replication pair is still synchronising');
+		case 'linkIntact':
+			return vscode.l10n.t('No replication link is broken');
 		case 'noJobInFlight':
 			return vscode.l10n.t('No job of this extension is running for the group');
 	}
@@ -65,7 +111,8 @@ export function checkFix(check: CheckResult): string | undefined {
 			return vscode.l10n.t('Refresh the view: the group changed since it was shown.');
 		case 'replicationPairs':
 			return vscode.l10n.t('Create a protected instance (with its replication pairs) in the group first.');
-		case 'drServersStopped': {
+		case 'drServersStopped':
+		case 'productionServersStopped': {
 			const fixes: string[] = [];
 			if (check.facts.unidentified?.length) {
 				fixes.push(vscode.l10n.t('In the SDRS console, check that each of these protected instances has its DR-site server in {0}, then refresh: {1}', check.facts.drAz ?? '?', check.facts.unidentified.join(', ')));
@@ -73,8 +120,12 @@ export function checkFix(check: CheckResult): string | undefined {
 			if (check.runningServers?.length) {
 				fixes.push(vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', check.runningServers.map((s) => s.name).join(', ')));
 			}
-			return fixes.length ? fixes.join(' ') : vscode.l10n.t('Check the protected instances of the group: their DR-site servers could not be found.');
+			return fixes.length ? fixes.join(' ') : vscode.l10n.t('Check the protected instances of the group: their servers at that site could not be found.');
 		}
+		case 'pairsInSync':
+			return vscode.l10n.t('Wait until every replication pair is synchronised (100%), then try again.');
+		case 'linkIntact':
+			return vscode.l10n.t('Failover is impossible while a replication link is broken: contact Huawei Cloud support.');
 		case 'noJobInFlight':
 			return check.facts.inBatch
 				? vscode.l10n.t('It waits in another batch: let that batch send it, or stop that batch in the Jobs view.')
@@ -87,12 +138,11 @@ export function checkDetail(check: CheckResult): string {
 	const f = check.facts;
 	switch (check.id) {
 		case 'status':
-			return check.ok
-				? vscode.l10n.t('status is {0}', f.status ?? '?')
-				: vscode.l10n.t('status is {0}; Enable Protection needs available or error-starting, Enable Protection Again needs failed-over or error-reprotecting', f.status ?? '?');
+			return check.ok || !f.action ? vscode.l10n.t('status is {0}', f.status ?? '?') : vscode.l10n.t('status is {0}; {1}', f.status ?? '?', needsText(f.action));
 		case 'replicationPairs':
 			return f.pairs === 1 ? vscode.l10n.t('1 replication pair') : vscode.l10n.t('{0} replication pairs', f.pairs ?? 0);
 		case 'drServersStopped':
+		case 'productionServersStopped':
 			if (f.noneFound) {
 				return vscode.l10n.t('no server of the group was found in the DR availability zone {0}', f.drAz ?? '?');
 			}
@@ -102,7 +152,14 @@ export function checkDetail(check: CheckResult): string {
 					...(check.runningServers?.length ? [vscode.l10n.t('running in {0}: {1}', f.drAz ?? '?', check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '))] : []),
 				].join('; ');
 			}
-			return vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
+			return vscode.l10n.t('{0} server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
+		case 'pairsInSync':
+			return f.pairNames?.length ? vscode.l10n.t('still synchronising: {0}', f.pairNames.join(', ')) : vscode.l10n.t('every replication pair is in sync');
+		case 'linkIntact':
+			if (f.pairNames?.length) {
+				return vscode.l10n.t('replication link broken: {0}', f.pairNames.join(', '));
+			}
+			return f.advisedBy?.length ? vscode.l10n.t('production disk failing: {0}; failover is advised', f.advisedBy.join(', ')) : vscode.l10n.t('no broken replication link');
 		case 'noJobInFlight':
 			return f.jobId ? vscode.l10n.t('job {0} is still running', f.jobId) : f.inBatch ? vscode.l10n.t('waiting to be sent in another batch') : vscode.l10n.t('no job running');
 	}
@@ -119,11 +176,22 @@ export function checkList(checks: readonly CheckResult[]): string {
 }
 
 export function consequences(action: ActionKind): string {
-	return action === 'enable'
-		? vscode.l10n.t(
+	switch (action) {
+		case 'enable':
+			return vscode.l10n.t(
 				'After protection is enabled, later changes to the production servers’ hostname, name, security group, agency, ECS group, tags and auto-recovery settings are not synchronised to the DR site; you must apply them there yourself.',
-			)
-		: vscode.l10n.t('Data replication restarts from the current production site. The servers at the DR site must stay stopped while protection is enabled again and afterwards.');
+			);
+		case 'enableAgain':
+			return vscode.l10n.t('Data replication restarts from the current production site. The servers at the DR site must stay stopped while protection is enabled again and afterwards.');
+		case 'disable':
+			return vscode.l10n.t('Replication stops: data written at the production site from now on is not copied to the DR site until protection is enabled again.');
+		case 'plannedFailover':
+			return vscode.l10n.t('Production moves to the other site. Do not start servers in either AZ while it runs; afterwards, power on the servers at the new production site yourself.');
+		case 'failover':
+			return vscode.l10n.t(
+				'Replication stops at once and the DR site becomes production. Data written at the old production site afterwards is not protected, and only Enable Protection Again brings the group back to protected. Power on the servers at the new production site yourself.',
+			);
+	}
 }
 
 /** A one-line cause for an error, naming its category and code. */

@@ -438,7 +438,7 @@ export async function runBadInput(): Promise<BadInputReport> {
 				case 'job':
 					return strict.getJob(project, '0123456789abcdef0123456789abcdef');
 				case 'action':
-					return sendActionOnce(strict, project, (await c.listGroups(project)).find((g) => g.id === anyGroup.id)!);
+					return sendActionOnce(strict, project, (await c.listGroups(project)).find((g) => g.id === anyGroup.id)!, 'enable');
 				case 'projects':
 					return strict.listProjects();
 			}

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { availability, currentDrAz, groupContextValue, runPreflight, statusKind } from '../../src/core/actions';
+import { allowedActions, availability, groupContextValue, statusKind } from '../../src/core/actions';
+import { currentDrAz, runPreflight } from '../../src/core/checks';
 import type { ProtectionGroup } from '../../src/core/model';
 import { rig, type Rig } from '../support/sim';
 
@@ -38,7 +39,7 @@ describe('actions', () => {
 	it('offers no action on a group without replication pairs, as the picker refuses it (one rule)', () => {
 		const v = groupContextValue(group('available', { replicationNum: 0 }));
 		assert.doesNotMatch(v, /\bcanEnable\b/);
-		assert.deepEqual(availability(group('available', { replicationNum: 0 })).blocked, { kind: 'noReplicationPairs' });
+		assert.deepEqual(availability(group('available', { replicationNum: 0 }), 'enable').blocked, { kind: 'noReplicationPairs' });
 		assert.doesNotMatch(groupContextValue(group('failed-over', { replicationNum: 0 })), /\bcanEnableAgain\b/);
 	});
 
@@ -70,10 +71,12 @@ describe('actions', () => {
 	});
 
 	it('explains why nothing is offered', () => {
-		assert.deepEqual(availability(group('protected')), { blocked: { kind: 'status', status: 'protected' } });
-		assert.deepEqual(availability(group('available', { replicationNum: 0 })), { action: 'enable', blocked: { kind: 'noReplicationPairs' } });
-		assert.deepEqual(availability(group('available'), 'job1'), { action: 'enable', blocked: { kind: 'jobRunning', jobId: 'job1' } });
-		assert.deepEqual(availability(group('failed-over')), { action: 'enableAgain' });
+		assert.deepEqual(allowedActions(group('reversing')), { actions: [], blocked: { kind: 'status', status: 'reversing' } });
+		assert.deepEqual(availability(group('protected'), 'enable'), { ok: false, blocked: { kind: 'status', status: 'protected', action: 'enable' } });
+		assert.deepEqual(availability(group('available', { replicationNum: 0 }), 'enable'), { ok: false, blocked: { kind: 'noReplicationPairs' } });
+		assert.deepEqual(availability(group('available'), 'enable', 'job1'), { ok: false, blocked: { kind: 'jobRunning', jobId: 'job1' } });
+		assert.deepEqual(availability(group('failed-over'), 'enableAgain'), { ok: true });
+		assert.deepEqual(allowedActions(group('failed-over')), { actions: ['enableAgain'] });
 	});
 
 	it('classifies statuses, tolerating unknown ones', () => {

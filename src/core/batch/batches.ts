@@ -84,7 +84,7 @@ export class Batches {
 					account: p.target.project.domainId,
 					groupId: p.group.id,
 					groupName: p.group.name,
-					before: { status: p.group.status, updatedAt: p.group.updatedAt },
+					before: { status: p.group.status, updatedAt: p.group.updatedAt, priorityStation: p.group.priorityStation },
 					...(busy ? { state: 'unsent', error: UNSENT.inFlight } : { state: 'queued' }),
 				};
 			});

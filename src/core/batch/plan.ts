@@ -1,7 +1,8 @@
 // The plan of a batch: every pre-flight check for every group, a few groups at a time, before
 // anything is sent. One account's group seen through two profiles is planned once; eligible
 // groups past MAX_BATCH wait for another batch.
-import { runPreflight, type ActionKind, type CheckResult } from '../actions';
+import type { ActionKind } from '../actions';
+import { runPreflight, type CheckResult } from '../checks';
 import { SdrsError, toSdrsError } from '../errors';
 import type { ActionTarget } from '../ports';
 import type { ProtectionGroup } from '../model';

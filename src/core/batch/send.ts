@@ -4,7 +4,8 @@
 // is then marked not sent, with why.
 import { availability } from '../actions';
 import { isAuthFailure, isThrottled, toSdrsError } from '../errors';
-import type { ProtectionGroup } from '../model';
+import type { SdrsClient } from '../client';
+import type { Project, ProtectionGroup } from '../model';
 import { PROFILE_REMOVED, UNSENT, projectOf, type BatchEntry, type StoredBatch, type StoredJob } from '../records';
 import { sendActionOnce } from '../sendAction';
 import type { BatchDeps, Run } from './deps';
@@ -12,6 +13,21 @@ import { AdaptiveLimit } from './limit';
 
 /** A POST throttled this many times is given up (refused). */
 const MAX_THROTTLES = 6;
+
+/** Reads a group right before its POST: a read is safe to repeat, so a failed one is tried twice more. */
+async function readBeforeSending(deps: BatchDeps, client: SdrsClient, project: Project, groupId: string, signal: AbortSignal): Promise<ProtectionGroup> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await client.getGroup(project, groupId, signal);
+		} catch (err) {
+			const error = toSdrsError(err);
+			if (attempt >= 3 || isAuthFailure(error) || error.kind === 'aborted') {
+				throw error;
+			}
+			await deps.ports.clock.sleep(250 * attempt);
+		}
+	}
+}
 
 /** The record of an entry's POST: its job, or (no `jobId`) a lost answer to reconcile. */
 export function entryRecord(deps: Pick<BatchDeps, 'record'>, batch: StoredBatch, e: BatchEntry, at: number, jobId?: string): StoredJob {
@@ -91,7 +107,7 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 	const project = projectOf(e);
 	let group: ProtectionGroup;
 	try {
-		group = await client.getGroup(project, e.groupId, run.closing.signal);
+		group = await readBeforeSending(deps, client, project, e.groupId, run.closing.signal);
 	} catch (err) {
 		const error = toSdrsError(err);
 		if (isAuthFailure(error)) {
@@ -108,13 +124,12 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 	}
 	// Still as planned: a status that moved since (another window's action, a job that failed) was
 	// not what the user confirmed.
-	const a = availability(group);
-	if (a.blocked || a.action !== batch.action || group.status !== e.before.status) {
+	if (!availability(group, batch.action).ok || group.status !== e.before.status) {
 		log.warn(`Batch ${run.batchId}: ${e.groupId} is now ${group.status}: not sent.`);
 		await store.patchEntry(run.batchId, e.projectId, e.groupId, 'queued', { state: 'unsent', error: UNSENT.statusChanged, before: { status: group.status, updatedAt: group.updatedAt } });
 		return 'other';
 	}
-	const before = { status: group.status, updatedAt: group.updatedAt };
+	const before = { status: group.status, updatedAt: group.updatedAt, priorityStation: group.priorityStation };
 	const sentAt = deps.ports.clock.now();
 	// Recorded before the POST: if the window closes now, the group is reconciled, not sent again.
 	const verdict = await store.markSending(run.batchId, e.projectId, e.groupId, { sentAt, before });
@@ -130,7 +145,7 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 		log.warn(`Batch ${run.batchId}: ${e.groupId} not sent (${verdict === 'conflict' ? 'another job or batch has it in flight' : 'no longer queued'}).`);
 		return 'other';
 	}
-	const result = await sendActionOnce(client, project, group);
+	const result = await sendActionOnce(client, project, group, batch.action);
 	if (result.kind === 'refused') {
 		const times = (throttles.get(e.groupId) ?? 0) + 1;
 		throttles.set(e.groupId, times);

@@ -4,11 +4,11 @@
 // and types the number of groups to confirm; then one batch (core/batch.ts) sends and follows them.
 import * as vscode from 'vscode';
 import { pickText, say } from '../say';
-import { actionForStatus, type ActionKind } from '../../core/actions';
+import { ACTIONS, actionsFor, type ActionKind } from '../../core/actions';
 import { MAX_BATCH, batchCounts, type PlanEntry } from '../../core/batch';
 import type { StoredBatch } from '../../core/records';
 import { batchReportDetail, batchSummaryMarkdown, countsText } from '../batchReport';
-import { actionTitle, checkDetail, checkList, consequences, describeError, filterLabel, statusLabel } from '../text';
+import { actionTitle, checkDetail, checkList, consequences, describeError, filterLabel, projectPlanTitle, statusLabel, statusesText } from '../text';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './index';
 import { pickProject } from './pickers';
@@ -115,7 +115,7 @@ export function selectedGroups(nodes: readonly Node[] | undefined): GroupNode[] 
 
 /** Every group of a project whose status allows `action` (the profile's filter applies). */
 export async function projectPlan(c: CommandContext, action: ActionKind, node?: Node): Promise<string | undefined> {
-	const title = action === 'enable' ? vscode.l10n.t('Enable Protection for Unprotected Groups') : vscode.l10n.t('Enable Protection Again for Failed-over Groups');
+	const title = projectPlanTitle(action);
 	const picked = node?.type === 'project' ? { profile: node.profile, project: node.project } : await pickProject(c, title);
 	if (!picked) {
 		return undefined;
@@ -123,13 +123,9 @@ export async function projectPlan(c: CommandContext, action: ActionKind, node?: 
 	const { profile, project } = picked;
 	const filter = c.filters.get(profile.id);
 	const all = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => c.clients.client(profile).listGroups(project, filter));
-	const groups = all.filter((g) => actionForStatus(g.status) === action).map((group): GroupNode => ({ type: 'group', profile, project, group }));
+	const groups = all.filter((g) => actionsFor(g.status).includes(action)).map((group): GroupNode => ({ type: 'group', profile, project, group }));
 	if (!groups.length) {
-		void say.info(
-			action === 'enable'
-				? vscode.l10n.t('No protection group in {0} is waiting for Enable Protection (status available or error-starting).', project.name)
-				: vscode.l10n.t('No protection group in {0} is waiting for Enable Protection Again (status failed-over or error-reprotecting).', project.name),
-		);
+		void say.info(vscode.l10n.t('No protection group in {0} is waiting for {1} (status {2}).', project.name, actionTitle(action), statusesText(ACTIONS[action].from)));
 		return undefined;
 	}
 	const label = filterLabel(filter);

@@ -32,9 +32,9 @@ export type GroupPickItem = vscode.QuickPickItem & { group?: GroupNode['group'];
 export function groupPickItems(groups: readonly GroupNode['group'][], action: ActionKind, runningJobFor: (groupId: string) => string | undefined): GroupPickItem[] {
 	const title = actionTitle(action);
 	const items: GroupPickItem[] = groups.map((g) => {
-		const a = availability(g, runningJobFor(g.id));
-		const eligible = a.action === action && !a.blocked;
-		const reason = eligible ? undefined : a.blocked && a.action === action ? blockReasonText(a.blocked) : vscode.l10n.t('Status {0} does not allow {1}.', g.status, title);
+		const a = availability(g, action, runningJobFor(g.id));
+		const eligible = a.ok;
+		const reason = a.blocked && blockReasonText(a.blocked);
 		return { label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${pickText(g.name)}`, description: pickText(statusLabel(g.status)), detail: reason && pickText(reason), group: g, blocked: reason };
 	});
 	items.sort((a, b) => Number(!!a.blocked) - Number(!!b.blocked));

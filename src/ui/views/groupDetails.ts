@@ -3,7 +3,8 @@
 // untrusted tooltips (every server value escaped), a codicon per status and the status in words
 // for screen readers.
 import * as vscode from 'vscode';
-import { currentDrAz, statusKind } from '../../core/actions';
+import { statusKind } from '../../core/actions';
+import { currentDrAz } from '../../core/checks';
 import type { SdrsClient } from '../../core/client';
 import type { Drill, Project, ProtectedInstance, ProtectionGroup, Replication, Server } from '../../core/model';
 import { parseTimestamp } from '../../core/model';

@@ -2,7 +2,7 @@
 // Elements are plain data; TreeItems are built in getTreeItem. Errors and emptiness are
 // elements too, never pop-ups from getChildren.
 import * as vscode from 'vscode';
-import { availability, groupContextValue, statusKind } from '../../core/actions';
+import { allowedActions, groupContextValue, statusKind } from '../../core/actions';
 import { regionName } from '../../core/endpoints';
 import { parseTimestamp, type Project, type ProtectionGroup } from '../../core/model';
 import { safeText } from '../../core/safeText';
@@ -384,7 +384,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		if (group.description) {
 			row(vscode.l10n.t('Description'), group.description);
 		}
-		const a = availability(group, jobId);
+		const a = allowedActions(group, jobId);
 		if (a.blocked) {
 			md.appendMarkdown('\n---\n');
 			md.appendText(blockReasonText(a.blocked));
