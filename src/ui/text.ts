@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ACTIONS, ACTION_KINDS, type ActionKind, type BlockReason } from '../core/actions';
 import type { CheckResult } from '../core/checks';
 import type { GroupFilter } from '../core/client';
+import type { ProtectionGroup } from '../core/model';
 import type { StoredJob } from '../core/records';
 import { categorize, explainCode, SdrsError } from '../core/errors';
 
@@ -173,6 +174,28 @@ export function checkList(checks: readonly CheckResult[]): string {
 			return `${c.ok ? '✓' : '✗'} ${checkTitle(c)} — ${checkDetail(c)}${fix ? `\n    ${fix}` : ''}`;
 		})
 		.join('\n');
+}
+
+/** “Production moves from cn-north-4a to cn-north-4b.”: the current production AZ to the other. */
+export function directionText(group: Pick<ProtectionGroup, 'priorityStation' | 'sourceAz' | 'targetAz'>): string {
+	const [from, to] = group.priorityStation === 'target' ? [group.targetAz, group.sourceAz] : [group.sourceAz, group.targetAz];
+	return vscode.l10n.t('Production moves from {0} to {1}.', from, to);
+}
+
+/** What a finished job of each action means, and the next step. */
+export function succeededText(action: ActionKind, groupName: string): string {
+	switch (action) {
+		case 'enable':
+			return vscode.l10n.t('Protection enabled for “{0}”.', groupName);
+		case 'enableAgain':
+			return vscode.l10n.t('Protection enabled again for “{0}”.', groupName);
+		case 'disable':
+			return vscode.l10n.t('Protection disabled for “{0}”: replication has stopped.', groupName);
+		case 'plannedFailover':
+			return vscode.l10n.t('Planned failover of “{0}” done: production has moved to the other site. Power on the servers at the new production site.', groupName);
+		case 'failover':
+			return vscode.l10n.t('Failover of “{0}” done: the DR site is production now and replication has stopped. Power on the servers at the new production site; when the old site is back, run Enable Protection Again.', groupName);
+	}
 }
 
 export function consequences(action: ActionKind): string {

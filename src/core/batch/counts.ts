@@ -1,6 +1,6 @@
 // A batch in numbers, and what a group's line in a listing says of its job. Pure functions over
 // the records: the report, the progress and the Jobs view count the same way.
-import { ACTIONS, appliedEvidence, statusKind, type ActionKind } from '../actions';
+import { reached, statusKind, type ActionKind, type Before } from '../actions';
 import type { ProtectionGroup } from '../model';
 import type { StoredBatch, StoredJob } from '../records';
 
@@ -57,20 +57,22 @@ export const batchDone = (c: BatchCounts): boolean => c.queued === 0 && c.runnin
 export type Verdict = 'success' | 'moving' | 'ask' | 'waiting';
 
 /**
- * The action's success status is success; a transitional status is a job still moving; a move to
- * the action's failure status (or a group that moved, then settled) is an end the job's detail
- * must explain; anything else (unchanged, or only an edited description) has not been picked up
- * yet; a group missing from the listing is asked about.
+ * The action's success (reached from `before`: for a switchover, protected with production moved)
+ * is success; a transitional status is a job still moving; a move to the action's failure status
+ * (or a group that moved, then settled) is an end the job's detail must explain; anything else
+ * (unchanged, or only an edited description) has not been picked up yet; a group missing from the
+ * listing is asked about.
  */
-export function readListing(action: ActionKind, before: { status: string; updatedAt?: string }, group: ProtectionGroup | undefined, seenMoving: boolean): Verdict {
+export function readListing(action: ActionKind, before: Before, group: ProtectionGroup | undefined, seenMoving: boolean): Verdict {
 	if (!group) {
 		return 'ask';
 	}
-	if (group.status === ACTIONS[action].success) {
+	const where = reached(action, before, group);
+	if (where === 'success') {
 		return 'success';
 	}
-	if (statusKind(group.status) === 'transitional') {
+	if (where === 'transitional' || statusKind(group.status) === 'transitional') {
 		return 'moving';
 	}
-	return seenMoving || appliedEvidence(action, before, group) ? 'ask' : 'waiting';
+	return seenMoving || where === 'failure' ? 'ask' : 'waiting';
 }

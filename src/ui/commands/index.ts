@@ -37,6 +37,12 @@ export interface Commands {
 	'sdrs.enableProtectionAgain': (node?: Node, nodes?: readonly Node[]) => unknown;
 	'sdrs.enableProtectionInProject': (node?: Node) => unknown;
 	'sdrs.enableProtectionAgainInProject': (node?: Node) => unknown;
+	'sdrs.disableProtection': (node?: Node, nodes?: readonly Node[]) => unknown;
+	'sdrs.plannedFailover': (node?: Node, nodes?: readonly Node[]) => unknown;
+	'sdrs.failover': (node?: Node, nodes?: readonly Node[]) => unknown;
+	'sdrs.disableProtectionInProject': (node?: Node) => unknown;
+	'sdrs.plannedFailoverInProject': (node?: Node) => unknown;
+	'sdrs.failoverInProject': (node?: Node) => unknown;
 	'sdrs.stopBatch': (item?: BatchItem) => unknown;
 	'sdrs.showBatchReport': (item?: BatchItem) => unknown;
 	'sdrs.copyBatchSummary': (item?: BatchItem) => unknown;
@@ -64,6 +70,12 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.enableProtectionAgain': (node, nodes) => runAction(c, 'enableAgain', node, nodes),
 		'sdrs.enableProtectionInProject': (node) => projectPlan(c, 'enable', node),
 		'sdrs.enableProtectionAgainInProject': (node) => projectPlan(c, 'enableAgain', node),
+		'sdrs.disableProtection': (node, nodes) => runAction(c, 'disable', node, nodes),
+		'sdrs.plannedFailover': (node, nodes) => runAction(c, 'plannedFailover', node, nodes),
+		'sdrs.failover': (node, nodes) => runAction(c, 'failover', node, nodes),
+		'sdrs.disableProtectionInProject': (node) => projectPlan(c, 'disable', node),
+		'sdrs.plannedFailoverInProject': (node) => projectPlan(c, 'plannedFailover', node),
+		'sdrs.failoverInProject': (node) => projectPlan(c, 'failover', node),
 		'sdrs.stopBatch': (item) => stopBatch(c, item),
 		'sdrs.showBatchReport': (item) => showBatchReport(c, item),
 		'sdrs.copyBatchSummary': (item) => copyBatchSummary(c, item),

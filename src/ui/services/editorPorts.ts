@@ -5,7 +5,8 @@ import { noteText, say } from '../say';
 import type { Logger } from '../../core/http';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
-import { actionTitle, checkList, consequences, describeError, explain, formatElapsed, statusLabel } from '../text';
+import { ACTIONS } from '../../core/actions';
+import { actionTitle, checkList, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
 
 /** The modal questions; extension-host tests answer them through this seam. */
@@ -73,13 +74,30 @@ export class EditorPorts implements Ports {
 		private readonly showLog: () => void,
 	) {}
 
-	confirm({ action, group, checks }: Parameters<Ports['confirm']>[0]): Thenable<boolean> {
+	/**
+	 * A confirmation that matches the danger (the action's row): a modal naming the consequence (and,
+	 * for an action that moves production, from which AZ to which); for one that cannot be undone by
+	 * running it again, the modal and then the group's name typed.
+	 */
+	async confirm({ action, group, checks }: Parameters<Ports['confirm']>[0]): Promise<boolean> {
 		const title = actionTitle(action);
-		return this.prompts.confirm(
+		const rule = ACTIONS[action];
+		const direction = rule.flips ? `${directionText(group)}\n\n` : '';
+		const asked = await this.prompts.confirm(
 			vscode.l10n.t('{0} for protection group “{1}”?', title, group.name),
-			`${consequences(action)}\n\n${vscode.l10n.t('Pre-flight checks:')}\n${checkList(checks)}`,
-			title,
+			`${direction}${consequences(action)}\n\n${vscode.l10n.t('Pre-flight checks:')}\n${checkList(checks)}`,
+			rule.danger === 'typed' ? vscode.l10n.t('Continue…') : title,
 		);
+		if (!asked || rule.danger !== 'typed') {
+			return asked;
+		}
+		const typed = await this.prompts.input({
+			title: noteText(vscode.l10n.t('{0} for protection group “{1}”', title, group.name)),
+			prompt: noteText(vscode.l10n.t('Type the name of the protection group to confirm: {0}', group.name)),
+			ignoreFocusOut: true,
+			validateInput: (v) => (v.trim() === group.name ? undefined : vscode.l10n.t('Type the name exactly as shown.')),
+		});
+		return typed?.trim() === group.name;
 	}
 
 	alert(a: Alert): Thenable<void> {
@@ -194,9 +212,7 @@ export class EditorPorts implements Ports {
 				return;
 			case 'succeeded':
 				void vscode.commands.executeCommand('setContext', 'sdrs.protectionEnabled', true);
-				void say.info(
-					n.job.action === 'enable' ? vscode.l10n.t('Protection enabled for “{0}”.', n.job.groupName) : vscode.l10n.t('Protection enabled again for “{0}”.', n.job.groupName),
-				);
+				void say.info(succeededText(n.job.action, n.job.groupName));
 				return;
 			case 'failed': {
 				const { job } = n;
