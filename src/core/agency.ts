@@ -4,7 +4,8 @@
 // keys live in memory only, are renewed before they run out and after a refusal that says they
 // did, and one renewal serves every request waiting for it.
 import { SdrsError } from './errors';
-import type { CredentialsProvider, HttpPipeline, Logger } from './http';
+import type { CredentialsProvider, HttpPipeline } from './http';
+import type { Logger } from './logger';
 import { silentLogger } from './logger';
 import type { Credentials } from './signer';
 

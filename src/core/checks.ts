@@ -11,7 +11,7 @@ export type CheckId = 'status' | 'replicationPairs' | ExtraCheck | 'noJobInFligh
 export interface CheckResult {
 	id: CheckId;
 	ok: boolean;
-	/** What was found, in English, for logs; the UI words it from `facts`. */
+	/** What was found, in English, for the log (a failed check's line says it); the UI words it from `facts`. */
 	detail: string;
 	/** The facts behind the outcome, for wording in the user's language. */
 	facts: CheckFacts;

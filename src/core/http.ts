@@ -13,7 +13,6 @@ import { silentLogger } from './logger';
 import { Semaphore } from './semaphore';
 import { abortableSleep } from './sleep';
 
-export { silentLogger, type Logger } from './logger';
 export { redactSecrets } from './redact';
 
 export interface FetchResponseLike {
@@ -83,12 +82,6 @@ export interface HttpOptions {
 	maxBackoffMs?: number;
 }
 
-export interface HttpStats {
-	requests: number;
-	retries: number;
-	skewCorrections: number;
-}
-
 const SKEW_THRESHOLD_MS = 5 * 60_000;
 const MAX_SKEW_MS = 60 * 60_000;
 
@@ -106,7 +99,6 @@ export class HttpPipeline {
 	/** Per host: server time minus local time, learnt from a rejected request's `Date` header. */
 	private readonly clockOffsets = new Map<string, number>();
 	private readonly hosts = new Map<string, Semaphore>();
-	readonly stats: HttpStats = { requests: 0, retries: 0, skewCorrections: 0 };
 	private readonly o: Required<Omit<HttpOptions, 'credentials' | 'approveHost' | 'onUnauthorized'>> & Pick<HttpOptions, 'approveHost' | 'onUnauthorized'>;
 	private readonly credentials: CredentialsProvider;
 
@@ -217,7 +209,6 @@ export class HttpPipeline {
 				}
 				throw error;
 			}
-			this.stats.retries++;
 			const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** (attempt - 1));
 			// Throttled without Retry-After: the gateway's documentation advises waiting 2–5 s.
 			const throttled = error.status === 429 || isThrottleCode(error.code);
@@ -239,7 +230,6 @@ export class HttpPipeline {
 			return false;
 		}
 		this.clockOffsets.set(host, offset);
-		this.stats.skewCorrections++;
 		this.o.logger.warn(`This computer's clock differs from ${host}'s by ${Math.round(offset / 1000)} s; signing requests to it with its time from now on.`);
 		return true;
 	}
@@ -259,7 +249,6 @@ export class HttpPipeline {
 		req.signal?.addEventListener('abort', onAbort, { once: true });
 		const timer = setTimeout(() => controller.abort(), this.o.timeoutMs);
 		const started = this.o.now();
-		this.stats.requests++;
 		let status = 0;
 		let requestId: string | undefined;
 		try {

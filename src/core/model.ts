@@ -206,7 +206,7 @@ function jobFields(o: Obj, fallbackId: string): Job {
 		beginTime: optStr(o.begin_time),
 		endTime: optStr(o.end_time),
 		errorCode: optStr(o.error_code),
-		failReason: optStr(o.fail_reason) ?? optStr(o.message),
+		failReason: optStr(o.fail_reason),
 		serverGroupId: optStr(entities.server_group_id),
 		subJobs: [],
 	};

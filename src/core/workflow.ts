@@ -108,7 +108,7 @@ export class Workflow {
 		}
 		const preflight = await this.ports.progress({ kind: 'checking', action, group }, () => runPreflight(client, project, group.id, action, running));
 		this.groupRead.fire({ profileId, projectId: project.id, group: preflight.group });
-		log.info(`Pre-flight for ${action} on ${group.id}: ${preflight.checks.map((c) => `${c.id}=${c.ok ? 'ok' : 'FAIL'}`).join(', ')}`);
+		log.info(`Pre-flight for ${action} on ${group.id}: ${preflight.checks.map((c) => `${c.id}=${c.ok ? 'ok' : `FAIL (${c.detail})`}`).join(', ')}`);
 		if (!preflight.ok) {
 			await this.ports.alert({ kind: 'preflightFailed', action, group, checks: preflight.checks });
 			return { kind: 'refused' };

@@ -153,7 +153,9 @@ export function checkDetail(check: CheckResult): string {
 					...(check.runningServers?.length ? [vscode.l10n.t('running in {0}: {1}', f.drAz ?? '?', check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '))] : []),
 				].join('; ');
 			}
-			return vscode.l10n.t('{0} server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
+			return check.id === 'drServersStopped'
+				? vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?')
+				: vscode.l10n.t('{0} production server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
 		case 'pairsInSync':
 			return f.pairNames?.length ? vscode.l10n.t('still synchronising: {0}', f.pairNames.join(', ')) : vscode.l10n.t('every replication pair is in sync');
 		case 'linkIntact':

@@ -545,7 +545,8 @@ describe('extension in a real VS Code', () => {
 			assert.equal(q.get('name'), 'e');
 			assert.ok(groups.length > 0 && groups.every((g) => g.type === 'group' && g.group.status.startsWith('error') && g.group.name.includes('e')));
 			await vscode.commands.executeCommand('sdrs.clearFilter');
-			assert.equal(a.filters.size, 0);
+			assert.deepEqual(a.profiles.list().map((p) => a.filters.get(p.id)), a.profiles.list().map(() => ({})), 'no profile has a filter');
+			assert.equal(a.filters.description(), undefined);
 			assert.equal(a.view.description, undefined);
 		});
 

@@ -4,7 +4,7 @@
 // renews, and the lease is ended for it) and the second takes its batch over. Every group is
 // compared with the simulator's truth: jobs the service created against the jobs both reports say
 // were created, the group's status against each outcome, and POSTs beyond one per group.
-import { silentLogger } from '../../src/core/http';
+import { silentLogger } from '../../src/core/logger';
 import { JobStore } from '../../src/core/jobStore';
 import type { BatchEntry } from '../../src/core/records';
 import { toGroup, type Project } from '../../src/core/model';

@@ -6,7 +6,8 @@ import { readSettings } from './settings';
 import { SdrsClient } from '../../core/client';
 import type { EndpointOverrides } from '../../core/endpoints';
 import { isExpiredCredentials, NO_CREDENTIALS, SdrsError } from '../../core/errors';
-import { HttpPipeline, type Logger } from '../../core/http';
+import { HttpPipeline } from '../../core/http';
+import type { Logger } from '../../core/logger';
 import type { Credentials } from '../../core/signer';
 import type { Profile, ProfileStore } from './profiles';
 

@@ -3,7 +3,7 @@
 // code is a separate bundle (dist/simulator.js), loaded only here, never on the activation path.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/http';
+import type { Logger } from '../../core/logger';
 import type { Profile, ProfileStore } from './profiles';
 import type * as SimulatorExports from '../../simulator/simulator';
 

@@ -2,7 +2,7 @@
 // the user's language (the workflow in src/core only says what happened).
 import * as vscode from 'vscode';
 import { noteText, say } from '../say';
-import type { Logger } from '../../core/http';
+import type { Logger } from '../../core/logger';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
 import { ACTIONS } from '../../core/actions';

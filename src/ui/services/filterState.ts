@@ -27,10 +27,6 @@ export class FilterState implements vscode.Disposable {
 		return this.active.get(profileId) ?? {};
 	}
 
-	get size(): number {
-		return this.active.size;
-	}
-
 	async set(profileId: string, filter: GroupFilter): Promise<void> {
 		await this.state.update(FILTERS_KEY, { ...this.state.get<Record<string, GroupFilter>>(FILTERS_KEY, {}), [profileId]: filter });
 		await this.reload(true);

@@ -1,6 +1,7 @@
 // The one LogOutputChannel, "SDRS", and the small Logger interface the core receives.
 import * as vscode from 'vscode';
-import { redactSecrets, type Logger } from '../../core/http';
+import { redactSecrets } from '../../core/http';
+import type { Logger } from '../../core/logger';
 import { safeText } from '../../core/safeText';
 
 export function createLog(context: vscode.ExtensionContext): { channel: vscode.LogOutputChannel; logger: Logger } {

@@ -61,9 +61,6 @@ export class ProfileStore implements vscode.Disposable {
 		this.changed.fire();
 	}
 
-	/** How many times keys were read from SecretStorage (clients keep them; see ClientCache). */
-	secretReads = 0;
-
 	async credentials(id: string): Promise<Credentials | undefined> {
 		const raw = await this.context.secrets.get(SECRET_PREFIX + id);
 		if (!raw) {
