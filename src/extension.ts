@@ -12,6 +12,7 @@ import { FilterState } from './ui/services/filterState';
 import { HostApprovals } from './ui/services/hostApprovals';
 import { createLog } from './ui/services/log';
 import { ProfileStore } from './ui/services/profiles';
+import { resetContextKeys, setContextKey } from './ui/services/contextKeys';
 import { readSettings } from './ui/services/settings';
 import { ProtectionGroupsProvider, type Node } from './ui/views/groupsTree';
 import { JobsProvider } from './ui/views/jobsView';
@@ -34,6 +35,7 @@ export interface SdrsApi {
 }
 
 export function activate(context: vscode.ExtensionContext): SdrsApi {
+	resetContextKeys();
 	const { channel, logger } = createLog(context);
 	const profiles = new ProfileStore(context);
 	const ports = new EditorPorts(logger, () => channel.show(true));
@@ -72,15 +74,8 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		tree.refresh();
 	};
 	let known = new Set(profiles.list().map((p) => p.id));
-	// The store changes on every write (a batch writes once per group and step): the context keys
-	// are set only when one of them changes.
-	let shown = '';
 	const hasJobs = async (): Promise<void> => {
-		const keys = { 'sdrs.hasJobs': store.all().length > 0, 'sdrs.hasBatches': store.batches().length > 0, 'sdrs.batchRunning': store.batches().some((b) => !b.endedAt) };
-		if (JSON.stringify(keys) !== shown) {
-			shown = JSON.stringify(keys);
-			await Promise.all(Object.entries(keys).map(([key, value]) => vscode.commands.executeCommand('setContext', key, value)));
-		}
+		await Promise.all([setContextKey('sdrs.hasJobs', store.all().length > 0), setContextKey('sdrs.hasBatches', store.batches().length > 0), setContextKey('sdrs.batchRunning', store.batches().some((b) => !b.endedAt))]);
 	};
 	context.subscriptions.push(
 		profiles.onDidChange(() => {

@@ -12,6 +12,7 @@ import { actionTitle, checkDetail, checkList, consequences, describeError, filte
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './index';
 import { pickProject } from './pickers';
+import { setContextKey } from '../services/contextKeys';
 
 export type PlanItem = vscode.QuickPickItem & { entry?: PlanEntry };
 
@@ -103,7 +104,7 @@ export async function planAndRun(c: CommandContext, action: ActionKind, groups: 
 		}
 	}
 	const { batch } = await c.workflow.batches.start(send, action);
-	void vscode.commands.executeCommand('setContext', 'sdrs.batchStarted', true);
+	void setContextKey('sdrs.batchStarted', true);
 	return batch.batchId;
 }
 

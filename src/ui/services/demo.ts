@@ -2,10 +2,11 @@
 // "Demo (simulated)" profile whose keys go through SecretStorage like any other. The simulator's
 // code is a separate bundle (dist/simulator.js), loaded only here, never on the activation path.
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import type { Profile, ProfileStore } from './profiles';
 import type * as SimulatorExports from '../../simulator/simulator';
+import { setContextKey } from './contextKeys';
 
 type SimulatorModule = typeof SimulatorExports;
 type Simulator = InstanceType<SimulatorModule['Simulator']>;
@@ -55,7 +56,7 @@ export class Demo implements vscode.Disposable {
 				this.starting = undefined;
 			}
 		}
-		void vscode.commands.executeCommand('setContext', 'sdrs.demoStarted', true);
+		void setContextKey('sdrs.demoStarted', true);
 		const url = this.simulator.url;
 		const endpoints = { iam: url, sdrs: url, ecs: url };
 		const existing = this.profiles.list().find((p) => p.kind === 'demo');

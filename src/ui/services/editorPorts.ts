@@ -8,6 +8,7 @@ import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
 import { ACTIONS } from '../../core/actions';
 import { actionTitle, checkList, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
+import { setContextKey } from './contextKeys';
 
 /** The modal questions; extension-host tests answer them through this seam. */
 export interface Prompts {
@@ -211,7 +212,7 @@ export class EditorPorts implements Ports {
 				);
 				return;
 			case 'succeeded':
-				void vscode.commands.executeCommand('setContext', 'sdrs.protectionEnabled', true);
+				void setContextKey('sdrs.protectionEnabled', true);
 				void say.info(succeededText(n.job.action, n.job.groupName));
 				return;
 			case 'failed': {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { GroupFilter } from '../../core/client';
 import { filterLabel } from '../text';
 import type { ProfileStore } from './profiles';
+import { setContextKey } from './contextKeys';
 
 const FILTERS_KEY = 'sdrs.filters';
 
@@ -54,7 +55,7 @@ export class FilterState implements vscode.Disposable {
 		const before = JSON.stringify([[...this.active], this.description()]);
 		const saved = this.state.get<Record<string, GroupFilter>>(FILTERS_KEY, {});
 		this.active = new Map(Object.entries(saved).filter(([id, f]) => this.profiles.get(id) && filterLabel(f)));
-		await vscode.commands.executeCommand('setContext', 'sdrs.filterActive', this.active.size > 0);
+		await setContextKey('sdrs.filterActive', this.active.size > 0);
 		if (force || JSON.stringify([[...this.active], this.description()]) !== before) {
 			this.changed.fire();
 		}

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Credentials } from '../../core/signer';
 import type { EndpointOverrides } from '../../core/endpoints';
 import { updateState } from '../../core/sharedState';
+import { setContextKey } from './contextKeys';
 
 export interface Profile {
 	id: string;
@@ -111,9 +112,9 @@ export class ProfileStore implements vscode.Disposable {
 
 	/** Sets the `sdrs.hasProfiles` context key that gates the welcome view and menus. */
 	async updateContext(): Promise<void> {
-		await vscode.commands.executeCommand('setContext', 'sdrs.hasProfiles', this.list().length > 0);
-		await vscode.commands.executeCommand('setContext', 'sdrs.hasAccountProfile', this.list().some((p) => p.kind === 'aksk'));
-		await vscode.commands.executeCommand('setContext', 'sdrs.initialized', true);
+		await setContextKey('sdrs.hasProfiles', this.list().length > 0);
+		await setContextKey('sdrs.hasAccountProfile', this.list().some((p) => p.kind === 'aksk'));
+		await setContextKey('sdrs.initialized', true);
 	}
 }
 
