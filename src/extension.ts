@@ -38,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	const profiles = new ProfileStore(context);
 	const ports = new EditorPorts(logger, () => channel.show(true));
 	const approvals = new HostApprovals(context.globalState, (message, detail, verb) => ports.prompts.confirm(message, detail, verb));
-	const clients = new ClientCache(profiles, logger, approvals);
+	const demo = new Demo(context, profiles, logger);
+	const clients = new ClientCache(profiles, logger, approvals, () => demo.running?.url);
 	const store = new JobStore(context.globalState);
 	const workflow = new Workflow({
 		store,
@@ -51,7 +52,6 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		jobTimeoutMs: () => readSettings().jobTimeoutMs,
 		maxConcurrentRequests: () => readSettings().maxConcurrentRequests,
 	});
-	const demo = new Demo(context, profiles, logger);
 	const filters = new FilterState(context.globalState, profiles);
 	const tree = new ProtectionGroupsProvider(profiles, clients, (id) => filters.get(id), store, workflow.onGroupRead);
 	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
@@ -68,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	// reloaded, once (the filters' own change event refreshes it only when a filter changed).
 	const invalidate = (): void => {
 		clients.reset();
+		approvals.clearRefusals();
 		void filters.reload();
 		tree.refresh();
 	};
