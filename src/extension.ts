@@ -16,7 +16,12 @@ import { readSettings } from './ui/services/settings';
 import { ProtectionGroupsProvider, type Node } from './ui/views/groupsTree';
 import { JobsProvider } from './ui/views/jobsView';
 
-/** What activate() returns: used by the benchmark and the extension-host tests. */
+/**
+ * What activate() returns to the benchmark and the extension-host tests, and only to them (the
+ * extension in Test or Development mode). It holds the profile store, which reads keys: any
+ * installed extension may call activate() and read the exports, so a production install returns
+ * nothing.
+ */
 export interface SdrsApi {
 	/** Settles when the start-up work deferred after activate() is done. */
 	ready: Promise<void>;
@@ -33,7 +38,7 @@ export interface SdrsApi {
 	commandIds: string[];
 }
 
-export function activate(context: vscode.ExtensionContext): SdrsApi {
+export function activate(context: vscode.ExtensionContext): SdrsApi | undefined {
 	const { channel, logger } = createLog(context);
 	const profiles = new ProfileStore(context);
 	const ports = new EditorPorts(logger, () => channel.show(true));
@@ -105,6 +110,9 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		await Promise.all([profiles.updateContext(), filters.reload(), hasJobs()]);
 		logger.info(`Activated${resumed ? `; resuming ${resumed} job(s)` : ''}`);
 	});
+	if (context.extensionMode === vscode.ExtensionMode.Production) {
+		return undefined;
+	}
 	return { ready, profiles, clients, approvals, filters, tree, view, store, workflow, ports, demo, commandIds };
 }
 
