@@ -93,4 +93,10 @@ export default tseslint.config(
 			globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', window: 'readonly', Buffer: 'readonly', module: 'writable', require: 'readonly' },
 		},
 	},
+	{
+		// Test extensions installed beside the packaged one: plain CommonJS, as VS Code loads it.
+		files: ['test/fixtures/**/*.js'],
+		languageOptions: { sourceType: 'commonjs', globals: { exports: 'writable' } },
+		rules: { '@typescript-eslint/no-require-imports': 'off' },
+	},
 );

@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
 	if (!out) {
 		throw new Error('SDRS_BENCH_OUT is not set');
 	}
-	const ext = vscode.extensions.getExtension<SdrsApi>('sdrs-explorer.sdrs-explorer');
+	const ext = vscode.extensions.getExtension<SdrsApi | undefined>('sdrs-explorer.sdrs-explorer');
 	if (!ext) {
 		throw new Error('extension not found');
 	}
@@ -36,6 +36,9 @@ export async function run(): Promise<void> {
 	const loaded = performance.now();
 	const api = await ext.activate();
 	const activated = performance.now();
+	if (!api) {
+		throw new Error('the extension returned no API: it gives it only outside Production mode (this host should load it as a development extension)');
+	}
 	await api.ready;
 	const ended = performance.now();
 	const figures: Record<string, number> = { sdkLoadMs, activationMs: ended - started, loadMs: loaded - started, activateMs: activated - loaded, readyMs: ended - activated };

@@ -17,7 +17,12 @@ import { readSettings } from './ui/services/settings';
 import { ProtectionGroupsProvider, type Node } from './ui/views/groupsTree';
 import { JobsProvider } from './ui/views/jobsView';
 
-/** What activate() returns: used by the benchmark and the extension-host tests. */
+/**
+ * What activate() returns to the benchmark and the extension-host tests, and only to them (the
+ * extension in Test or Development mode). It holds the profile store, which reads keys: any
+ * installed extension may call activate() and read the exports, so a production install returns
+ * nothing.
+ */
 export interface SdrsApi {
 	/** Settles when the start-up work deferred after activate() is done. */
 	ready: Promise<void>;
@@ -34,13 +39,14 @@ export interface SdrsApi {
 	commandIds: string[];
 }
 
-export function activate(context: vscode.ExtensionContext): SdrsApi {
+export function activate(context: vscode.ExtensionContext): SdrsApi | undefined {
 	resetContextKeys();
 	const { channel, logger } = createLog(context);
 	const profiles = new ProfileStore(context);
 	const ports = new EditorPorts(logger, () => channel.show(true));
 	const approvals = new HostApprovals(context.globalState, (message, detail, verb) => ports.prompts.confirm(message, detail, verb));
-	const clients = new ClientCache(profiles, logger, approvals);
+	const demo = new Demo(context, profiles, logger);
+	const clients = new ClientCache(profiles, logger, approvals, () => demo.running?.url);
 	const store = new JobStore(context.globalState);
 	const workflow = new Workflow({
 		store,
@@ -53,7 +59,6 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		jobTimeoutMs: () => readSettings().jobTimeoutMs,
 		maxConcurrentRequests: () => readSettings().maxConcurrentRequests,
 	});
-	const demo = new Demo(context, profiles, logger);
 	const filters = new FilterState(context.globalState, profiles);
 	const tree = new ProtectionGroupsProvider(profiles, clients, (id) => filters.get(id), store, workflow.onGroupRead);
 	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
@@ -70,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 	// reloaded, once (the filters' own change event refreshes it only when a filter changed).
 	const invalidate = (): void => {
 		clients.reset();
+		approvals.clearRefusals();
 		void filters.reload();
 		tree.refresh();
 	};
@@ -99,6 +105,9 @@ export function activate(context: vscode.ExtensionContext): SdrsApi {
 		await Promise.all([profiles.updateContext(), filters.reload(), hasJobs()]);
 		logger.info(`Activated${resumed ? `; resuming ${resumed} job(s)` : ''}`);
 	});
+	if (context.extensionMode === vscode.ExtensionMode.Production) {
+		return undefined;
+	}
 	return { ready, profiles, clients, approvals, filters, tree, view, store, workflow, ports, demo, commandIds };
 }
 

@@ -1,14 +1,17 @@
 // Types for codeServer.mjs (plain JavaScript so the launcher runs without a build step).
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 
 export interface CodeServer {
 	port: number;
 	url: string;
+	/** What the login page asks for (random unless given). */
+	password: string;
 	logs(): string;
 	stop(): Promise<void>;
 }
 export function freePort(): Promise<number>;
 export function startCodeServer(options: { runDir: string; folder: string; vsix?: string; extraVsix?: string[]; locale?: string; settings?: Record<string, unknown>; smokeTestDriver?: boolean; port?: number; password?: string; extraArgs?: string[] }): Promise<CodeServer>;
+export function logIn(context: BrowserContext, server: CodeServer): Promise<void>;
 export function launchBrowser(options?: { locale?: string }): Promise<Browser>;
 export function testPayloadUrl(
 	server: CodeServer,

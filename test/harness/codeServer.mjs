@@ -2,6 +2,7 @@
 // of its files inside one run folder, and a headless Chromium to drive it. See
 // ../shared/reference/real-vscode-testing.md for why each flag is here.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -42,10 +43,11 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
 /**
  * Starts code-server. Options: runDir (all state goes there), folder (workspace to open),
  * vsix (installed first), locale, settings (user settings.json object), password (asked for by
- * the login page; without it, no authentication: tests only).
- * Returns { url, port, stop(), logs() }.
+ * the login page; without it, a random one). Every server is behind a password: anyone on this
+ * machine can reach 127.0.0.1, and the workbench has a terminal. Browsers log in with logIn().
+ * Returns { url, port, password, stop(), logs() }.
  */
-export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort, password, extraArgs = [] }) {
+export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort, password = randomBytes(18).toString('base64url'), extraArgs = [] }) {
 	const host = provisionCodeServer();
 	const dirs = {
 		userData: join(runDir, 'user-data'),
@@ -79,7 +81,7 @@ export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], lo
 		writeFileSync(join(dirs.userData, 'User', 'argv.json'), JSON.stringify({ locale }));
 	}
 	const config = join(runDir, 'config.yaml');
-	writeFileSync(config, 'auth: none\n');
+	writeFileSync(config, 'auth: password\n');
 	const env = {
 		...process.env,
 		XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
@@ -101,7 +103,7 @@ export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], lo
 		'--bind-addr',
 		`127.0.0.1:${port}`,
 		'--auth',
-		password ? 'password' : 'none',
+		'password',
 		'--disable-telemetry',
 		'--disable-update-check',
 		'--disable-workspace-trust',
@@ -114,11 +116,12 @@ export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], lo
 	args.push(...extraArgs, folder);
 	// code-server reads the password from $PASSWORD (never from the command line, which other
 	// local users can read in the process list).
-	const { child, output } = await runCodeServer(host, args, password ? { ...env, PASSWORD: password } : env, { waitFor: 'HTTP server listening on' });
+	const { child, output } = await runCodeServer(host, args, { ...env, PASSWORD: password }, { waitFor: 'HTTP server listening on' });
 	let stopped = false;
 	return {
 		port,
 		url: `http://127.0.0.1:${port}`,
+		password,
 		logs: output,
 		async stop() {
 			if (stopped) return;
@@ -160,6 +163,18 @@ function writeLanguagePacks(dirs, locale) {
 		}
 	}
 	writeFileSync(join(dirs.userData, 'languagepacks.json'), JSON.stringify(packs));
+}
+
+/**
+ * Logs a browser context in, as the login page's form does (a POST of the password; code-server
+ * answers with a session cookie and a redirect). Every page of the context is then let in.
+ */
+export async function logIn(context, server) {
+	const res = await context.request.post(`${server.url}/login`, { form: { password: server.password }, maxRedirects: 0 });
+	const cookies = await context.cookies(server.url);
+	if (res.status() !== 302 || !cookies.some((c) => c.name === 'code-server-session')) {
+		throw new Error(`logging in to code-server failed: HTTP ${res.status()}`);
+	}
 }
 
 /** Headless Chromium (the system's) through playwright-core. */

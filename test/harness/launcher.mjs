@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { launchBrowser, startCodeServer, testPayloadUrl } from './codeServer.mjs';
+import { launchBrowser, logIn, startCodeServer, testPayloadUrl } from './codeServer.mjs';
 
 const TIMEOUT_MS = Number(process.env.SDRS_TEST_HOST_TIMEOUT_MS ?? 15 * 60_000);
 
@@ -40,7 +40,9 @@ async function main() {
 	const browser = await launchBrowser({ locale: args.locale });
 	let code = 1;
 	try {
-		const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+		const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+		await logIn(context, server);
+		const page = await context.newPage();
 		let resolveExit;
 		const exited = new Promise((r) => (resolveExit = r));
 		await page.exposeFunction('codeAutomationExit', (c) => resolveExit(Number(c)));

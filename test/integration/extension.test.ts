@@ -8,6 +8,7 @@ import type { MessageNode, Node } from '../../src/ui/views/groupsTree';
 import { JobStore } from '../../src/core/jobStore';
 import { DEMO_CREDENTIALS, startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { Workflow } from '../../src/core/workflow';
+import { readSettings } from '../../src/ui/services/settings';
 import { api, demoProjects, group, groupsOf, noQuestions, outcomeOf, reset, waitFor, EXTENSION_ID } from './support';
 
 interface Manifest {
@@ -289,14 +290,24 @@ describe('extension in a real VS Code', () => {
 			await legit.stop();
 			await hostile.stop();
 		});
+		/** A setting changes and changes back (the extension has seen both when this resolves). */
+		const touchSettings = async (): Promise<void> => {
+			for (const value of [['cn-north-4'], undefined]) {
+				const seen = new Promise<void>((resolve) => {
+					const sub = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('sdrs.regions') && (sub.dispose(), resolve()));
+				});
+				await vscode.workspace.getConfiguration('sdrs').update('regions', value, vscode.ConfigurationTarget.Global);
+				await seen;
+			}
+		};
 		const useLegit = (): Thenable<void> => vscode.workspace.getConfiguration('sdrs').update('endpoints', { iam: legit.url, sdrs: legit.url, ecs: legit.url }, vscode.ConfigurationTarget.Global);
 
 		it('a folder’s .vscode/settings.json cannot redirect signed requests: nothing reaches the host it names', async () => {
 			await useLegit();
 			mkdirSync(dirname(folderSettings()), { recursive: true });
-			writeFileSync(folderSettings(), JSON.stringify({ 'sdrs.endpoints': { iam: hostile.url, sdrs: hostile.url, ecs: hostile.url }, 'sdrs.requestTimeoutSeconds': 29 }));
+			writeFileSync(folderSettings(), JSON.stringify({ 'sdrs.endpoints': { iam: hostile.url, sdrs: hostile.url, ecs: hostile.url }, 'editor.tabSize': 7 }));
 			// The folder's file is read (its other setting applies)…
-			await waitFor('the folder settings to load', () => vscode.workspace.getConfiguration('sdrs').get('requestTimeoutSeconds') === 29 || undefined);
+			await waitFor('the folder settings to load', () => vscode.workspace.getConfiguration('editor').get('tabSize') === 7 || undefined);
 			await a.profiles.save({ name: 'account', kind: 'aksk', temporary: false }, DEMO_CREDENTIALS);
 			const roots = await a.tree.getChildren();
 			assert.ok(roots.length > 1 && roots.every((n) => n.type === 'project'), JSON.stringify(roots.map((n) => n.type)));
@@ -340,6 +351,8 @@ describe('extension in a real VS Code', () => {
 			assert.equal(legit.stats.requests, before, 'nothing was sent while not allowed');
 			assert.match(asked[0], new RegExp(`Send the keys of “careful” to ${new URL(legit.url).host.replace(/\./g, '\\.')}\\?`));
 			answer = true;
+			// A refusal holds until the profiles or settings change: a setting changes here.
+			await touchSettings();
 			a.tree.refresh();
 			assert.ok((await a.tree.getChildren()).every((n) => n.type === 'project'));
 			assert.ok(legit.stats.requests > before);
@@ -348,6 +361,87 @@ describe('extension in a real VS Code', () => {
 			await a.tree.getChildren();
 			assert.equal(asked.length, asks, 'remembered for this profile and host');
 			assert.ok(a.approvals.isApproved(a.profiles.list()[0].id, new URL(legit.url).host));
+		});
+
+		it('a refused host is not asked about again in this window until the profiles or settings change', async () => {
+			rmSync(folderSettings(), { force: true });
+			await useLegit();
+			const asked: string[] = [];
+			a.ports.prompts = { ...noQuestions, confirm: (m) => (asked.push(m), Promise.resolve(false)), alert: () => Promise.resolve() };
+			const profile = await a.profiles.save({ name: 'refuser', kind: 'aksk', temporary: false }, DEMO_CREDENTIALS);
+			const before = legit.stats.requests;
+			// What a plan of many groups does: one request after another, each for the same host.
+			for (let i = 0; i < 5; i++) {
+				await assert.rejects(a.clients.client(profile).listProjects(), /Not sent: the keys of “refuser” go to 127\.0\.0\.1:\d+ only if you allow it/);
+			}
+			a.tree.refresh();
+			await a.tree.getChildren();
+			assert.equal(asked.length, 1, `asked once, not per request: ${JSON.stringify(asked)}`);
+			assert.equal(legit.stats.requests, before, 'nothing was sent');
+			// A setting changed: the user is asked again (the tree, if shown, may ask first), then not again.
+			await touchSettings();
+			await assert.rejects(a.clients.client(profile).listProjects(), /Not sent/);
+			const asks = asked.length;
+			assert.ok(asks >= 2, 'asked again after the settings changed');
+			for (let i = 0; i < 3; i++) {
+				await assert.rejects(a.clients.client(profile).listProjects(), /Not sent/);
+			}
+			assert.equal(asked.length, asks, 'and once only');
+			assert.equal(legit.stats.requests, before);
+		});
+	});
+
+	describe('settings a folder cannot steer', () => {
+		const folderSettings = (): string => join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'settings.json');
+		const keys = ['requestTimeoutSeconds', 'maxConcurrentRequests', 'jobs.timeoutMinutes'];
+		afterEach(async () => {
+			rmSync(folderSettings(), { force: true });
+			for (const key of keys) {
+				await vscode.workspace.getConfiguration('sdrs').update(key, undefined, vscode.ConfigurationTarget.Global);
+			}
+		});
+
+		it('a workspace’s request timeout, concurrency and job timeout are ignored: only the user’s count', async () => {
+			mkdirSync(dirname(folderSettings()), { recursive: true });
+			writeFileSync(folderSettings(), JSON.stringify({ 'sdrs.requestTimeoutSeconds': 1, 'sdrs.maxConcurrentRequests': 16, 'sdrs.jobs.timeoutMinutes': 5, 'editor.tabSize': 5 }));
+			await waitFor('the folder settings to load', () => vscode.workspace.getConfiguration('editor').get('tabSize') === 5 || undefined);
+			// Written through the API too, where the editor allows it at all.
+			await Promise.resolve(vscode.workspace.getConfiguration('sdrs').update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Workspace)).catch(() => undefined);
+			const s = readSettings();
+			assert.equal(s.requestTimeoutMs, 30_000);
+			assert.equal(s.maxConcurrentRequests, 4);
+			assert.equal(s.jobTimeoutMs, 30 * 60_000);
+			// The user's own values do count.
+			await vscode.workspace.getConfiguration('sdrs').update('requestTimeoutSeconds', 45, vscode.ConfigurationTarget.Global);
+			await waitFor('the user value', () => readSettings().requestTimeoutMs === 45_000 || undefined);
+		});
+
+		it('bounds the user’s values: a request waits at least 10 s, 1 to 16 at once, a job is followed at least 5 minutes', async () => {
+			const set = (key: string, value: number): Thenable<void> => vscode.workspace.getConfiguration('sdrs').update(key, value, vscode.ConfigurationTarget.Global);
+			await set('requestTimeoutSeconds', 1);
+			await set('maxConcurrentRequests', 100);
+			await set('jobs.timeoutMinutes', 1);
+			let s = readSettings();
+			assert.equal(s.requestTimeoutMs, 10_000);
+			assert.equal(s.maxConcurrentRequests, 16);
+			assert.equal(s.jobTimeoutMs, 5 * 60_000);
+			await set('requestTimeoutSeconds', 10_000);
+			await set('maxConcurrentRequests', 0);
+			await set('jobs.timeoutMinutes', 100_000);
+			s = readSettings();
+			assert.equal(s.requestTimeoutMs, 600_000);
+			assert.equal(s.maxConcurrentRequests, 1);
+			assert.equal(s.jobTimeoutMs, 1440 * 60_000);
+		});
+
+		it('the manifest makes them user settings, and keeps a folder’s regions and projects out of Restricted Mode', () => {
+			const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } }; contributes: { configuration: { properties: Record<string, { scope?: string }> } } };
+			for (const key of keys) {
+				assert.equal(pkg.contributes.configuration.properties[`sdrs.${key}`].scope, 'application', key);
+			}
+			for (const key of ['sdrs.endpoints', 'sdrs.regions', 'sdrs.projects']) {
+				assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), key);
+			}
 		});
 	});
 
@@ -441,6 +535,52 @@ describe('extension in a real VS Code', () => {
 			await vscode.commands.executeCommand('sdrs.dismissJob', a.store.get(job.jobId));
 			assert.equal(a.store.get(job.jobId)?.outcome, 'TIMEOUT');
 			assert.equal(a.store.runningJobFor(g.project.id, g.group.id), undefined);
+		});
+
+		it('a demo job resumed after another window started its own demo goes to this window’s simulator, never the port the other window recorded', async () => {
+			const g = await group(a, 'crm-web');
+			const sim = a.demo.running!;
+			sim.configure({ jobDurationMs: 3000 });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
+			await a.workflow.suspend();
+			// Another window started its demo: the shared demo profile now names its simulator's port.
+			const elsewhere = await startSimulator();
+			// This window's tree, which starts the demo again when shown, keeps still: what the job does is seen alone.
+			a.tree.setPrepare((p) => Promise.resolve(p));
+			try {
+				await a.profiles.update(g.profile.id, { endpoints: { iam: elsewhere.url, sdrs: elsewhere.url, ecs: elsewhere.url } });
+				assert.ok(a.workflow.resumeAll() >= 1);
+				await waitFor('the resumed job to be reported', () => outcomeOf(a, job.jobId));
+				assert.equal(a.store.get(job.jobId)?.outcome, 'SUCCESS');
+				assert.equal(elsewhere.stats.requests, 0, 'nothing reached the port the other window recorded');
+			} finally {
+				a.tree.setPrepare((p) => (p.kind === 'demo' ? a.demo.ensure() : Promise.resolve(p)));
+				await elsewhere.stop();
+			}
+		});
+
+		it('a demo job resumed in a window whose demo does not run is not followed, with the reason, and sends nothing', async () => {
+			const g = await group(a, 'media-transcode', 'ap-southeast-3');
+			a.demo.running!.configure({ jobDurationMs: 60_000 });
+			assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', g), 'started');
+			const job = a.store.all().find((j) => j.groupId === g.group.id)!;
+			await a.workflow.suspend();
+			a.demo.dispose(); // this window's demo stops (as in a window that never started one)
+			const elsewhere = await startSimulator();
+			// This window's tree, which starts the demo again when shown, keeps still: what the job does is seen alone.
+			a.tree.setPrepare((p) => Promise.resolve(p));
+			try {
+				await a.profiles.update(g.profile.id, { endpoints: { iam: elsewhere.url, sdrs: elsewhere.url, ecs: elsewhere.url } });
+				a.workflow.resumeAll();
+				const aside = await waitFor('the job to be put aside', () => a.store.get(job.jobId)?.notFollowed, 30_000);
+				assert.equal(aside.reason, 'error');
+				assert.match(aside.detail ?? '', /the simulated SDRS of the demo does not run in this window/);
+				assert.equal(elsewhere.stats.requests, 0, 'nothing reached the port the other window recorded');
+			} finally {
+				a.tree.setPrepare((p) => (p.kind === 'demo' ? a.demo.ensure() : Promise.resolve(p)));
+				await elsewhere.stop();
+			}
 		});
 
 		it('a lost answer to the action is not resent: the group is followed to its outcome', async () => {

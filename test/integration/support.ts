@@ -7,11 +7,15 @@ import type { GroupNode, Node, ProjectNode } from '../../src/ui/views/groupsTree
 export const EXTENSION_ID = 'sdrs-explorer.sdrs-explorer';
 
 export async function api(): Promise<SdrsApi> {
-	const ext = vscode.extensions.getExtension<SdrsApi>(EXTENSION_ID);
+	const ext = vscode.extensions.getExtension<SdrsApi | undefined>(EXTENSION_ID);
 	if (!ext) {
 		throw new Error(`${EXTENSION_ID} is not installed in this host`);
 	}
-	return ext.activate();
+	const a = await ext.activate();
+	if (!a) {
+		throw new Error(`${EXTENSION_ID} returned no test API: it runs in Production mode`);
+	}
+	return a;
 }
 
 /** The plan and typed-count questions fail a test that did not expect them. */

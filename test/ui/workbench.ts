@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchBrowser, startCodeServer } from '../harness/codeServer.mjs';
+import { launchBrowser, logIn, startCodeServer } from '../harness/codeServer.mjs';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const SHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -20,16 +20,17 @@ export interface Workbench {
 	shot(name: string): Promise<string>;
 }
 
-export async function openWorkbench(opts: { settings?: Record<string, unknown>; locale?: string; extraArgs?: string[] } = {}): Promise<Workbench> {
+export async function openWorkbench(opts: { settings?: Record<string, unknown>; locale?: string; extraArgs?: string[]; fixtures?: string[] } = {}): Promise<Workbench> {
 	const runDir = mkdtempSync(join(process.env.SDRS_RUN_DIR ?? tmpdir(), 'sdrs-ui-'));
 	const folder = join(runDir, 'workspace');
 	mkdirSync(folder, { recursive: true });
 	mkdirSync(SHOTS, { recursive: true });
 	// Without the smoke-test driver: with it, the workbench shows no notification toasts.
-	const extraVsix = opts.locale === 'zh-cn' ? [localePack(runDir)] : [];
+	const extraVsix = [...(opts.locale === 'zh-cn' ? ['locale-zh-cn'] : []), ...(opts.fixtures ?? [])].map((name) => packFixture(runDir, name));
 	const server = await startCodeServer({ runDir, folder, vsix: join(ROOT, 'sdrs-explorer.vsix'), extraVsix, locale: opts.locale, settings: opts.settings, smokeTestDriver: false, extraArgs: opts.extraArgs });
 	const browser = await launchBrowser({ locale: opts.locale });
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: opts.locale });
+	await logIn(context, server);
 	const open = async (): Promise<Page> => {
 		const p = await context.newPage();
 		await p.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
@@ -56,13 +57,14 @@ export async function openWorkbench(opts: { settings?: Record<string, unknown>; 
 }
 
 /**
- * A minimal language pack that declares zh-cn (test/fixtures/locale-zh-cn): VS Code switches its
- * language only when a pack for it is installed, and the real one comes from a marketplace these
- * machines cannot reach. Packaged into the run folder.
+ * A test extension from test/fixtures, packaged into the run folder: locale-zh-cn, a minimal
+ * language pack that declares zh-cn (VS Code switches its language only when a pack for it is
+ * installed, and the real one comes from a marketplace these machines cannot reach); api-probe,
+ * an ordinary extension that records what SDRS Explorer gives other extensions.
  */
-function localePack(runDir: string): string {
-	const out = join(runDir, 'locale-zh-cn.vsix');
-	execFileSync(join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '-o', out], { cwd: join(ROOT, 'test/fixtures/locale-zh-cn'), stdio: 'ignore' });
+function packFixture(runDir: string, name: string): string {
+	const out = join(runDir, `${name}.vsix`);
+	execFileSync(join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--skip-license', '-o', out], { cwd: join(ROOT, 'test/fixtures', name), stdio: 'ignore' });
 	return out;
 }
 

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { say } from '../say';
+import { checkImportedKeys, requestRoutingVariables, type KeyProblem } from '../../core/environment';
 import type { Project } from '../../core/model';
 import { createClient } from '../services/clients';
 import type { Profile } from '../services/profiles';
@@ -35,7 +36,15 @@ async function askCredentials(): Promise<NewCredentials | undefined> {
 			return undefined;
 		}
 		if (pick.id === 'env') {
-			return { accessKey: env.HUAWEICLOUD_SDK_AK.trim(), secretKey: env.HUAWEICLOUD_SDK_SK.trim(), securityToken: env.HUAWEICLOUD_SDK_SECURITY_TOKEN?.trim() || undefined };
+			// Taken as they are: a value with a line break, a space or a stray character is refused
+			// (named, never shown), not trimmed into something that may not be the key.
+			const imported = { accessKey: env.HUAWEICLOUD_SDK_AK, secretKey: env.HUAWEICLOUD_SDK_SK, securityToken: env.HUAWEICLOUD_SDK_SECURITY_TOKEN || undefined };
+			const problem = checkImportedKeys(imported);
+			if (problem) {
+				void say.error(keyProblemText(problem));
+				return undefined;
+			}
+			return imported;
 		}
 	}
 	const accessKey = await vscode.window.showInputBox({
@@ -79,10 +88,31 @@ async function askCredentials(): Promise<NewCredentials | undefined> {
 	return { accessKey: accessKey.trim(), secretKey: secretKey.trim(), securityToken: securityToken.trim() || undefined, expiresAt };
 }
 
+/** Why keys from the environment were not imported, naming the variable and never its value. */
+function keyProblemText(p: KeyProblem): string {
+	if (p.reason === 'missing') {
+		return vscode.l10n.t('Not imported: {0} is empty.', p.variable);
+	}
+	if (p.reason === 'spaceOrControl') {
+		return vscode.l10n.t('Not imported: {0} contains a space, a line break or a control character. Set it to the key alone.', p.variable);
+	}
+	return p.variable === 'HUAWEICLOUD_SDK_AK'
+		? vscode.l10n.t('Not imported: {0} is not an access key ID (16 to 64 capital letters and digits).', p.variable)
+		: p.variable === 'HUAWEICLOUD_SDK_SK'
+			? vscode.l10n.t('Not imported: {0} is not a secret access key (20 to 128 letters, digits and symbols).', p.variable)
+			: vscode.l10n.t('Not imported: {0} is not a security token.', p.variable);
+}
+
 export async function addProfile(c: CommandContext): Promise<Profile | undefined> {
 	const creds = await askCredentials();
 	if (!creds) {
 		return undefined;
+	}
+	// In a dev container or a remote window the extension host's environment may send every
+	// request through a proxy or trust another certificate authority: say so (the names only).
+	const routing = requestRoutingVariables(process.env);
+	if (routing.length > 0) {
+		void say.warn(vscode.l10n.t('Requests signed with these keys follow these environment variables of the extension host: {0}. A proxy or an extra certificate authority can see or change them; go on only if you trust it.', routing.join(', ')));
 	}
 	// A real call before anything is saved: wrong keys never become a profile. Hosts off Huawei
 	// Cloud are asked about now, for the id the profile will have.

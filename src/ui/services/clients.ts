@@ -24,6 +24,12 @@ export class ClientCache {
 		private readonly profiles: ProfileStore,
 		private readonly logger: Logger,
 		private readonly approvals: HostApprovals,
+		/**
+		 * The URL of this window's demo simulator, if it runs. The demo profile is shared by every
+		 * window, and the endpoints stored with it are those of whichever window started its demo
+		 * last: they never decide where a request goes.
+		 */
+		private readonly demoUrl: () => string | undefined = () => undefined,
 	) {}
 
 	/** Drops cached clients and keys (settings or credentials changed). */
@@ -35,7 +41,10 @@ export class ClientCache {
 	client(stale: Profile): SdrsClient {
 		// The stored profile, not the caller's copy: the demo's endpoints change between demo runs.
 		const profile = this.profiles.get(stale.id) ?? stale;
-		let client = this.cache.get(profile.id);
+		// A demo client is built for this window's simulator as it is now (it may start later).
+		const demoUrl = profile.kind === 'demo' ? this.demoUrl() : undefined;
+		const cacheKey = profile.kind === 'demo' ? `${profile.id} ${demoUrl ?? ''}` : profile.id;
+		let client = this.cache.get(cacheKey);
 		if (!client) {
 			// Read from SecretStorage once, not per request (each read is a round trip out of the
 			// extension host). Any change to a profile or its keys, here or in another window, resets
@@ -62,6 +71,10 @@ export class ClientCache {
 				}
 				if (profile.kind !== 'demo') {
 					await this.approvals.approve(profile.id, profile.name, host);
+				} else if (!demoUrl || new URL(demoUrl).host !== host) {
+					// A demo job recorded by another window (its simulator on a port that may now
+					// belong to any process), or this window's demo not started: nothing is sent.
+					throw new SdrsError(vscode.l10n.t('Not sent: the simulated SDRS of the demo does not run in this window (a demo job started in another window is not followed here). Start it here with “SDRS: Try the Demo (Simulated SDRS)”.'), 'config');
 				}
 			};
 			const onUnauthorized = (e: SdrsError): void => {
@@ -71,8 +84,9 @@ export class ClientCache {
 					void this.profiles.update(profile.id, { expiresAt: Date.now() });
 				}
 			};
-			client = createClient(credentials, profile.kind === 'demo' ? (profile.endpoints ?? {}) : readSettings().endpoints, this.logger, beforeSend, onUnauthorized);
-			this.cache.set(profile.id, client);
+			const demoEndpoints = demoUrl ? { iam: demoUrl, sdrs: demoUrl, ecs: demoUrl } : {};
+			client = createClient(credentials, profile.kind === 'demo' ? demoEndpoints : readSettings().endpoints, this.logger, beforeSend, onUnauthorized);
+			this.cache.set(cacheKey, client);
 		}
 		return client;
 	}

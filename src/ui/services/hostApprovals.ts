@@ -2,7 +2,9 @@
 // Cloud's public endpoints without asking; the first time its keys would go to any other host
 // (Huawei Cloud Stack, a simulator of your own, or a host a setting names), a modal names the
 // host, and the answer is remembered per profile and host. The demo profile talks to the
-// extension's own simulator and never asks.
+// extension's own simulator and never asks. A refusal is remembered by this window until the
+// profiles or settings change (or the window reloads): a plan of many groups asks once, not once
+// per request.
 import * as vscode from 'vscode';
 import { isPublicEndpointHost } from '../../core/endpoints';
 import { SdrsError } from '../../core/errors';
@@ -12,6 +14,8 @@ const KEY = 'sdrs.approvedHosts';
 
 export class HostApprovals {
 	private readonly asking = new Map<string, Promise<boolean>>();
+	/** "profile host" pairs refused in this window since the last change of profiles or settings. */
+	private readonly refused = new Set<string>();
 
 	constructor(
 		private readonly state: vscode.Memento,
@@ -33,6 +37,9 @@ export class HostApprovals {
 			return;
 		}
 		const key = `${profileKey} ${host.toLowerCase()}`;
+		if (this.refused.has(key)) {
+			throw this.notAllowed(profileName, host);
+		}
 		let pending = this.asking.get(key);
 		if (!pending) {
 			pending = Promise.resolve(
@@ -47,6 +54,8 @@ export class HostApprovals {
 			).then(async (allowed) => {
 				if (allowed) {
 					await this.remember(profileKey, [host]);
+				} else {
+					this.refused.add(key);
 				}
 				return allowed;
 			});
@@ -54,8 +63,17 @@ export class HostApprovals {
 			void pending.finally(() => this.asking.delete(key));
 		}
 		if (!(await pending)) {
-			throw new SdrsError(vscode.l10n.t('Not sent: the keys of “{0}” go to {1} only if you allow it.', profileName, host), 'config');
+			throw this.notAllowed(profileName, host);
 		}
+	}
+
+	private notAllowed(profileName: string, host: string): SdrsError {
+		return new SdrsError(vscode.l10n.t('Not sent: the keys of “{0}” go to {1} only if you allow it.', profileName, host), 'config');
+	}
+
+	/** Asks again about refused hosts: the profiles or settings changed. */
+	clearRefusals(): void {
+		this.refused.clear();
 	}
 
 	async remember(profileKey: string, hosts: readonly string[]): Promise<void> {
@@ -70,6 +88,9 @@ export class HostApprovals {
 
 	/** Forgets what was allowed for these (removed) profiles. */
 	async forget(profileIds: readonly string[]): Promise<void> {
+		for (const key of [...this.refused].filter((k) => profileIds.includes(k.slice(0, k.indexOf(' '))))) {
+			this.refused.delete(key);
+		}
 		const all = this.all();
 		if (profileIds.some((id) => id in all)) {
 			await updateState(this.state, KEY, Object.fromEntries(Object.entries(all).filter(([id]) => !profileIds.includes(id))));

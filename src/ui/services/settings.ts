@@ -11,22 +11,37 @@ export interface Settings {
 	maxConcurrentRequests: number;
 }
 
+/** The bounds of the numeric settings (package.json states the same minimum and maximum). */
+export const LIMITS = {
+	jobTimeoutMinutes: { def: 30, min: 5, max: 1440 },
+	requestTimeoutSeconds: { def: 30, min: 10, max: 600 },
+	maxConcurrentRequests: { def: 4, min: 1, max: 16 },
+} as const;
+
 export function readSettings(): Settings {
 	const c = vscode.workspace.getConfiguration('sdrs');
-	const num = (key: string, def: number, min: number, max: number): number => {
-		const v = c.get<number>(key, def);
+	// The settings that change what an action does (how long a request or a job is waited for, how
+	// many are sent at once) and where keys go are application-scoped: a folder's
+	// .vscode/settings.json cannot set them, and only the user's own value is read here, whatever
+	// the editor lets through.
+	const user = <T>(key: string): T | undefined => c.inspect<T>(key)?.globalValue;
+	const num = (key: string, { def, min, max }: { def: number; min: number; max: number }): number => {
+		const v = user<unknown>(key);
 		return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
 	};
-	const strings = (key: string): string[] => (c.get<unknown[]>(key, []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+	// Regions and projects may come from a folder, except in Restricted Mode (VS Code leaves out a
+	// restricted setting's workspace value there; read the user's value to be sure).
+	const strings = (key: string): string[] => {
+		const v = vscode.workspace.isTrusted ? c.get<unknown>(key, []) : user<unknown>(key);
+		return (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+	};
 	return {
 		regions: strings('regions'),
 		projects: strings('projects'),
-		// Where keys go: from the user's own settings only. The setting is application-scoped (a
-		// folder's .vscode/settings.json cannot set it), and a value from anywhere else is ignored.
-		endpoints: userEndpoints(c.inspect<unknown>('endpoints')?.globalValue),
-		jobTimeoutMs: num('jobs.timeoutMinutes', 30, 1, 1440) * 60_000,
-		requestTimeoutMs: num('requestTimeoutSeconds', 30, 1, 600) * 1000,
-		maxConcurrentRequests: Math.round(num('maxConcurrentRequests', 4, 1, 32)),
+		endpoints: userEndpoints(user<unknown>('endpoints')),
+		jobTimeoutMs: num('jobs.timeoutMinutes', LIMITS.jobTimeoutMinutes) * 60_000,
+		requestTimeoutMs: num('requestTimeoutSeconds', LIMITS.requestTimeoutSeconds) * 1000,
+		maxConcurrentRequests: Math.round(num('maxConcurrentRequests', LIMITS.maxConcurrentRequests)),
 	};
 }
 
