@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { JobStore } from './core/jobStore';
 import { Workflow } from './core/workflow';
+import type { CommandContext } from './ui/commands/context';
 import { registerCommands } from './ui/commands/index';
 import { ClientCache } from './ui/services/clients';
 import { Demo } from './ui/services/demo';
@@ -14,30 +15,21 @@ import { createLog } from './ui/services/log';
 import { ProfileStore } from './ui/services/profiles';
 import { resetContextKeys, setContextKey } from './ui/services/contextKeys';
 import { readSettings } from './ui/services/settings';
-import { ProtectionGroupsProvider, type Node } from './ui/views/groupsTree';
+import { ProtectionGroupsProvider } from './ui/views/groupsTree';
 import { JobsProvider } from './ui/views/jobsView';
 
 /**
  * What activate() returns to the benchmark and the extension-host tests, and only to them (the
- * extension in Test or Development mode). It holds the profile store, which reads keys: any
- * installed extension may call activate() and read the exports, so a production install returns
- * nothing.
+ * extension in Test or Development mode): the commands' context without the editor's context and
+ * log, plus when start-up ended and the command ids. It holds the profile store, which reads keys:
+ * any installed extension may call activate() and read the exports, so a production install
+ * returns nothing.
  */
-export interface SdrsApi {
+export type SdrsApi = Omit<CommandContext, 'context' | 'log'> & {
 	/** Settles when the start-up work deferred after activate() is done. */
 	ready: Promise<void>;
-	profiles: ProfileStore;
-	clients: ClientCache;
-	approvals: HostApprovals;
-	filters: FilterState;
-	tree: ProtectionGroupsProvider;
-	view: vscode.TreeView<Node>;
-	store: JobStore;
-	workflow: Workflow;
-	ports: EditorPorts;
-	demo: Demo;
 	commandIds: string[];
-}
+};
 
 export function activate(context: vscode.ExtensionContext): SdrsApi | undefined {
 	resetContextKeys();

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { say } from '../say';
 import type { ActionKind } from '../../core/actions';
 import type { GroupNode, Node } from '../views/groupsTree';
-import type { CommandContext } from './index';
+import type { CommandContext } from './context';
 import { planAndRun, selectedGroups } from './batch';
 import { pickGroup } from './pickers';
 

@@ -10,7 +10,7 @@ import type { StoredBatch } from '../../core/records';
 import { batchReportDetail, batchSummaryMarkdown, countsText } from '../batchReport';
 import { actionTitle, checkDetail, checkList, consequences, describeError, filterLabel, projectPlanTitle, statusLabel, statusesText } from '../text';
 import type { GroupNode, Node } from '../views/groupsTree';
-import type { CommandContext } from './index';
+import type { CommandContext } from './context';
 import { pickProject } from './pickers';
 import { setContextKey } from '../services/contextKeys';
 

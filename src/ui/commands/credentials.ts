@@ -10,7 +10,7 @@ import type { Profile } from '../services/profiles';
 import { readSettings } from '../services/settings';
 import { describeError } from '../text';
 import type { Node } from '../views/groupsTree';
-import type { CommandContext } from './index';
+import type { CommandContext } from './context';
 import { pickProfile } from './pickers';
 
 const AK_PATTERN = /^[A-Za-z0-9]{8,128}$/;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { GroupFilter } from '../../core/client';
 import { filterLabel } from '../text';
-import type { CommandContext } from './index';
+import type { CommandContext } from './context';
 import { pickProfile } from './pickers';
 
 export async function setFilter(c: CommandContext): Promise<void> {

@@ -7,7 +7,7 @@ import { consoleUrl } from '../../core/endpoints';
 import { redactSecrets } from '../../core/http';
 import { safeText } from '../../core/safeText';
 import type { StoredJob } from '../../core/records';
-import type { SdrsApi } from '../../extension';
+import type { CommandContext } from './context';
 import { describeError } from '../text';
 import type { Node } from '../views/groupsTree';
 import type { BatchItem } from '../views/jobsView';
@@ -16,12 +16,6 @@ import { copyBatchSummary, projectPlan, showBatchReport, stopBatch } from './bat
 import { addProfile, removeProfile, selectProfile } from './credentials';
 import { clearFilter, setFilter } from './filters';
 import { copyJobSummary, revealGroup, type GroupRef } from './jobs';
-
-/** What the commands work with: the extension's parts (see SdrsApi), its context and its log. */
-export type CommandContext = Pick<SdrsApi, 'profiles' | 'clients' | 'approvals' | 'filters' | 'tree' | 'view' | 'store' | 'workflow' | 'demo' | 'ports'> & {
-	context: vscode.ExtensionContext;
-	log: vscode.LogOutputChannel;
-};
 
 /**
  * Every command and what it is given: a tree element from a view's menu, a job from the Jobs

@@ -5,7 +5,7 @@ import type { StoredJob } from '../../core/records';
 import { actionTitle } from '../text';
 import { jobSummaryMarkdown } from '../views/jobsView';
 import type { ProjectNode } from '../views/groupsTree';
-import type { CommandContext } from './index';
+import type { CommandContext } from './context';
 
 export type GroupRef = Pick<StoredJob, 'profile' | 'projectId' | 'projectName' | 'region' | 'groupId' | 'groupName'>;
 

@@ -8,7 +8,7 @@ import type { Profile } from '../services/profiles';
 import { readSettings } from '../services/settings';
 import { actionTitle, blockReasonText, statusLabel } from '../text';
 import type { GroupNode } from '../views/groupsTree';
-import type { CommandContext } from './index';
+import type { CommandContext } from './context';
 
 export async function pickProfile(c: CommandContext, title: string): Promise<Profile | undefined> {
 	const all = c.profiles.list();

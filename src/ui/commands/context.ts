@@ -1,0 +1,27 @@
+// What the commands work with: the extension's parts, its context and its log. The extension builds
+// it once (extension.ts); the test API is this without the context and the log.
+import type * as vscode from 'vscode';
+import type { JobStore } from '../../core/jobStore';
+import type { Workflow } from '../../core/workflow';
+import type { ClientCache } from '../services/clients';
+import type { Demo } from '../services/demo';
+import type { EditorPorts } from '../services/editorPorts';
+import type { FilterState } from '../services/filterState';
+import type { HostApprovals } from '../services/hostApprovals';
+import type { ProfileStore } from '../services/profiles';
+import type { Node, ProtectionGroupsProvider } from '../views/groupsTree';
+
+export interface CommandContext {
+	context: vscode.ExtensionContext;
+	log: vscode.LogOutputChannel;
+	profiles: ProfileStore;
+	clients: ClientCache;
+	approvals: HostApprovals;
+	filters: FilterState;
+	tree: ProtectionGroupsProvider;
+	view: vscode.TreeView<Node>;
+	store: JobStore;
+	workflow: Workflow;
+	demo: Demo;
+	ports: EditorPorts;
+}
