@@ -33,7 +33,7 @@ export class SdrsError extends Error {
 		if (this.kind !== 'http' || this.status === undefined) {
 			return false;
 		}
-		return this.status === 429 || isThrottleCode(this.code) || [500, 502, 503, 504].includes(this.status);
+		return isThrottled(this) || [500, 502, 503, 504].includes(this.status);
 	}
 
 	/** One line for logs and messages; never contains credentials. */
@@ -328,7 +328,7 @@ export function categorize(err: unknown): ErrorCategory {
 	if (err.kind !== 'http' || err.code === KEYS_RENEWED) {
 		return 'other';
 	}
-	if (err.status === 429 || isThrottleCode(err.code)) {
+	if (isThrottled(err)) {
 		return 'throttled';
 	}
 	if (err.status === 401 || err.code === 'APIGW.0301' || err.code === 'APIGW.0201' || err.code === 'SDRS.0002') {

@@ -5,7 +5,7 @@
 // VS Code patches Node's http/https for proxies and system certificates in the extension host,
 // so no agent is passed here and TLS verification is never touched.
 import nodeFetch from 'node-fetch';
-import { KEYS_RENEWED, SdrsError, isExpiredCredentials, isThrottleCode, parseErrorResponse, toSdrsError } from './errors';
+import { KEYS_RENEWED, SdrsError, isExpiredCredentials, isThrottled, parseErrorResponse, toSdrsError } from './errors';
 import { redactError, redactSecrets } from './redact';
 import { signRequest, type Credentials } from './signer';
 import type { Logger } from './logger';
@@ -211,7 +211,7 @@ export class HttpPipeline {
 			}
 			const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** (attempt - 1));
 			// Throttled without Retry-After: the gateway's documentation advises waiting 2–5 s.
-			const throttled = error.status === 429 || isThrottleCode(error.code);
+			const throttled = isThrottled(error);
 			const delay = waitMs ?? (throttled ? Math.round(2000 + this.o.random() * 3000) : Math.round(backoff / 2 + (this.o.random() * backoff) / 2));
 			this.o.logger.debug(`retrying ${req.method} ${urlPath(req.url)} in ${delay} ms after: ${error.toString()}`);
 			await this.o.sleep(delay, req.signal);

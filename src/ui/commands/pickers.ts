@@ -5,7 +5,7 @@ import { pickText, say } from '../say';
 import { availability, type ActionKind } from '../../core/actions';
 import type { Project } from '../../core/model';
 import type { Profile } from '../services/profiles';
-import { readSettings } from '../services/settings';
+import { visibleProjects } from '../services/settings';
 import { actionTitle, blockReasonText, statusLabel } from '../text';
 import type { GroupNode } from '../views/groupsTree';
 import type { CommandContext } from './context';
@@ -53,8 +53,7 @@ export async function pickProject(c: CommandContext, title: string): Promise<{ p
 	}
 	const client = c.clients.client(profile);
 	const projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading projects…') }, () => client.listProjects());
-	const settings = readSettings();
-	const visible = projects.filter((p) => settings.regions.length === 0 || settings.regions.includes(p.region));
+	const visible = visibleProjects(projects);
 	const projectPick = await vscode.window.showQuickPick(
 		visible.map((p) => ({ label: pickText(p.name), description: pickText(p.isSubProject ? vscode.l10n.t('sub-project of {0}', p.region) : p.id), project: p })),
 		{ title: vscode.l10n.t('{0}: choose a project', title) },

@@ -3,14 +3,13 @@
 // untrusted tooltips (every server value escaped), a codicon per status and the status in words
 // for screen readers.
 import * as vscode from 'vscode';
-import { statusKind } from '../../core/actions';
 import { currentDrAz } from '../../core/checks';
 import type { SdrsClient } from '../../core/client';
 import type { Drill, Project, ProtectedInstance, ProtectionGroup, Replication, Server } from '../../core/model';
 import { parseTimestamp } from '../../core/model';
-import { safeText } from '../../core/safeText';
 import type { Profile } from '../services/profiles';
 import { statusLabel } from '../text';
+import { statusIcon, untrustedTooltip } from './untrusted';
 
 export type SectionKind = 'instances' | 'pairs' | 'drills';
 
@@ -107,38 +106,6 @@ export function faultWords(level: number | undefined): string | undefined {
 	}
 }
 
-function statusIcon(status: string): vscode.ThemeIcon {
-	const kind = statusKind(status);
-	if (kind === 'error' || status === 'fault' || status === 'invalid') {
-		return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-	}
-	if (kind === 'transitional') {
-		return new vscode.ThemeIcon('loading~spin');
-	}
-	return new vscode.ThemeIcon(status === 'protected' || status === 'available' ? 'pass' : 'circle-large-outline');
-}
-
-/** Untrusted Markdown: labels are ours, every value is appended as text, bare URLs defanged. */
-function tooltip(title: string, rows: [string, string | undefined][], note?: string): vscode.MarkdownString {
-	const md = new vscode.MarkdownString(undefined, false);
-	md.isTrusted = false;
-	md.supportHtml = false;
-	md.appendMarkdown('**');
-	md.appendText(safeText(title, 'markdown'));
-	md.appendMarkdown('**  \n');
-	for (const [label, value] of rows) {
-		if (value) {
-			md.appendMarkdown(`**${label}:** `);
-			md.appendText(safeText(value, 'markdown'));
-			md.appendMarkdown('  \n');
-		}
-	}
-	if (note) {
-		md.appendMarkdown('\n---\n');
-		md.appendText(safeText(note, 'markdown'));
-	}
-	return md;
-}
 
 const serverText = (s: Server | undefined): string => (s ? `${s.name} (${s.status}, ${s.availabilityZone})` : vscode.l10n.t('not found'));
 
@@ -181,7 +148,7 @@ export function detailItem(node: DetailNode, id: string): vscode.TreeItem {
 			? vscode.l10n.t('{0} · DR-site server {1} is running', statusLabel(instance.status), node.dr?.name ?? '?')
 			: vscode.l10n.t('{0} · production {1} · DR site {2}', statusLabel(instance.status), node.production?.name ?? '?', node.dr?.name ?? '?');
 		item.iconPath = running ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : statusIcon(instance.status);
-		item.tooltip = tooltip(
+		item.tooltip = untrustedTooltip(
 			instance.name,
 			[
 				[vscode.l10n.t('ID'), instance.id],
@@ -202,7 +169,7 @@ export function detailItem(node: DetailNode, id: string): vscode.TreeItem {
 		const fault = pair.faultLevel !== undefined && pair.faultLevel > 0 ? faultWords(pair.faultLevel) : undefined;
 		item.description = [statusLabel(pair.status), pair.progress !== undefined ? `${pair.progress}%` : undefined, fault].filter(Boolean).join(' · ');
 		item.iconPath = fault ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')) : statusIcon(pair.status);
-		item.tooltip = tooltip(pair.name, [
+		item.tooltip = untrustedTooltip(pair.name, [
 			[vscode.l10n.t('ID'), pair.id],
 			[vscode.l10n.t('Status'), `${statusLabel(pair.status)} (${pair.status}${pair.replicationStatus ? `, ${pair.replicationStatus}` : ''})${pair.progress !== undefined ? ` · ${pair.progress}%` : ''}`],
 			[vscode.l10n.t('Production disk'), pair.volumeIds[0]],
@@ -220,7 +187,7 @@ export function detailItem(node: DetailNode, id: string): vscode.TreeItem {
 	const at = parseTimestamp(drill.createdAt);
 	item.description = [drill.status, at ? at.toLocaleDateString() : undefined].filter(Boolean).join(' · ');
 	item.iconPath = statusIcon(drill.status);
-	item.tooltip = tooltip(drill.name, [
+	item.tooltip = untrustedTooltip(drill.name, [
 		[vscode.l10n.t('ID'), drill.id],
 		[vscode.l10n.t('Status'), drill.status],
 		[vscode.l10n.t('Created'), at ? at.toLocaleString() : drill.createdAt],

@@ -5,16 +5,16 @@ import * as vscode from 'vscode';
 import { allowedActions, groupContextValue, statusKind } from '../../core/actions';
 import { regionName } from '../../core/endpoints';
 import { parseTimestamp, type Project, type ProtectionGroup } from '../../core/model';
-import { safeText } from '../../core/safeText';
 import type { GroupFilter } from '../../core/client';
 import type { JobStore } from '../../core/jobStore';
 import type { GroupRead } from '../../core/ports';
 import type { Event } from '../../core/events';
 import type { Profile, ProfileStore } from '../services/profiles';
 import { type ClientCache } from '../services/clients';
-import { readSettings } from '../services/settings';
+import { visibleProjects } from '../services/settings';
 import { detailItem, emptyLabel, lastDrillText, loadSection, sectionItem, sectionsOf, type DetailNode, type SectionNode } from './groupDetails';
 import { blockReasonText, describeError, statusLabel } from '../text';
+import { statusIcon, untrustedTooltip } from './untrusted';
 
 export interface ProfileNode {
 	type: 'profile';
@@ -255,11 +255,8 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		}
 		const loaded = await this.loadOnce(profile.id, this.projects, async () => {
 			profile = await this.prepare(profile);
-			const settings = readSettings();
 			const projects = await this.clients.client(profile).listProjects();
-			return projects
-				.filter((p) => (settings.regions.length === 0 || settings.regions.includes(p.region)) && (settings.projects.length === 0 || settings.projects.includes(p.id) || settings.projects.includes(p.name)))
-				.map((project): ProjectNode => ({ type: 'project', profile, project }));
+			return visibleProjects(projects).map((project): ProjectNode => ({ type: 'project', profile, project }));
 		});
 		const retry: ProfileNode = { type: 'profile', profile };
 		if (!loaded.ok) {
@@ -339,19 +336,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		const status = statusLabel(group.status);
 		const syncing = (kind === 'transitional' || group.status === 'protected') && group.progress !== undefined && group.progress < 100;
 		item.description = syncing ? `${status} · ${group.progress}%` : status;
-		if (jobId || kind === 'transitional') {
-			item.iconPath = new vscode.ThemeIcon('loading~spin');
-		} else if (kind === 'error') {
-			item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-		} else if (group.status === 'protected') {
-			item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('testing.iconPassed'));
-		} else if (group.status === 'failed-over') {
-			item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-		} else if (kind === 'stable') {
-			item.iconPath = new vscode.ThemeIcon('circle-large-outline');
-		} else {
-			item.iconPath = new vscode.ThemeIcon('question');
-		}
+		item.iconPath = statusIcon(group.status, { running: !!jobId });
 		item.contextValue = groupContextValue(group, { runningJobId: jobId, simulated: node.profile.kind === 'demo' });
 		item.accessibilityInformation = { label: vscode.l10n.t('Protection group {0}, status {1}', group.name, item.description), role: 'treeitem' };
 		item.tooltip = this.tooltip(node, jobId);
@@ -360,36 +345,22 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 
 	private tooltip(node: GroupNode, jobId: string | undefined): vscode.MarkdownString {
 		const { group } = node;
-		// Untrusted, no HTML, every server-provided value escaped and its bare URLs defanged: a name never becomes a link.
-		const md = new vscode.MarkdownString(undefined, false);
-		md.isTrusted = false;
-		md.supportHtml = false;
-		const row = (label: string, value: string): void => {
-			md.appendMarkdown(`**${label}:** `);
-			md.appendText(safeText(value, 'markdown'));
-			md.appendMarkdown('  \n');
-		};
-		md.appendMarkdown('**');
-		md.appendText(safeText(group.name, 'markdown'));
-		md.appendMarkdown('**  \n');
-		row(vscode.l10n.t('ID'), group.id);
-		row(vscode.l10n.t('Status'), `${statusLabel(group.status)} (${group.status})${group.progress !== undefined ? ` · ${group.progress}%` : ''}`);
-		const production = group.priorityStation === 'target' ? group.targetAz : group.sourceAz;
-		row(vscode.l10n.t('Current production site'), `${production} (${group.priorityStation || '?'})`);
-		row(vscode.l10n.t('Source / target AZ'), `${group.sourceAz} → ${group.targetAz}`);
-		row(vscode.l10n.t('Replication pairs'), String(group.replicationNum));
-		row(vscode.l10n.t('Protected instances'), String(group.protectedInstanceNum));
 		const updated = parseTimestamp(group.updatedAt);
-		row(vscode.l10n.t('Updated'), updated ? updated.toLocaleString() : (group.updatedAt ?? '—'));
-		if (group.description) {
-			row(vscode.l10n.t('Description'), group.description);
-		}
 		const a = allowedActions(group, jobId);
-		if (a.blocked) {
-			md.appendMarkdown('\n---\n');
-			md.appendText(blockReasonText(a.blocked));
-		}
-		return md;
+		return untrustedTooltip(
+			group.name,
+			[
+				[vscode.l10n.t('ID'), group.id],
+				[vscode.l10n.t('Status'), `${statusLabel(group.status)} (${group.status})${group.progress !== undefined ? ` · ${group.progress}%` : ''}`],
+				[vscode.l10n.t('Current production site'), `${group.priorityStation === 'target' ? group.targetAz : group.sourceAz} (${group.priorityStation || '?'})`],
+				[vscode.l10n.t('Source / target AZ'), `${group.sourceAz} → ${group.targetAz}`],
+				[vscode.l10n.t('Replication pairs'), String(group.replicationNum)],
+				[vscode.l10n.t('Protected instances'), String(group.protectedInstanceNum)],
+				[vscode.l10n.t('Updated'), updated ? updated.toLocaleString() : (group.updatedAt ?? '—')],
+				[vscode.l10n.t('Description'), group.description || undefined],
+			],
+			a.blocked && blockReasonText(a.blocked),
+		);
 	}
 }
 

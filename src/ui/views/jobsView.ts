@@ -10,6 +10,7 @@ import type { ProfileStore } from '../services/profiles';
 import { batchProgressText, entryState } from '../batchReport';
 import { markdownText, safeText } from '../../core/safeText';
 import { actionTitle, explain, formatElapsed, jobState } from '../text';
+import { untrustedLines } from './untrusted';
 
 /** A batch in the Jobs view: one parent, its groups as children. */
 export interface BatchItem {
@@ -96,11 +97,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 					: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 		item.contextValue = job.outcome ? 'job finished' : job.notFollowed ? 'job notFollowed' : 'job running';
 		item.accessibilityInformation = { label: vscode.l10n.t('Job {0} on {1}: {2}, started {3}, {4}', actionTitle(job.action), job.groupName, state, new Date(job.startedAt).toLocaleString(), duration) };
-		const md = new vscode.MarkdownString(undefined, false);
-		md.isTrusted = false;
-		md.supportHtml = false;
-		md.appendText(summaryLines(job, this.profiles.get(job.profile)?.name).map((line) => safeText(line, 'markdown')).join('\n'));
-		item.tooltip = md;
+		item.tooltip = untrustedLines(summaryLines(job, this.profiles.get(job.profile)?.name));
 		item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [job] };
 		return item;
 	}
