@@ -427,7 +427,7 @@ export async function runBadInput(): Promise<BadInputReport> {
 	const sim = await startSimulator();
 	const { client: c } = client(sim, undefined, 1500);
 	const project: Project = { id: sim.projects().find((p) => p.name === 'cn-north-4')!.id, name: 'cn-north-4', region: 'cn-north-4', isSubProject: false };
-	const strict = new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, timeoutMs: 1500, maxAttempts: 1 }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
+	const strict = new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, timeoutMs: 4000, maxAttempts: 1 }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
 	const report: BadInputReport = { cases: 0, byOutcome: {}, crashes: [], hangs: [], treeUsableAfterEach: true, lines: [] };
 	const anyGroup = sim.findGroup('crm-web');
 	for (const bad of BAD_INPUTS) {

@@ -63,7 +63,7 @@ export async function runBatchContention(opts: { rounds: number; groups: number;
 			new Workflow({ store: new JobStore(state), clientFor: () => c, ports: quietPorts(), log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, reconcileReadMs: 250, maxConcurrentRequests: () => 4, heartbeatMs });
 		const stalls = window(1e9); // never renews its leases: the window that stalls
 		const peer = window(200);
-		sim.configure({ faults: [...chaosFaults(opts.faultRate ?? 0.2), { match: '^POST .*/action$', kind: '429', rate: 0.15 }] });
+		sim.configure({ faults: [...chaosFaults(opts.faultRate ?? 0.2), { match: '^POST .*/action$', kind: '429', count: 1 }, { match: '^POST .*/action$', kind: '429', rate: 0.15 }] });
 		const targets = pool.map((g) => ({ profileId: 'chaos', project, group: toGroup({ ...g })! }));
 		const [planA, planB] = await Promise.all([stalls.batches.plan(targets, 'enableAgain'), peer.batches.plan(targets, 'enableAgain')]);
 		const [a, b] = await Promise.all([stalls.batches.start(planA, 'enableAgain'), peer.batches.start(planB, 'enableAgain')]);

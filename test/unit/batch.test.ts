@@ -381,7 +381,8 @@ describe('batches tell the truth', () => {
 		assert.equal(h.store.batch(batch.batchId)!.entries[1].error, UNSENT.statusChanged);
 	});
 
-	it('caps a batch at MAX_BATCH groups and says so in the plan; a round of the follower costs one write', async () => {
+	it('caps a batch at MAX_BATCH groups and says so in the plan; a round of the follower costs one write', async function () {
+		this.timeout(120_000); // 205 groups planned, 200 sent and followed
 		r.sim.bulkAddGroups(failover.id, MAX_BATCH + 5, 'failed-over');
 		const bulk = r.sim.groups(failover.id).filter((g) => g.name.startsWith('bulk-'));
 		for (const g of bulk) {
