@@ -34,7 +34,8 @@ describe('re-protect at scale (batches) in a real VS Code', () => {
 
 	const byName = (suffix: string): GroupNode => groups.find((g) => g.group.name.endsWith(suffix))!;
 	const posts = (): number => Object.values(a.demo.running!.stats.actionPosts).reduce((x, y) => x + y, 0);
-	const ended = (batchId: string, timeoutMs = 30_000): Promise<NonNullable<ReturnType<SdrsApi['store']['batch']>>> => waitFor(`batch ${batchId} to end`, () => (a.store.batch(batchId)?.endedAt ? a.store.batch(batchId) : undefined), timeoutMs);
+	const ended = (batchId: string, timeoutMs = 30_000): Promise<NonNullable<ReturnType<SdrsApi['store']['batch']>>> =>
+		waitFor(`batch ${batchId} to end`, () => (a.store.batch(batchId)?.endedAt ? a.store.batch(batchId) : undefined), timeoutMs);
 	/** Answers the plan with every ticked item, and the typed count with `typed` (the right number when undefined). */
 	const answer = (opts: { untick?: string[]; typed?: (n: number) => string; plans?: PlanItem[][]; inputs?: vscode.InputBoxOptions[] } = {}): void => {
 		let count = 0;
@@ -97,7 +98,11 @@ describe('re-protect at scale (batches) in a real VS Code', () => {
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtectionInProject', project), undefined);
 		const plan = plans[0].filter((i) => i.entry);
 		assert.deepEqual(plan.map((i) => i.entry!.group.name).sort(), ['billing-db', 'crm-web', 'hr-portal', 'reporting']);
-		assert.deepEqual(plan.filter((i) => !i.picked).map((i) => i.entry!.group.name), ['hr-portal'], 'no replication pairs: not eligible');
+		assert.deepEqual(
+			plan.filter((i) => !i.picked).map((i) => i.entry!.group.name),
+			['hr-portal'],
+			'no replication pairs: not eligible',
+		);
 		assert.equal(posts(), 0, 'an empty typed count sends nothing');
 	});
 

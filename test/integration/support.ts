@@ -37,6 +37,18 @@ export async function reset(a: SdrsApi): Promise<void> {
 	a.tree.refresh();
 }
 
+/** The real extension for a suite: activated once, then a clean slate before each test. */
+export function useExtension(use: (a: SdrsApi) => void): void {
+	let a: SdrsApi;
+	before(async () => {
+		a = await api();
+		use(a);
+	});
+	beforeEach(async () => {
+		await reset(a);
+	});
+}
+
 /** The recorded outcome of a job, once it has one (tests observe the job store). */
 export function outcomeOf(a: SdrsApi, jobId: string): string | undefined {
 	return a.store.get(jobId)?.outcome;
