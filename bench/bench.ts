@@ -65,18 +65,23 @@ function activation(): void {
 	// the official SDK core (the least an extension built on the SDK pays before doing anything),
 	// then ours, all of it: require() of dist/extension.js, ext.activate() (VS Code's activation,
 	// which runs our activate()), and the start-up work deferred after it (api.ready).
+	// The budget is on our own cost (the issue's settled proposal): require() of our bundle, our
+	// activate() (timed by wrapping the module's export from outside) and the deferred work's CPU.
+	// VS Code's whole ext.activate() and the wall time until ready are reported beside it.
 	const runs = Array.from({ length: RUNS }, () => hostProbe());
-	const o = median(runs.map((r) => r.activationMs));
+	const o = median(runs.map((x) => x.ownMs));
 	const r = median(runs.map((x) => x.sdkLoadMs));
 	const part = (k: string): number => median(runs.map((x) => x[k]));
-	process.stderr.write(`[bench] activation samples: ${runs.map((x) => `ours ${x.activationMs.toFixed(1)} (load ${x.loadMs.toFixed(1)}, activate ${x.activateMs.toFixed(1)}, deferred ${x.readyMs.toFixed(1)}) / SDK ${x.sdkLoadMs.toFixed(1)} ms`).join('; ')}\n`);
+	process.stderr.write(
+		`[bench] activation samples: ${runs.map((x) => `ours ${x.ownMs.toFixed(1)} (load ${x.loadMs.toFixed(1)}, activate() ${x.ownActivateMs.toFixed(1)}, deferred CPU ${x.deferredCpuMs.toFixed(1)}; ext.activate() ${x.activateMs.toFixed(1)}, until ready ${x.activationMs.toFixed(1)}) / SDK ${x.sdkLoadMs.toFixed(1)} ms`).join('; ')}\n`,
+	);
 	rows.push({
 		name: 'Activation',
-		ours: `${ms(o)}: load ${ms(part('loadMs'))} + ext.activate() ${ms(part('activateMs'))} + deferred ${ms(part('readyMs'))}`,
+		ours: `${ms(o)}: load ${ms(part('loadMs'))} + activate() ${ms(part('ownActivateMs'))} + deferred CPU ${ms(part('deferredCpuMs'))} (VS Code's whole ext.activate() ${ms(part('activateMs'))}, until ready ${ms(part('activationMs'))}: not budgeted)`,
 		reference: `${ms(r)} (require() of the official SDK core, same host, same moment)`,
 		ratio: o / r,
-		ratioMeaning: `ours / reference; load alone ${(part('loadMs') / r).toFixed(2)}×`,
-		values: { oursMs: o, referenceMs: r, loadMs: part('loadMs'), activateMs: part('activateMs'), readyMs: part('readyMs') },
+		ratioMeaning: `our own cost / reference; load alone ${(part('loadMs') / r).toFixed(2)}×`,
+		values: { oursMs: o, referenceMs: r, loadMs: part('loadMs'), ownActivateMs: part('ownActivateMs'), deferredCpuMs: part('deferredCpuMs'), activateMs: part('activateMs'), untilReadyMs: part('activationMs') },
 	});
 }
 

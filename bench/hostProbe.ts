@@ -30,18 +30,51 @@ export async function run(): Promise<void> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	require(join(ext.extensionPath, 'node_modules', '@huaweicloud', 'huaweicloud-sdk-core'));
 	const sdkLoadMs = performance.now() - sdkStarted;
+	const bundle = join(ext.extensionPath, 'dist', 'extension.js');
 	const started = performance.now();
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	require(join(ext.extensionPath, 'dist', 'extension.js'));
+	const mod = require(bundle) as { activate(context: vscode.ExtensionContext): SdrsApi | undefined };
 	const loaded = performance.now();
+	// Our own activate(), timed from outside the product: VS Code requires the same cached module,
+	// so the cache entry's exports are replaced by a copy whose activate() is timed.
+	let ownActivateMs = NaN;
+	const cached = require.cache[require.resolve(bundle)];
+	if (!cached) {
+		throw new Error('dist/extension.js is not in the require cache');
+	}
+	cached.exports = {
+		...mod,
+		activate: (context: vscode.ExtensionContext) => {
+			const t = performance.now();
+			try {
+				return mod.activate(context);
+			} finally {
+				ownActivateMs = performance.now() - t;
+			}
+		},
+	};
 	const api = await ext.activate();
 	const activated = performance.now();
 	if (!api) {
 		throw new Error('the extension returned no API: it gives it only outside Production mode (this host should load it as a development extension)');
 	}
+	// The deferred start-up work: the CPU this process spends until it is done (its wall time also
+	// waits for VS Code to apply context keys, which is VS Code's work, not ours).
+	const cpu = process.cpuUsage();
 	await api.ready;
+	const deferred = process.cpuUsage(cpu);
 	const ended = performance.now();
-	const figures: Record<string, number> = { sdkLoadMs, activationMs: ended - started, loadMs: loaded - started, activateMs: activated - loaded, readyMs: ended - activated };
+	const deferredCpuMs = (deferred.user + deferred.system) / 1000;
+	const figures: Record<string, number> = {
+		sdkLoadMs,
+		activationMs: ended - started,
+		loadMs: loaded - started,
+		activateMs: activated - loaded,
+		readyMs: ended - activated,
+		ownActivateMs,
+		deferredCpuMs,
+		ownMs: loaded - started + ownActivateMs + deferredCpuMs,
+	};
 
 	const groups = Number(process.env.SDRS_BENCH_MEMORY ?? 0);
 	if (groups > 0) {
