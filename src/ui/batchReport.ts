@@ -118,15 +118,20 @@ export function batchProblems(batch: StoredBatch, jobOf: (id: string) => StoredJ
 	return problems;
 }
 
-/** The report for the modal: counts, then each group that did not succeed (at most 25, then a count). */
-export function batchReportDetail(batch: StoredBatch, counts: BatchCounts, jobOf: (id: string) => StoredJob | undefined): string {
+/**
+ * The report a person reads and files, as Markdown for an editor tab: the summary table, then each
+ * group that did not succeed with its code, reason and fix. Server text is escaped.
+ */
+export function batchReportMarkdown(batch: StoredBatch, counts: BatchCounts, jobOf: (id: string) => StoredJob | undefined, profileName: (id: string) => string | undefined): string {
+	const esc = markdownText;
 	const problems = batchProblems(batch, jobOf);
-	const lines = [countsText(counts) + '.'];
-	for (const p of problems.slice(0, 25)) {
-		lines.push('', `✗ ${p.entry.groupName} (${p.entry.projectName}) — ${entryState(p.entry, p.job)}`, `    ${[p.code, p.reason].filter(Boolean).join(': ')}`, `    ${p.fix}`);
-	}
-	if (problems.length > 25) {
-		lines.push('', vscode.l10n.t('…and {0} more: see “Copy Summary” or the Jobs view.', problems.length - 25));
+	const lines = [batchSummaryMarkdown(batch, counts, jobOf, profileName)];
+	if (problems.length) {
+		lines.push(`#### ${esc(vscode.l10n.t('What did not succeed, and what to do'))}`, '');
+		for (const p of problems) {
+			lines.push(`- **${esc(p.entry.groupName)}** (${esc(p.entry.projectName)}): ${esc(entryState(p.entry, p.job))}${p.code || p.reason ? ` — ${esc([p.code, p.reason].filter(Boolean).join(': '))}` : ''}  `, `  ${esc(p.fix)}`);
+		}
+		lines.push('');
 	}
 	return lines.join('\n');
 }

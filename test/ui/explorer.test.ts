@@ -188,10 +188,11 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await wb.shot('10d-batch-ended');
 		seen.push(...(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()));
 		await report.getByRole('button', { name: 'Show Report' }).click();
-		const dialog = page.getByRole('dialog');
-		await dialog.getByText(/3 succeeded\./).waitFor();
+		// The report opens in an editor tab (Markdown), not a modal.
+		const editor = page.locator('.editor-instance .view-lines');
+		await editor.getByText(/3 succeeded/).first().waitFor();
+		assert.equal(await page.getByRole('dialog').count(), 0, 'no modal');
 		await wb.shot('10e-batch-report');
-		await page.keyboard.press('Escape');
 		for (const n of ['gz-web-01', 'gz-api-02', 'gz-db-03']) {
 			assert.equal(sim.stats.actionPosts[sim.findGroup(n).id], 1, n);
 			assert.equal(sim.group(sim.findGroup(n).id)?.status, 'protected', n);

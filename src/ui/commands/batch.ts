@@ -7,7 +7,7 @@ import { pickText, say } from '../say';
 import { ACTIONS, actionsFor, type ActionKind } from '../../core/actions';
 import { MAX_BATCH, batchCounts, type PlanEntry } from '../../core/batch';
 import type { StoredBatch } from '../../core/records';
-import { batchReportDetail, batchSummaryMarkdown, countsText } from '../batchReport';
+import { batchReportMarkdown, batchSummaryMarkdown, countsText } from '../batchReport';
 import { actionTitle, checkDetail, checkList, consequences, describeError, filterLabel, projectPlanTitle, statusLabel, statusesText } from '../text';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './context';
@@ -167,13 +167,11 @@ export async function showBatchReport(c: CommandContext, given?: { batch: Stored
 	if (!batch) {
 		return;
 	}
+	// A report a person files opens in an editor tab (Markdown they can read, preview, save or copy), not a modal.
 	const jobOf = (id: string): ReturnType<typeof c.store.get> => c.store.jobOrResult(id);
-	const counts = batchCounts(batch, jobOf);
-	const copy = vscode.l10n.t('Copy Summary');
-	const choice = await say.modalInfo(vscode.l10n.t('{0} for {1} protection groups', actionTitle(batch.action), batch.entries.length), batchReportDetail(batch, counts, jobOf), copy);
-	if (choice === copy) {
-		await copyBatchSummary(c, { batch });
-	}
+	const content = batchReportMarkdown(batch, batchCounts(batch, jobOf), jobOf, (id) => c.profiles.get(id)?.name);
+	const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+	await vscode.window.showTextDocument(doc, { preview: false });
 }
 
 export async function copyBatchSummary(c: CommandContext, given?: { batch: StoredBatch }): Promise<void> {
