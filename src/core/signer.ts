@@ -1,5 +1,5 @@
 // SDK-HMAC-SHA256 request signing for Huawei Cloud APIs (API Gateway "AK/SK" authentication).
-// Algorithm: ../shared/reference/sdrs-api.md §5.1; checked against the official vector and the
+// Algorithm: Huawei Cloud's API signing guide (SDK-HMAC-SHA256); checked against the official vector and the
 // official Node SDK's signer in test/unit/signer.test.ts. No state: nothing outlives a call.
 import * as crypto from 'node:crypto';
 

@@ -215,5 +215,7 @@ export function instanceView(sim: SimState, i: SeedData['instances'][number]): R
 		source_server: i.sourceServer,
 		target_server: i.targetServer,
 		priority_station: g?.priority_station ?? 'source',
+		// The official ProtectedInstance model carries the instance's synchronisation progress.
+		progress: g?.progress ?? 0,
 	};
 }

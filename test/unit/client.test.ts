@@ -154,6 +154,7 @@ describe('SdrsClient against the simulator', () => {
 		const g = r.sim.findGroup('erp-prod');
 		const [instances, pairs, drills] = await Promise.all([r.client.listProtectedInstances(r.project, g.id), r.client.listReplications(r.project, g.id), r.client.listDrills(r.project, g.id)]);
 		assert.ok(instances.length > 0 && instances.length === r.sim.serversOf(g.id).length / 2);
+		assert.ok(instances.every((i) => i.progress === g.progress), 'each instance’s progress, a field of the official model');
 		assert.equal(pairs.length, g.replication_num);
 		assert.equal(drills.length, 2);
 		assert.ok(pairs.every((p) => p.volumeIds.length === 2 && p.faultLevel === 0 && p.replicationStatus === 'active'));
