@@ -215,6 +215,11 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await answerInput(page, '34');
 		const progress = notification(page, /Enable Protection Again for 34 protection groups/).filter({ hasText: /to send/ }).first();
 		await progress.waitFor({ timeout: 30_000 });
+		// Each group is read again right before its POST (2 s), then POSTed (2 s): Cancel once the
+		// first POSTs are on the wire, while most groups still wait.
+		for (let i = 0; i < 300 && posts() === before; i++) {
+			await page.waitForTimeout(50);
+		}
 		await progress.hover();
 		await progress.getByRole('button', { name: 'Cancel' }).click();
 		const report = notification(page, /Enable Protection Again for 34 protection groups ended: .*\d+ not sent\./);
