@@ -7,6 +7,7 @@ import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
 import { actionTitle, checkList, consequences, describeError, explain, formatElapsed, statusLabel } from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
+import { accountText, type Profile } from './profiles';
 
 /** The modal questions; extension-host tests answer them through this seam. */
 export interface Prompts {
@@ -19,8 +20,10 @@ export interface Prompts {
 	 * undefined when dismissed. A `locked` item can never be ticked.
 	 */
 	choose<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Thenable<readonly T[] | undefined>;
-	/** What the user typed (the count that confirms a batch), or undefined when dismissed. */
+	/** What the user typed (the count that confirms a batch, a key, a name), or undefined when dismissed. */
 	input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+	/** One item of a list (a QuickPick), or undefined when dismissed. */
+	pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
 }
 
 function chooseMany<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Promise<readonly T[] | undefined> {
@@ -59,11 +62,20 @@ export const modalPrompts: Prompts = {
 	alert: (message, detail) => say.modalError(message, detail).then(() => undefined),
 	choose: chooseMany,
 	input: (options) => vscode.window.showInputBox(options),
+	pick: (items, options) => vscode.window.showQuickPick(items, options),
 };
+
+/** “Enable Protection for protection group “x” in account y?” (the account when known). */
+export function confirmQuestion(title: string, groupName: string, account: string | undefined): string {
+	return account ? vscode.l10n.t('{0} for protection group “{1}” in account {2}?', title, groupName, account) : vscode.l10n.t('{0} for protection group “{1}”?', title, groupName);
+}
 
 export class EditorPorts implements Ports {
 	prompts: Prompts = modalPrompts;
 	readonly clock = { now: (): number => Date.now(), sleep: (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)) };
+
+	/** The profile of an id (set by the extension): confirmations name the account a group is in. */
+	profileOf?: (id: string) => Profile | undefined;
 
 	/** What the end-of-batch notification's buttons do (set by the extension). */
 	batchButtons?: (what: 'report' | 'copy', batchId: string) => void;
@@ -73,10 +85,11 @@ export class EditorPorts implements Ports {
 		private readonly showLog: () => void,
 	) {}
 
-	confirm({ action, group, checks }: Parameters<Ports['confirm']>[0]): Thenable<boolean> {
+	confirm({ action, group, checks, profileId, project }: Parameters<Ports['confirm']>[0]): Thenable<boolean> {
 		const title = actionTitle(action);
+		const profile = profileId === undefined ? undefined : this.profileOf?.(profileId);
 		return this.prompts.confirm(
-			vscode.l10n.t('{0} for protection group “{1}”?', title, group.name),
+			confirmQuestion(title, group.name, profile && accountText(profile, project?.domainId)),
 			`${consequences(action)}\n\n${vscode.l10n.t('Pre-flight checks:')}\n${checkList(checks)}`,
 			title,
 		);
