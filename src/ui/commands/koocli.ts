@@ -7,12 +7,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { SdrsError } from '../../core/errors';
-import { MAX_CONFIG_BYTES, parseKooCliConfig, type KooCliProfile, type KooCliUnsupported } from '../../core/koocli';
+import { MAX_CONFIG_BYTES, parseKooCliConfig, type KooCliImport, type KooCliProfile, type KooCliUnsupported } from '../../core/koocli';
 import type { Credentials } from '../../core/signer';
 import { pickText, say } from '../say';
 import { createClient } from '../services/clients';
 import type { Profile } from '../services/profiles';
 import { readSettings } from '../services/settings';
+import { describeError } from '../text';
 import { checkAndSaveAgency } from './agency';
 import { accountOf, askCredentials, checkWithIam, freeName, saveChecked } from './credentials';
 import type { CommandContext } from './index';
@@ -130,7 +131,14 @@ export async function importKooCliProfiles(c: CommandContext, file?: vscode.Uri)
 	if (!uri) {
 		return [];
 	}
-	const config = parseKooCliConfig(await readCapped(uri));
+	let config: KooCliImport;
+	try {
+		config = parseKooCliConfig(await readCapped(uri));
+	} catch (e) {
+		c.log.warn(`KooCLI import: ${e instanceof Error ? e.message : String(e)}`);
+		void say.error(vscode.l10n.t('The KooCLI profiles could not be read: {0}', describeError(e)));
+		return [];
+	}
 	config.warnings.forEach((w) => c.log.warn(`KooCLI import: ${w}`));
 	if (!config.profiles.length && !config.unsupported.length) {
 		void say.info(vscode.l10n.t('{0} has no KooCLI profiles.', uri.fsPath));

@@ -25,6 +25,8 @@ export class ClientCache {
 	private readonly agencies = new Map<string, AgencyCredentials>();
 	/** Agency profiles whose failure to obtain keys was said (once, until keys are had again). */
 	private readonly failureSaid = new Set<string>();
+	/** How many agency failures were said (tests: once per failure, not per request). */
+	agencyFailuresSaid = 0;
 
 	constructor(
 		private readonly profiles: ProfileStore,
@@ -104,6 +106,7 @@ export class ClientCache {
 		const failed = (e: unknown): never => {
 			if (e instanceof SdrsError && e.code?.startsWith('AGENCY.') && !this.failureSaid.has(profile.id)) {
 				this.failureSaid.add(profile.id);
+				this.agencyFailuresSaid++;
 				this.logger.warn(`Agency profile “${profile.name}”: ${e.toString()}`);
 				void say.error(agencyFailureText(profile.name, e));
 			}
