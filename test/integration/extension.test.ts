@@ -574,7 +574,7 @@ describe('extension in a real VS Code', () => {
 			const finished = a.store.all().find((j) => j.jobId === job.jobId)!;
 			await vscode.commands.executeCommand('sdrs.copyJobSummary', finished);
 			const md = await vscode.env.clipboard.readText();
-			for (const expected of [/### SDRS: Enable Protection — crm-web/, /\| Profile \| Demo \\\(simulated\\\) \|/, /\| Account \| [0-9a-f]{32} \|/, /\| Region \| cn-north-4 \\\(CN North-Beijing4\\\) \|/, new RegExp(`\\| Job ID \\| ${job.jobId} \\|`), /\| Outcome \| succeeded \|/, /\| Ended \| 20\d\d-/]) {
+			for (const expected of [/### SDRS: Enable Protection — crm-web/, /\| Profile \| Demo \\\(simulated\\\) \|/, /\| Account \| sdrs-demo \\\([0-9a-f]{32}\\\) \|/, /\| Region \| cn-north-4 \\\(CN North-Beijing4\\\) \|/, new RegExp(`\\| Job ID \\| ${job.jobId} \\|`), /\| Outcome \| succeeded \|/, /\| Ended \| 20\d\d-/]) {
 				assert.match(md, expected);
 			}
 			await vscode.commands.executeCommand('sdrs.showJobs');
