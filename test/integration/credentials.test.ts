@@ -156,6 +156,21 @@ describe('credentials: agencies and KooCLI profiles', () => {
 		assert.equal(a.clients.agencyFailuresSaid - saidBefore, 1, 'said once, not per request');
 	});
 
+	it('a request waiting for the agency’s keys survives a profile change meanwhile: the keys are obtained again, no error', async () => {
+		const partner = await addDemoPartner();
+		const sim = a.demo.running!;
+		a.clients.reset();
+		sim.configure({ latencyMs: 400 });
+		try {
+			const pending = a.clients.client(partner).listProjects();
+			await new Promise((r) => setTimeout(r, 150)); // the assume call is on its way
+			a.clients.reset(); // as when any profile is saved, here or in another window
+			assert.deepEqual((await pending).map((p) => p.domainId), [PARTNER_ACCOUNT.id, PARTNER_ACCOUNT.id]);
+		} finally {
+			sim.configure({ latencyMs: 0 });
+		}
+	});
+
 	describe('KooCLI profiles', () => {
 		let sim: Simulator;
 		let dir: string;

@@ -112,12 +112,23 @@ export class ClientCache {
 			}
 			throw e;
 		};
+		// Profiles changed while keys were being obtained (reset() cleared them): the request that
+		// waited asks once more, with the base keys read again, instead of failing.
+		const again = async (e: unknown, retry: () => Promise<Credentials>): Promise<Credentials> => {
+			if (e instanceof SdrsError && e.kind === 'aborted') {
+				return retry();
+			}
+			throw e;
+		};
 		const { client, agency } = createAgencyClient(baseKeys, target, endpoints, this.logger, beforeSend, (a) => ({
 			get: () =>
-				a.get().then((c) => {
-					this.failureSaid.delete(profile.id);
-					return c;
-				}, failed),
+				a
+					.get()
+					.catch((e: unknown) => again(e, () => a.get()))
+					.then((c) => {
+						this.failureSaid.delete(profile.id);
+						return c;
+					}, failed),
 			renewAfterExpiry: (refused) => a.renewAfterExpiry(refused).catch(failed),
 		}));
 		this.agencies.get(profile.id)?.clear();
