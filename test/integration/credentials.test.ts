@@ -111,23 +111,33 @@ describe('credentials: agencies and KooCLI profiles', () => {
 		const partner = await addDemoPartner();
 		const web = (await partnerGroups(partner)).find((g) => g.group.name === 'partner-web')!;
 		sim.iam.lifetimeMs = 4000; // every set of keys lives 4 s: renewed at half their life
-		sim.configure({ jobDurationMs: 9000 });
+		sim.configure({ jobDurationMs: 14_000 });
 		a.clients.reset(); // keys obtained from now on live 4 s
 		const asked: string[] = [];
 		a.ports.prompts = { ...noQuestions, confirm: (m) => (asked.push(m), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
-		const assumedBefore = sim.stats.byRoute[ASSUME] ?? 0;
+		const assumed = (): number => sim.stats.byRoute[ASSUME] ?? 0;
+		const assumedBefore = assumed();
 		const saidBefore = a.clients.agencyFailuresSaid;
 		assert.equal(await vscode.commands.executeCommand('sdrs.enableProtection', web), 'started');
 		assert.match(asked[0], new RegExp(`Enable Protection for protection group “partner-web” in account dr-partner \\(${PARTNER_ACCOUNT.id}\\)\\?`));
 		const job = a.store.all().find((j) => j.groupId === web.group.id)!;
 		assert.equal(job.account, PARTNER_ACCOUNT.id);
-		// Midway, every issued key stops working at once: the next poll is refused as expired.
-		await new Promise((r) => setTimeout(r, 3000));
+		// Renewed before they run out, while the job is followed.
+		await waitFor('a renewal before expiry', () => assumed() >= assumedBefore + 2 || undefined, 15_000);
+		// Then keys that live an hour: nothing renews them early any more…
+		sim.iam.lifetimeMs = undefined;
+		const beforeLong = assumed();
+		await waitFor('long-lived keys', () => assumed() > beforeLong || undefined, 15_000);
+		await new Promise((r) => setTimeout(r, 500));
+		// …so when the gateway says they expired, only the renewal after that 401 can go on.
+		const beforeExpiry = assumed();
+		const refusedBefore = sim.stats.authFailures;
 		sim.iam.expireIssued(sim.now());
 		await waitFor('the job to end', () => a.store.get(job.jobId)?.outcome, 40_000);
 		assert.equal(a.store.get(job.jobId)?.outcome, 'SUCCESS');
 		assert.equal(sim.group(web.group.id)?.status, 'protected');
-		assert.ok((sim.stats.byRoute[ASSUME] ?? 0) - assumedBefore >= 3, `renewed along the way (${(sim.stats.byRoute[ASSUME] ?? 0) - assumedBefore} assume calls)`);
+		assert.ok(sim.stats.authFailures > refusedBefore, 'a poll was refused as expired');
+		assert.ok(assumed() > beforeExpiry, 'and the keys were renewed after it');
 		assert.equal(sim.stats.actionPosts[web.group.id], 1, 'the action was sent once');
 		assert.equal(a.clients.agencyFailuresSaid, saidBefore, 'no failure to say');
 		// The Jobs view names the account.
