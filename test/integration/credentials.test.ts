@@ -181,6 +181,16 @@ describe('credentials: agencies and KooCLI profiles', () => {
 		}
 	});
 
+	it('removing the profile an agency profile is based on names the agency profile first', async () => {
+		await addDemoPartner();
+		const asked: string[] = [];
+		a.ports.prompts = { ...noQuestions, confirm: (m, d) => (asked.push(`${m}\n${d}`), Promise.resolve(false)), alert: () => Promise.resolve() };
+		const demo = a.profiles.list().find((p) => p.kind === 'demo')!;
+		await vscode.commands.executeCommand('sdrs.removeProfile', { type: 'profile', profile: demo });
+		assert.match(asked[0], /Remove profile “Demo \(simulated\)”[^\n]*\nThese agency profiles use its keys and stop working: partner-ops/);
+		assert.equal(a.profiles.list().length, 2, 'not removed when not confirmed');
+	});
+
 	describe('KooCLI profiles', () => {
 		let sim: Simulator;
 		let dir: string;

@@ -173,9 +173,14 @@ export async function removeProfile(c: CommandContext, node?: Node): Promise<voi
 	if (!profile) {
 		return;
 	}
-	const remove = vscode.l10n.t('Remove');
-	const answer = await say.modalWarning(vscode.l10n.t('Remove profile “{0}” and delete its keys from secret storage?', profile.name), undefined, remove);
-	if (answer !== remove) {
+	// Agency profiles that assume their agency with this profile's keys stop working without it.
+	const dependents = c.profiles.list().filter((p) => p.agency?.baseProfileId === profile.id);
+	const ok = await c.ports.prompts.confirm(
+		vscode.l10n.t('Remove profile “{0}” and delete its keys from secret storage?', profile.name),
+		dependents.length ? vscode.l10n.t('These agency profiles use its keys and stop working: {0}', dependents.map((p) => p.name).join(', ')) : '',
+		vscode.l10n.t('Remove'),
+	);
+	if (!ok) {
 		return;
 	}
 	await c.profiles.remove(profile.id);
