@@ -191,6 +191,18 @@ describe('credentials: agencies and KooCLI profiles', () => {
 		assert.equal(a.profiles.list().length, 2, 'not removed when not confirmed');
 	});
 
+	it('the demo’s second account: “Demo partner (via agency)” reaches the partner through the demo’s agency, also when the simulator has to start first', async () => {
+		const partner = await a.demo.ensurePartner();
+		assert.equal(partner.name, 'Demo partner (via agency)');
+		assert.equal(await a.profiles.credentials(partner.id), undefined, 'no keys of its own');
+		assert.ok((await partnerGroups(partner)).some((g) => g.group.name === 'partner-erp'));
+		a.demo.dispose(); // as after a reload: no simulator until a demo profile needs it
+		a.tree.refresh();
+		const groups = await partnerGroups(a.profiles.get(partner.id)!);
+		assert.ok(groups.some((g) => g.group.name === 'partner-erp'), 'the simulator started for the partner profile');
+		assert.equal(a.tree.getTreeItem(groups[0]).contextValue?.includes('simulated'), true, 'no console link for simulated groups');
+	});
+
 	describe('KooCLI profiles', () => {
 		let sim: Simulator;
 		let dir: string;
