@@ -53,13 +53,14 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	});
 	const filters = new FilterState(context.globalState, profiles);
 	const tree = new ProtectionGroupsProvider(profiles, clients, (id) => filters.get(id), store, workflow.onGroupRead);
-	tree.setPrepare(async (profile) => (profile.kind === 'demo' ? demo.ensure() : profile));
+	tree.setPrepare((profile) => demo.prepare(profile));
 	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 	const jobsView = new JobsProvider(store, profiles);
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
 	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree);
 
 	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, log: channel });
+	ports.profileOf = (id) => profiles.get(id);
 	ports.batchButtons = (what, batchId) => void vscode.commands.executeCommand(what === 'copy' ? 'sdrs.copyBatchSummary' : 'sdrs.showBatchReport', { batch: store.batch(batchId) });
 
 	// The one invalidation path: a profile, its keys (in any window) or a setting changed, so

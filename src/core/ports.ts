@@ -46,7 +46,7 @@ export interface Clock {
 
 export interface Ports {
 	/** Resolves true when the user confirmed. */
-	confirm(question: { action: ActionKind; group: ProtectionGroup; checks: CheckResult[] }): PromiseLike<boolean>;
+	confirm(question: { action: ActionKind; group: ProtectionGroup; checks: CheckResult[]; profileId?: string; project?: Project }): PromiseLike<boolean>;
 	alert(alert: Alert): PromiseLike<void>;
 	notify(notice: Notice): void;
 	/** Runs `task` while showing progress; `report` gives the job's latest status. */

@@ -113,7 +113,7 @@ export class Workflow {
 			await this.ports.alert({ kind: 'preflightFailed', action, group, checks: preflight.checks });
 			return { kind: 'refused' };
 		}
-		if (!(await this.ports.confirm({ action, group, checks: preflight.checks }))) {
+		if (!(await this.ports.confirm({ action, group, checks: preflight.checks, profileId, project }))) {
 			return { kind: 'cancelled' };
 		}
 		// Another window or batch may have started a job meanwhile.

@@ -224,6 +224,10 @@ export function describeError(err: unknown): string {
 	const e = err instanceof SdrsError ? err : undefined;
 	const code = e?.code ? ` (${e.status ? `${e.status} ` : ''}${e.code})` : e?.status ? ` (HTTP ${e.status})` : '';
 	const message = e?.message ?? (err instanceof Error ? err.message : String(err));
+	if (e?.code?.startsWith('AGENCY.')) {
+		const ex = explain(e.code);
+		return vscode.l10n.t('No temporary keys from the agency{0}: {1} {2}', code, ex?.explanation ?? message, ex?.fix ?? '');
+	}
 	switch (categorize(err)) {
 		case 'no-credentials':
 			return vscode.l10n.t('No credentials: add them with “SDRS: Add Credentials”.');
@@ -292,4 +296,19 @@ export function jobState(job: StoredJob): string {
 		default:
 			return vscode.l10n.t('not followed to its end');
 	}
+}
+
+/**
+ * An agency profile that could not obtain (or renew) its temporary keys: what IAM's refusal means
+ * and what to change, in the UI language, then IAM's own words (server text: the sink escapes it).
+ */
+export function agencyFailureText(profileName: string, e: SdrsError): string {
+	const ex = explain(e.code);
+	const iam = e.cause instanceof SdrsError ? `${e.cause.message}${e.cause.code ? ` (${e.cause.status ? `${e.cause.status} ` : ''}${e.cause.code})` : ''}` : e.message;
+	return vscode.l10n.t('The agency profile “{0}” could not obtain temporary keys: {1} {2} IAM said: {3}', profileName, ex?.explanation ?? '', ex?.fix ?? '', iam);
+}
+
+/** “via agency X from Y”: how an agency profile reaches its account. */
+export function viaAgencyText(agencyName: string, from: string): string {
+	return vscode.l10n.t('via agency {0} from {1}', agencyName, from);
 }

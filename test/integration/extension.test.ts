@@ -197,7 +197,7 @@ describe('extension in a real VS Code', () => {
 			for (const expected of [
 				/### SDRS: Enable Protection — crm-web/,
 				/\| Profile \| Demo \\\(simulated\\\) \|/,
-				/\| Account \| [0-9a-f]{32} \|/,
+				/\| Account \| sdrs-demo \\\([0-9a-f]{32}\\\) \|/,
 				/\| Region \| cn-north-4 \\\(CN North-Beijing4\\\) \|/,
 				new RegExp(`\\| Job ID \\| ${job.jobId} \\|`),
 				/\| Outcome \| succeeded \|/,

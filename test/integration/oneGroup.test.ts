@@ -17,7 +17,7 @@ describe('one protection group’s actions in a real VS Code', () => {
 		a.ports.prompts = { ...noQuestions, confirm: (m, d) => (asked.push(m + '\n' + d), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
 		const result = await vscode.commands.executeCommand('sdrs.enableProtection', g);
 		assert.equal(result, 'started');
-		assert.match(asked[0], /Enable Protection for protection group “crm-web”\?/);
+		assert.match(asked[0], /Enable Protection for protection group “crm-web” in account sdrs-demo \([0-9a-f]{32}\)\?/);
 		assert.match(asked[0], /hostname, name, security group, agency, ECS group, tags and auto-recovery/);
 		assert.match(asked[0], /✓ Live status allows the action/);
 		const jobId = a.store.all().find((j) => j.groupId === g.group.id)!.jobId;

@@ -19,9 +19,10 @@ export async function api(): Promise<SdrsApi> {
 }
 
 /** The plan and typed-count questions fail a test that did not expect them. */
-export const noQuestions: Pick<Prompts, 'choose' | 'input'> = {
+export const noQuestions: Pick<Prompts, 'choose' | 'input' | 'pick'> = {
 	choose: () => Promise.reject(new Error('unexpected plan')),
 	input: () => Promise.reject(new Error('unexpected input box')),
+	pick: () => Promise.reject(new Error('unexpected picker')),
 };
 
 /** Removes every profile and job so each test starts from nothing. */

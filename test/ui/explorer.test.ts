@@ -87,7 +87,7 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await wb.shot('03-context-menu');
 		await menu.click();
 		const dialog = page.getByRole('dialog');
-		await dialog.getByText(/Enable Protection for protection group “crm-web”\?/).waitFor();
+		await dialog.getByText(/Enable Protection for protection group “crm-web” in account [0-9a-f]{32}\?/).waitFor();
 		await wb.shot('04-confirm');
 		await dialog.getByRole('button', { name: 'Enable Protection' }).click();
 		await notification(page, /Enable Protection: “crm-web”/).waitFor();

@@ -13,6 +13,7 @@ import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './context';
 import { pickProject } from './pickers';
 import { setContextKey } from '../services/contextKeys';
+import { accountText } from '../services/profiles';
 
 export type PlanItem = vscode.QuickPickItem & { entry?: PlanEntry };
 
@@ -37,6 +38,12 @@ export function planItems(plan: readonly PlanEntry[], manyProjects: boolean): Pl
 	const eligible = plan.filter((p) => p.eligible).map(item);
 	const others = plan.filter((p) => !p.eligible).map(item);
 	return others.length ? [...eligible, { label: vscode.l10n.t('Not eligible (never sent)'), kind: vscode.QuickPickItemKind.Separator }, ...others] : eligible;
+}
+
+/** The account a planned group is in, by name when its profile knows it. */
+function accountOfTarget(c: CommandContext, t: { profileId: string; project: { domainId?: string } }): string | undefined {
+	const profile = c.profiles.get(t.profileId);
+	return (profile && accountText(profile, t.project.domainId)) ?? t.project.domainId;
 }
 
 /** The typed confirmation: exactly the number of groups. */
@@ -85,13 +92,13 @@ export async function planAndRun(c: CommandContext, action: ActionKind, groups: 
 	if (send.length === 1) {
 		// One group: the one confirmation of one action (its danger decides: a modal, or the name typed).
 		const only = send[0];
-		if (!(await c.ports.confirm({ action, group: only.group, checks: only.checks }))) {
+		if (!(await c.ports.confirm({ action, group: only.group, checks: only.checks, profileId: only.target.profileId, project: only.target.project }))) {
 			return undefined;
 		}
 	} else {
 		const typed = await c.ports.prompts.input({
 			title: vscode.l10n.t('{0} for {1} protection groups', title, send.length),
-			prompt: vscode.l10n.t('{0} Each group is sent once, a few at a time. Type {1} to confirm.', consequences(action), send.length),
+			prompt: `${vscode.l10n.t('Accounts: {0}.', [...new Set(send.map((e) => accountOfTarget(c, e.target) ?? '?'))].join(', '))} ${vscode.l10n.t('{0} Each group is sent once, a few at a time. Type {1} to confirm.', consequences(action), send.length)}`,
 			placeHolder: String(send.length),
 			ignoreFocusOut: true,
 			validateInput: (v) => (typedCountOk(v, send.length) || v.trim() === '' ? undefined : vscode.l10n.t('Type {0}, the number of groups, to confirm.', send.length)),

@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { say } from '../say';
+import type { SdrsClient } from '../../core/client';
 import { checkImportedKeys, requestRoutingVariables, type KeyProblem } from '../../core/environment';
 import type { Project } from '../../core/model';
+import type { Credentials } from '../../core/signer';
 import { createClient } from '../services/clients';
 import type { Profile } from '../services/profiles';
 import { readSettings } from '../services/settings';
@@ -15,17 +17,22 @@ import { pickProfile } from './pickers';
 
 const AK_PATTERN = /^[A-Za-z0-9]{8,128}$/;
 
-interface NewCredentials {
+export interface NewCredentials {
 	accessKey: string;
 	secretKey: string;
 	securityToken?: string;
 	expiresAt?: number;
 }
 
-async function askCredentials(): Promise<NewCredentials | undefined> {
+/**
+ * Asks for keys through the prompts seam (input boxes; a picker when the SDK's environment
+ * variables are set). `hint` prefills the access key (read from a KooCLI file).
+ */
+export async function askCredentials(c: CommandContext, hint?: { accessKey?: string; prompt?: string }): Promise<NewCredentials | undefined> {
 	const env = process.env;
-	if (env.HUAWEICLOUD_SDK_AK && env.HUAWEICLOUD_SDK_SK) {
-		const pick = await vscode.window.showQuickPick(
+	const ask = c.ports.prompts;
+	if (env.HUAWEICLOUD_SDK_AK && env.HUAWEICLOUD_SDK_SK && !hint) {
+		const pick = await ask.pick(
 			[
 				{ label: vscode.l10n.t('$(key) Enter an access key'), id: 'enter' },
 				{ label: vscode.l10n.t('$(terminal) Import from environment variables'), description: 'HUAWEICLOUD_SDK_AK / _SK / _SECURITY_TOKEN', id: 'env' },
@@ -47,16 +54,17 @@ async function askCredentials(): Promise<NewCredentials | undefined> {
 			return imported;
 		}
 	}
-	const accessKey = await vscode.window.showInputBox({
+	const accessKey = await ask.input({
 		title: vscode.l10n.t('Add Credentials (1/3): Access Key ID'),
-		prompt: vscode.l10n.t('The access key ID (AK) of an IAM user with SDRS permissions.'),
+		prompt: hint?.prompt ?? vscode.l10n.t('The access key ID (AK) of an IAM user with SDRS permissions.'),
+		value: hint?.accessKey,
 		ignoreFocusOut: true,
 		validateInput: (v) => (AK_PATTERN.test(v.trim()) ? undefined : vscode.l10n.t('An access key ID is 8 to 128 letters and digits.')),
 	});
 	if (!accessKey) {
 		return undefined;
 	}
-	const secretKey = await vscode.window.showInputBox({
+	const secretKey = await ask.input({
 		title: vscode.l10n.t('Add Credentials (2/3): Secret Access Key'),
 		prompt: vscode.l10n.t('The secret access key (SK). It is kept only in VS Code’s secret storage.'),
 		password: true,
@@ -66,7 +74,7 @@ async function askCredentials(): Promise<NewCredentials | undefined> {
 	if (!secretKey) {
 		return undefined;
 	}
-	const securityToken = await vscode.window.showInputBox({
+	const securityToken = await ask.input({
 		title: vscode.l10n.t('Add Credentials (3/3): Security Token (optional)'),
 		prompt: vscode.l10n.t('For temporary credentials only; leave empty for a permanent access key.'),
 		password: true,
@@ -77,7 +85,7 @@ async function askCredentials(): Promise<NewCredentials | undefined> {
 	}
 	let expiresAt: number | undefined;
 	if (securityToken.trim()) {
-		const expiry = await vscode.window.showInputBox({
+		const expiry = await ask.input({
 			title: vscode.l10n.t('Temporary credentials: expiry (optional)'),
 			prompt: vscode.l10n.t('When the security token expires, e.g. 2026-11-28T10:00:00Z. Leave empty if unknown.'),
 			ignoreFocusOut: true,
@@ -104,7 +112,7 @@ function keyProblemText(p: KeyProblem): string {
 }
 
 export async function addProfile(c: CommandContext): Promise<Profile | undefined> {
-	const creds = await askCredentials();
+	const creds = await askCredentials(c);
 	if (!creds) {
 		return undefined;
 	}
@@ -117,41 +125,76 @@ export async function addProfile(c: CommandContext): Promise<Profile | undefined
 	// A real call before anything is saved: wrong keys never become a profile. Hosts off Huawei
 	// Cloud are asked about now, for the id the profile will have.
 	const id = randomUUID();
-	const client = createClient(() => creds, readSettings().endpoints, c.log, (host) => c.approvals.approve(id, vscode.l10n.t('the new profile'), host));
-	let projects: Project[];
+	const projects = await checkWithIam(c, () => createClient(() => creds, readSettings().endpoints, c.log, (host) => c.approvals.approve(id, vscode.l10n.t('the new profile'), host)));
+	if (projects === 'retry') {
+		return addProfile(c);
+	}
+	if (!projects) {
+		return undefined;
+	}
+	const name = await askProfileName(c, 'default', vscode.l10n.t('Checked: the keys can see {0} project(s).', projects.length));
+	if (!name) {
+		return undefined;
+	}
+	return saveChecked(c, id, { name, kind: 'aksk', temporary: !!creds.securityToken, expiresAt: creds.expiresAt, account: accountOf(projects) }, creds);
+}
+
+/** The account the listed projects belong to (IAM's domain ID), if they say. */
+export function accountOf(projects: readonly Project[]): { id: string } | undefined {
+	const id = projects.find((p) => p.domainId)?.domainId;
+	return id ? { id } : undefined;
+}
+
+/**
+ * The IAM check before anything is saved: the projects the client sees, 'retry' when the user
+ * asked to try again, or undefined (the failure was said).
+ */
+export async function checkWithIam(c: CommandContext, client: () => SdrsClient, what = (cause: string): string => vscode.l10n.t('The credentials were not saved: {0}', cause)): Promise<Project[] | 'retry' | undefined> {
 	try {
-		projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client.listProjects());
+		return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client().listProjects());
 	} catch (e) {
 		const retry = vscode.l10n.t('Try Again');
-		const choice = await say.error(vscode.l10n.t('The credentials were not saved: {0}', describeError(e)), retry, vscode.l10n.t('Show Log'));
+		const choice = await say.error(what(describeError(e)), retry, vscode.l10n.t('Show Log'));
 		if (choice === retry) {
-			return addProfile(c);
+			return 'retry';
 		}
 		if (choice) {
 			c.log.show(true);
 		}
 		return undefined;
 	}
+}
+
+/** A free name like `base`, `base-2`… */
+export function freeName(c: CommandContext, base: string): string {
 	const taken = new Set(c.profiles.list().map((p) => p.name));
-	let suggestion = 'default';
-	for (let n = 2; taken.has(suggestion); n++) {
-		suggestion = `default-${n}`;
+	let name = base;
+	for (let n = 2; taken.has(name); n++) {
+		name = `${base}-${n}`;
 	}
-	const name = await vscode.window.showInputBox({
+	return name;
+}
+
+export async function askProfileName(c: CommandContext, suggestion: string, prompt: string): Promise<string | undefined> {
+	const name = await c.ports.prompts.input({
 		title: vscode.l10n.t('Name this profile'),
-		prompt: vscode.l10n.t('Checked: the keys can see {0} project(s).', projects.length),
-		value: suggestion,
+		prompt,
+		value: freeName(c, suggestion),
 		ignoreFocusOut: true,
 		validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a name.') : v.trim().length > 64 ? vscode.l10n.t('At most 64 characters.') : undefined),
 	});
-	if (!name) {
-		return undefined;
-	}
-	const profile = await c.profiles.save({ name: name.trim(), kind: 'aksk', temporary: !!creds.securityToken, expiresAt: creds.expiresAt }, creds, id);
+	return name?.trim() || undefined;
+}
+
+/** Saves a checked profile under `id` (its host approvals carried over when it replaced one of that name). */
+export async function saveChecked(c: CommandContext, id: string, meta: Omit<Profile, 'id' | 'createdAt'>, creds: Credentials | undefined, quiet = false): Promise<Profile> {
+	const profile = await c.profiles.save(meta, creds, id);
 	if (profile.id !== id) {
 		await c.approvals.remember(profile.id, c.approvals.hostsOf(id)); // it replaced a profile of that name
 	}
-	void say.info(vscode.l10n.t('Profile “{0}” added.', profile.name));
+	if (!quiet) {
+		void say.info(vscode.l10n.t('Profile “{0}” added.', profile.name));
+	}
 	return profile;
 }
 
@@ -160,9 +203,14 @@ export async function removeProfile(c: CommandContext, node?: Node): Promise<voi
 	if (!profile) {
 		return;
 	}
-	const remove = vscode.l10n.t('Remove');
-	const answer = await say.modalWarning(vscode.l10n.t('Remove profile “{0}” and delete its keys from secret storage?', profile.name), undefined, remove);
-	if (answer !== remove) {
+	// Agency profiles that assume their agency with this profile's keys stop working without it.
+	const dependents = c.profiles.list().filter((p) => p.agency?.baseProfileId === profile.id);
+	const ok = await c.ports.prompts.confirm(
+		vscode.l10n.t('Remove profile “{0}” and delete its keys from secret storage?', profile.name),
+		dependents.length ? vscode.l10n.t('These agency profiles use its keys and stop working: {0}', dependents.map((p) => p.name).join(', ')) : '',
+		vscode.l10n.t('Remove'),
+	);
+	if (!ok) {
 		return;
 	}
 	await c.profiles.remove(profile.id);

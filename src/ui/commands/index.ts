@@ -12,6 +12,8 @@ import { describeError } from '../text';
 import type { Node } from '../views/groupsTree';
 import type { BatchItem } from '../views/jobsView';
 import { runAction, startDemo } from './actions';
+import { addAgencyProfile } from './agency';
+import { importKooCliProfiles } from './koocli';
 import { copyBatchSummary, projectPlan, showBatchReport, stopBatch } from './batch';
 import { addProfile, removeProfile, selectProfile } from './credentials';
 import { clearFilter, setFilter } from './filters';
@@ -23,6 +25,9 @@ import { copyJobSummary, revealGroup, type GroupRef } from './jobs';
  */
 export interface Commands {
 	'sdrs.addProfile': () => unknown;
+	'sdrs.addAgencyProfile': () => unknown;
+	/** A file from a caller (otherwise KooCLI's own, or one the user picks). */
+	'sdrs.importKooCliProfiles': (file?: vscode.Uri) => unknown;
 	'sdrs.removeProfile': (node?: Node) => unknown;
 	'sdrs.selectProfile': () => unknown;
 	'sdrs.refresh': (node?: Node) => unknown;
@@ -57,6 +62,8 @@ export interface Commands {
 export function commandMap(c: CommandContext): Commands {
 	return {
 		'sdrs.addProfile': () => addProfile(c),
+		'sdrs.addAgencyProfile': () => addAgencyProfile(c),
+		'sdrs.importKooCliProfiles': (file) => importKooCliProfiles(c, file),
 		'sdrs.removeProfile': (node) => removeProfile(c, node),
 		'sdrs.selectProfile': () => selectProfile(c),
 		'sdrs.refresh': (node) => c.tree.refresh(node),

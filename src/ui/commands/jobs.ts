@@ -6,6 +6,7 @@ import { actionTitle } from '../text';
 import { jobSummaryMarkdown } from '../views/jobsView';
 import type { ProjectNode } from '../views/groupsTree';
 import type { CommandContext } from './context';
+import { accountText } from '../services/profiles';
 
 export type GroupRef = Pick<StoredJob, 'profile' | 'projectId' | 'projectName' | 'region' | 'groupId' | 'groupName'>;
 
@@ -22,7 +23,7 @@ export async function copyJobSummary(c: CommandContext, job?: StoredJob): Promis
 	if (!target) {
 		return;
 	}
-	await vscode.env.clipboard.writeText(jobSummaryMarkdown(target, c.profiles.get(target.profile)?.name));
+	await vscode.env.clipboard.writeText(jobSummaryMarkdown(target, c.profiles.get(target.profile)?.name, accountOfJobProfile(c, target)));
 	void say.status(vscode.l10n.t('Copied the summary of job {0}', target.jobId), 3000);
 }
 
@@ -42,4 +43,9 @@ export async function revealGroup(c: CommandContext, job?: GroupRef): Promise<vo
 		return;
 	}
 	await c.view.reveal(node, { select: true, focus: true, expand: true });
+}
+
+function accountOfJobProfile(c: CommandContext, job: StoredJob): string | undefined {
+	const profile = c.profiles.get(job.profile);
+	return (profile && accountText(profile, job.account)) ?? job.account;
 }

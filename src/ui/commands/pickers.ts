@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { pickText, say } from '../say';
 import { availability, type ActionKind } from '../../core/actions';
 import type { Project } from '../../core/model';
-import type { Profile } from '../services/profiles';
+import { accountLabel, isSimulated, type Profile } from '../services/profiles';
 import { visibleProjects } from '../services/settings';
 import { actionTitle, blockReasonText, statusLabel } from '../text';
 import type { GroupNode } from '../views/groupsTree';
@@ -17,7 +17,7 @@ export async function pickProfile(c: CommandContext, title: string): Promise<Pro
 	}
 	const active = c.profiles.active();
 	const pick = await vscode.window.showQuickPick(
-		all.map((p) => ({ label: pickText(p.name), description: [p.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, p.id === active?.id ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · '), profile: p })),
+		all.map((p) => ({ label: pickText(p.name), description: pickText(profileDescription(p, p.id === active?.id)), profile: p })),
 		{ title },
 	);
 	return pick?.profile;
@@ -81,4 +81,10 @@ export async function pickGroup(c: CommandContext, action: ActionKind): Promise<
 		}
 		await say.modalWarning(vscode.l10n.t('“{0}” cannot be chosen: {1}', pick.group.name, pick.blocked), undefined);
 	}
+}
+
+/** A profile in a picker: its account, simulated or not, and whether it is the default. */
+export function profileDescription(p: Profile, active: boolean): string {
+	const account = accountLabel(p);
+	return [account ? vscode.l10n.t('account {0}', account) : undefined, isSimulated(p) ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · ');
 }

@@ -3,13 +3,16 @@
 import * as vscode from 'vscode';
 import type { HostApprovals } from './hostApprovals';
 import { readSettings } from './settings';
+import { AgencyCredentials, type AgencyTarget } from '../../core/agency';
 import { SdrsClient } from '../../core/client';
-import type { EndpointOverrides } from '../../core/endpoints';
+import { endpointFor, type EndpointOverrides } from '../../core/endpoints';
 import { isExpiredCredentials, NO_CREDENTIALS, SdrsError } from '../../core/errors';
-import { HttpPipeline } from '../../core/http';
+import { HttpPipeline, type CredentialsProvider } from '../../core/http';
 import type { Logger } from '../../core/logger';
 import type { Credentials } from '../../core/signer';
-import type { Profile, ProfileStore } from './profiles';
+import { say } from '../say';
+import { agencyFailureText } from '../text';
+import { isSimulated, type Profile, type ProfileStore } from './profiles';
 
 /** One client per profile, built on first use and dropped when profiles or settings change. */
 export class ClientCache {
@@ -19,6 +22,12 @@ export class ClientCache {
 	 * drops them from memory, and a client held elsewhere (a job being followed) reads them again.
 	 */
 	private readonly keys = new Map<string, Promise<Credentials>>();
+	/** The agency keys of each agency profile (memory only), forgotten on reset. */
+	private readonly agencies = new Map<string, AgencyCredentials>();
+	/** Agency profiles whose failure to obtain keys was said (once, until keys are had again). */
+	private readonly failureSaid = new Set<string>();
+	/** How many agency failures were said (tests: once per failure, not per request). */
+	agencyFailuresSaid = 0;
 
 	constructor(
 		private readonly profiles: ProfileStore,
@@ -36,14 +45,17 @@ export class ClientCache {
 	reset(): void {
 		this.cache.clear();
 		this.keys.clear();
+		this.agencies.forEach((a) => a.clear());
+		this.agencies.clear();
+		this.failureSaid.clear();
 	}
 
 	client(stale: Profile): SdrsClient {
 		// The stored profile, not the caller's copy: the demo's endpoints change between demo runs.
 		const profile = this.profiles.get(stale.id) ?? stale;
 		// A demo client is built for this window's simulator as it is now (it may start later).
-		const demoUrl = profile.kind === 'demo' ? this.demoUrl() : undefined;
-		const cacheKey = profile.kind === 'demo' ? `${profile.id} ${demoUrl ?? ''}` : profile.id;
+		const demoUrl = isSimulated(profile) ? this.demoUrl() : undefined;
+		const cacheKey = isSimulated(profile) ? `${profile.id} ${demoUrl ?? ''}` : profile.id;
 		let client = this.cache.get(cacheKey);
 		if (!client) {
 			// Read from SecretStorage once, not per request (each read is a round trip out of the
@@ -69,7 +81,7 @@ export class ClientCache {
 				if (now?.temporary && now.expiresAt !== undefined && now.expiresAt <= Date.now()) {
 					throw new SdrsError(vscode.l10n.t('Not sent: the temporary credentials of “{0}” have expired. Add new ones with “SDRS: Add Credentials”.', profile.name), 'config');
 				}
-				if (profile.kind !== 'demo') {
+				if (!isSimulated(profile)) {
 					await this.approvals.approve(profile.id, profile.name, host);
 				} else if (!demoUrl || new URL(demoUrl).host !== host) {
 					// A demo job recorded by another window (its simulator on a port that may now
@@ -84,15 +96,65 @@ export class ClientCache {
 					void this.profiles.update(profile.id, { expiresAt: Date.now() });
 				}
 			};
-			const demoEndpoints = demoUrl ? { iam: demoUrl, sdrs: demoUrl, ecs: demoUrl } : {};
-			client = createClient(credentials, profile.kind === 'demo' ? demoEndpoints : readSettings().endpoints, this.logger, beforeSend, onUnauthorized);
+			const endpoints = this.endpointsOf(profile, demoUrl);
+			client = profile.kind === 'agency' ? this.agencyClient(profile, credentials, endpoints, beforeSend) : createClient(credentials, endpoints, this.logger, beforeSend, onUnauthorized);
 			this.cache.set(cacheKey, client);
 		}
 		return client;
 	}
 
+	/** The demo's profiles (an agency one through its base) use this window's simulator; the rest the settings. */
+	private endpointsOf(profile: Profile, demoUrl: string | undefined): EndpointOverrides {
+		if (isSimulated(profile)) {
+			return demoUrl ? { iam: demoUrl, sdrs: demoUrl, ecs: demoUrl } : {};
+		}
+		return readSettings().endpoints;
+	}
+
+	/**
+	 * An agency profile's client: its requests are signed with temporary keys that an
+	 * AgencyCredentials obtains (and renews) with the base keys, in memory only. A failure to obtain
+	 * them is said once, explained, until keys are had again.
+	 */
+	private agencyClient(profile: Profile, baseKeys: () => Promise<Credentials>, endpoints: EndpointOverrides, beforeSend: (host: string) => Promise<void>): SdrsClient {
+		const ref = profile.agency;
+		const target: AgencyTarget = { domainName: ref?.domainName, domainId: ref?.domainId, agencyName: ref?.agencyName ?? '', durationSeconds: ref?.durationSeconds };
+		const failed = (e: unknown): never => {
+			if (e instanceof SdrsError && e.code?.startsWith('AGENCY.') && !this.failureSaid.has(profile.id)) {
+				this.failureSaid.add(profile.id);
+				this.agencyFailuresSaid++;
+				this.logger.warn(`Agency profile “${profile.name}”: ${e.toString()}`);
+				void say.error(agencyFailureText(profile.name, e));
+			}
+			throw e;
+		};
+		// Profiles changed while keys were being obtained (reset() cleared them): the request that
+		// waited asks once more, with the base keys read again, instead of failing.
+		const again = async (e: unknown, retry: () => Promise<Credentials>): Promise<Credentials> => {
+			if (e instanceof SdrsError && e.kind === 'aborted') {
+				return retry();
+			}
+			throw e;
+		};
+		const { client, agency } = createAgencyClient(baseKeys, target, endpoints, this.logger, beforeSend, (a) => ({
+			get: () =>
+				a
+					.get()
+					.catch((e: unknown) => again(e, () => a.get()))
+					.then((c) => {
+						this.failureSaid.delete(profile.id);
+						return c;
+					}, failed),
+			renewAfterExpiry: (refused) => a.renewAfterExpiry(refused).catch(failed),
+		}));
+		this.agencies.get(profile.id)?.clear();
+		this.agencies.set(profile.id, agency);
+		return client;
+	}
+
 	private async credentialsOf(profile: Profile): Promise<Credentials> {
-		const creds = await this.profiles.credentials(profile.id);
+		// An agency profile based on another profile assumes the agency with that profile's keys.
+		const creds = await this.profiles.credentials(profile.agency?.baseProfileId ?? profile.id);
 		if (!creds) {
 			throw new SdrsError(vscode.l10n.t('No credentials are stored for profile “{0}”.', profile.name), 'config', undefined, NO_CREDENTIALS);
 		}
@@ -111,4 +173,23 @@ export function createClient(
 	const s = readSettings();
 	const http = new HttpPipeline({ credentials, approveHost, onUnauthorized, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests });
 	return new SdrsClient(http, endpoints);
+}
+
+/**
+ * A client signed with an agency's temporary keys, obtained with `baseKeys` through IAM (the
+ * first request assumes the agency). `wrap` may watch the provider (failures said once).
+ */
+export function createAgencyClient(
+	baseKeys: () => Credentials | Promise<Credentials>,
+	target: AgencyTarget,
+	endpoints: EndpointOverrides,
+	logger: Logger,
+	approveHost?: (host: string) => Promise<void>,
+	wrap: (agency: AgencyCredentials) => CredentialsProvider = (a) => a,
+): { client: SdrsClient; agency: AgencyCredentials } {
+	const s = readSettings();
+	const options = { approveHost, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests };
+	const base = new HttpPipeline({ ...options, credentials: baseKeys });
+	const agency = new AgencyCredentials({ base, iamUrl: endpointFor('iam', 'cn-north-4', endpoints), target, logger });
+	return { client: new SdrsClient(new HttpPipeline({ ...options, credentials: wrap(agency) }), endpoints), agency };
 }

@@ -12,6 +12,7 @@ type SimulatorModule = typeof SimulatorExports;
 type Simulator = InstanceType<SimulatorModule['Simulator']>;
 
 export const DEMO_PROFILE_NAME = 'Demo (simulated)';
+export const DEMO_PARTNER_NAME = 'Demo partner (via agency)';
 
 export class Demo implements vscode.Disposable {
 	private simulator?: Simulator;
@@ -61,12 +62,54 @@ export class Demo implements vscode.Disposable {
 		const endpoints = { iam: url, sdrs: url, ecs: url };
 		const existing = this.profiles.list().find((p) => p.kind === 'demo');
 		if (existing) {
-			if (existing.endpoints?.sdrs !== url) {
-				await this.profiles.update(existing.id, { endpoints });
+			if (existing.endpoints?.sdrs !== url || !existing.account) {
+				const { DEMO_ACCOUNT } = this.load();
+				await this.profiles.update(existing.id, { endpoints, account: { id: DEMO_ACCOUNT.id, name: DEMO_ACCOUNT.name } });
 			}
 			return this.profiles.get(existing.id) ?? existing;
 		}
-		const creds = this.load().DEMO_CREDENTIALS;
-		return this.profiles.save({ name: DEMO_PROFILE_NAME, kind: 'demo', temporary: false, endpoints }, creds);
+		const { DEMO_CREDENTIALS, DEMO_ACCOUNT } = this.load();
+		return this.profiles.save({ name: DEMO_PROFILE_NAME, kind: 'demo', temporary: false, endpoints, account: { id: DEMO_ACCOUNT.id, name: DEMO_ACCOUNT.name } }, DEMO_CREDENTIALS);
+	}
+
+	/** The agency the demo account may assume in the simulator's partner account. */
+	agency(): { domainName: string; domainId: string; agencyName: string } {
+		return this.load().DEMO_AGENCY;
+	}
+
+	/**
+	 * The demo's second account: "Demo partner (via agency)" reaches the simulator's partner account
+	 * through its agency, with the demo profile's keys (nothing of the temporary keys is stored).
+	 */
+	async ensurePartner(): Promise<Profile> {
+		const demo = await this.ensure();
+		const existing = this.profiles.list().find((p) => p.simulated && p.kind === 'agency');
+		if (existing) {
+			return existing;
+		}
+		const a = this.agency();
+		return this.profiles.save(
+			{
+				name: DEMO_PARTNER_NAME,
+				kind: 'agency',
+				temporary: false,
+				simulated: true,
+				agency: { baseProfileId: demo.id, domainName: a.domainName, agencyName: a.agencyName, durationSeconds: 3600 },
+				account: { id: a.domainId, name: a.domainName },
+			},
+			undefined,
+		);
+	}
+
+	/** Before a profile's projects load: the demo's profiles need the simulator running. */
+	async prepare(profile: Profile): Promise<Profile> {
+		if (profile.kind === 'demo') {
+			return this.ensure();
+		}
+		if (profile.simulated) {
+			await this.ensure();
+			return this.profiles.get(profile.id) ?? profile;
+		}
+		return profile;
 	}
 }

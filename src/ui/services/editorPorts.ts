@@ -9,6 +9,7 @@ import { ACTIONS } from '../../core/actions';
 import { actionTitle, checkList, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
 import { setContextKey } from './contextKeys';
+import { accountText, type Profile } from './profiles';
 
 /** The modal questions; extension-host tests answer them through this seam. */
 export interface Prompts {
@@ -21,8 +22,10 @@ export interface Prompts {
 	 * undefined when dismissed. A `locked` item can never be ticked.
 	 */
 	choose<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Thenable<readonly T[] | undefined>;
-	/** What the user typed (the count that confirms a batch), or undefined when dismissed. */
+	/** What the user typed (the count that confirms a batch, a key, a name), or undefined when dismissed. */
 	input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+	/** One item of a list (a QuickPick), or undefined when dismissed. */
+	pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
 }
 
 function chooseMany<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Promise<readonly T[] | undefined> {
@@ -61,11 +64,20 @@ export const modalPrompts: Prompts = {
 	alert: (message, detail) => say.modalError(message, detail).then(() => undefined),
 	choose: chooseMany,
 	input: (options) => vscode.window.showInputBox(options),
+	pick: (items, options) => vscode.window.showQuickPick(items, options),
 };
+
+/** “Enable Protection for protection group “x” in account y?” (the account when known). */
+export function confirmQuestion(title: string, groupName: string, account: string | undefined): string {
+	return account ? vscode.l10n.t('{0} for protection group “{1}” in account {2}?', title, groupName, account) : vscode.l10n.t('{0} for protection group “{1}”?', title, groupName);
+}
 
 export class EditorPorts implements Ports {
 	prompts: Prompts = modalPrompts;
 	readonly clock = { now: (): number => Date.now(), sleep: (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)) };
+
+	/** The profile of an id (set by the extension): confirmations name the account a group is in. */
+	profileOf?: (id: string) => Profile | undefined;
 
 	/** What the end-of-batch notification's buttons do (set by the extension). */
 	batchButtons?: (what: 'report' | 'copy', batchId: string) => void;
@@ -76,16 +88,17 @@ export class EditorPorts implements Ports {
 	) {}
 
 	/**
-	 * A confirmation that matches the danger (the action's row): a modal naming the consequence (and,
-	 * for an action that moves production, from which AZ to which); for one that cannot be undone by
-	 * running it again, the modal and then the group's name typed.
+	 * A confirmation that matches the danger (the action's row): a modal naming the consequence and the
+	 * account (and, for an action that moves production, from which AZ to which); for one that cannot
+	 * be undone by running it again, the modal and then the group's name typed.
 	 */
-	async confirm({ action, group, checks }: Parameters<Ports['confirm']>[0]): Promise<boolean> {
+	async confirm({ action, group, checks, profileId, project }: Parameters<Ports['confirm']>[0]): Promise<boolean> {
 		const title = actionTitle(action);
 		const rule = ACTIONS[action];
+		const profile = profileId === undefined ? undefined : this.profileOf?.(profileId);
 		const direction = rule.flips ? `${directionText(group)}\n\n` : '';
 		const asked = await this.prompts.confirm(
-			vscode.l10n.t('{0} for protection group “{1}”?', title, group.name),
+			confirmQuestion(title, group.name, profile && accountText(profile, project?.domainId)),
 			`${direction}${consequences(action)}\n\n${vscode.l10n.t('Pre-flight checks:')}\n${checkList(checks)}`,
 			rule.danger === 'typed' ? vscode.l10n.t('Continue…') : title,
 		);

@@ -7,10 +7,22 @@ import type { EndpointOverrides } from '../../core/endpoints';
 import { updateState } from '../../core/sharedState';
 import { setContextKey } from './contextKeys';
 
+/** An agency profile's agency: the delegating account, the agency and whose keys assume it. */
+export interface AgencyRef {
+	/** The profile whose keys assume the agency; none when the agency profile holds its own base keys. */
+	baseProfileId?: string;
+	domainName?: string;
+	domainId?: string;
+	agencyName: string;
+	/** How long each set of temporary keys lives (900–86400 s). */
+	durationSeconds: number;
+}
+
 export interface Profile {
 	id: string;
 	name: string;
-	kind: 'aksk' | 'demo';
+	/** `agency`: temporary keys through an IAM agency, obtained and renewed in memory (core/agency.ts). */
+	kind: 'aksk' | 'demo' | 'agency';
 	/** Whether the credentials are temporary (AK/SK + security token). */
 	temporary: boolean;
 	/** When temporary credentials expire (ms since epoch), if known. */
@@ -18,6 +30,30 @@ export interface Profile {
 	createdAt: number;
 	/** Demo profile only: where the in-host simulator listens (not a secret). */
 	endpoints?: EndpointOverrides;
+	/** The account the profile acts in, as far as known (IAM's domain ID from the projects, a name when given). */
+	account?: { id?: string; name?: string };
+	/** Agency profiles only. */
+	agency?: AgencyRef;
+	/** The demo's agency profile: it reaches the extension's own simulator through the demo profile. */
+	simulated?: boolean;
+}
+
+/** Whether the profile talks to the extension's own simulator (no host approvals, no console links). */
+export const isSimulated = (p: Profile): boolean => p.kind === 'demo' || p.simulated === true;
+
+/** The account a profile acts in, in words: its name, else its ID, else undefined. */
+export function accountLabel(p: Profile): string | undefined {
+	if (p.kind === 'agency' && p.agency) {
+		return p.agency.domainName ?? p.agency.domainId ?? p.account?.name ?? p.account?.id;
+	}
+	return p.account?.name ?? p.account?.id;
+}
+
+/** The account a profile acts in, with its ID when the name is known too: “dr-partner (0a1b…)”. */
+export function accountText(profile: Profile, domainId?: string): string | undefined {
+	const label = accountLabel(profile);
+	const id = domainId ?? profile.account?.id;
+	return label && id && label !== id ? `${label} (${id})` : (label ?? id);
 }
 
 const PROFILES_KEY = 'sdrs.profiles';
@@ -75,11 +111,18 @@ export class ProfileStore implements vscode.Disposable {
 		}
 	}
 
-	/** Saves (or replaces, by name) a profile; keys go to SecretStorage only. `id` names a new one. */
-	async save(meta: Omit<Profile, 'id' | 'createdAt'>, creds: Credentials, id?: string): Promise<Profile> {
+	/**
+	 * Saves (or replaces, by name) a profile; keys go to SecretStorage only. `id` names a new one.
+	 * Without keys (an agency profile based on another profile) nothing is kept in SecretStorage.
+	 */
+	async save(meta: Omit<Profile, 'id' | 'createdAt'>, creds: Credentials | undefined, id?: string): Promise<Profile> {
 		const existing = this.list().find((p) => p.name === meta.name);
 		const profile: Profile = { ...meta, id: existing?.id ?? id ?? randomUUID(), createdAt: existing?.createdAt ?? Date.now() };
-		await this.context.secrets.store(SECRET_PREFIX + profile.id, JSON.stringify({ accessKey: creds.accessKey, secretKey: creds.secretKey, securityToken: creds.securityToken || undefined }));
+		if (creds) {
+			await this.context.secrets.store(SECRET_PREFIX + profile.id, JSON.stringify({ accessKey: creds.accessKey, secretKey: creds.secretKey, securityToken: creds.securityToken || undefined }));
+		} else {
+			await this.context.secrets.delete(SECRET_PREFIX + profile.id);
+		}
 		await updateState(this.context.globalState, PROFILES_KEY, [...this.list().filter((p) => p.id !== profile.id), profile]);
 		await this.context.globalState.update(ACTIVE_KEY, profile.id);
 		await this.updateContext();
@@ -113,7 +156,7 @@ export class ProfileStore implements vscode.Disposable {
 	/** Sets the `sdrs.hasProfiles` context key that gates the welcome view and menus. */
 	async updateContext(): Promise<void> {
 		await setContextKey('sdrs.hasProfiles', this.list().length > 0);
-		await setContextKey('sdrs.hasAccountProfile', this.list().some((p) => p.kind === 'aksk'));
+		await setContextKey('sdrs.hasAccountProfile', this.list().some((p) => !isSimulated(p)));
 		await setContextKey('sdrs.initialized', true);
 	}
 }

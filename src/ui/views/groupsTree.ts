@@ -9,12 +9,13 @@ import type { GroupFilter } from '../../core/client';
 import type { JobStore } from '../../core/jobStore';
 import type { GroupRead } from '../../core/ports';
 import type { Event } from '../../core/events';
-import type { Profile, ProfileStore } from '../services/profiles';
+import { isSimulated, type Profile, type ProfileStore } from '../services/profiles';
 import { type ClientCache } from '../services/clients';
 import { visibleProjects } from '../services/settings';
 import { detailItem, emptyLabel, lastDrillText, loadSection, sectionItem, sectionsOf, type DetailNode, type SectionNode } from './groupDetails';
 import { blockReasonText, describeError, statusLabel } from '../text';
 import { statusIcon, untrustedTooltip } from './untrusted';
+import { profileItem } from './profileItem';
 
 export interface ProfileNode {
 	type: 'profile';
@@ -279,16 +280,8 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 
 	getTreeItem(node: Node): vscode.TreeItem {
 		switch (node.type) {
-			case 'profile': {
-				const item = new vscode.TreeItem(node.profile.name, vscode.TreeItemCollapsibleState.Expanded);
-				item.id = `profile/${node.profile.id}`;
-				item.iconPath = new vscode.ThemeIcon(node.profile.kind === 'demo' ? 'beaker' : 'account');
-				const active = this.profiles.active()?.id === node.profile.id;
-				const expiry = node.profile.temporary && node.profile.expiresAt ? vscode.l10n.t('expires {0}', new Date(node.profile.expiresAt).toLocaleString()) : undefined;
-				item.description = [node.profile.kind === 'demo' ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined, expiry].filter(Boolean).join(' · ');
-				item.contextValue = 'profile';
-				return item;
-			}
+			case 'profile':
+				return profileItem(node.profile, this.profiles.active()?.id === node.profile.id, (id) => this.profiles.get(id)?.name);
 			case 'project': {
 				const { project } = node;
 				const item = new vscode.TreeItem(project.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -337,7 +330,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		const syncing = (kind === 'transitional' || group.status === 'protected') && group.progress !== undefined && group.progress < 100;
 		item.description = syncing ? `${status} · ${group.progress}%` : status;
 		item.iconPath = statusIcon(group.status, { running: !!jobId });
-		item.contextValue = groupContextValue(group, { runningJobId: jobId, simulated: node.profile.kind === 'demo' });
+		item.contextValue = groupContextValue(group, { runningJobId: jobId, simulated: isSimulated(node.profile) });
 		item.accessibilityInformation = { label: vscode.l10n.t('Protection group {0}, status {1}', group.name, item.description), role: 'treeitem' };
 		item.tooltip = this.tooltip(node, jobId);
 		return item;

@@ -6,7 +6,7 @@ import { batchCounts, batchDone } from '../../core/batch';
 import type { JobStore } from '../../core/jobStore';
 import type { BatchEntry, StoredBatch, StoredJob } from '../../core/records';
 import { PROFILE_REMOVED } from '../../core/records';
-import type { ProfileStore } from '../services/profiles';
+import { accountText, type ProfileStore } from '../services/profiles';
 import { batchProgressText, entryState } from '../batchReport';
 import { markdownText, safeText } from '../../core/safeText';
 import { actionTitle, explain, formatElapsed, jobState } from '../text';
@@ -85,7 +85,8 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 		item.id = `job/${job.jobId}`;
 		const state = jobState(job);
 		const duration = formatElapsed((job.endedAt ?? Date.now()) - job.startedAt);
-		item.description = `${actionTitle(job.action)} · ${state} · ${new Date(job.startedAt).toLocaleTimeString()} · ${duration}`;
+		const account = this.accountOf(job);
+		item.description = safeText([actionTitle(job.action), state, account, new Date(job.startedAt).toLocaleTimeString(), duration].filter(Boolean).join(' · '), 'tree');
 		item.iconPath = job.notFollowed
 			? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground'))
 			: !job.outcome
@@ -96,10 +97,16 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 					? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
 					: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 		item.contextValue = job.outcome ? 'job finished' : job.notFollowed ? 'job notFollowed' : 'job running';
-		item.accessibilityInformation = { label: vscode.l10n.t('Job {0} on {1}: {2}, started {3}, {4}', actionTitle(job.action), job.groupName, state, new Date(job.startedAt).toLocaleString(), duration) };
-		item.tooltip = untrustedLines(summaryLines(job, this.profiles.get(job.profile)?.name));
+		item.accessibilityInformation = { label: vscode.l10n.t('Job {0} on {1}: {2}, started {3}, {4}', actionTitle(job.action), job.groupName, state, new Date(job.startedAt).toLocaleString(), duration) + (account ? `, ${vscode.l10n.t('account {0}', account)}` : '') };
+		item.tooltip = untrustedLines(summaryLines(job, this.profiles.get(job.profile)?.name, account));
 		item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [job] };
 		return item;
+	}
+
+	/** The account a job acted in, by name when its profile knows it. */
+	accountOf(job: StoredJob): string | undefined {
+		const profile = this.profiles.get(job.profile);
+		return (profile && accountText(profile, job.account)) ?? job.account;
 	}
 
 	private batchItem(stored: StoredBatch): vscode.TreeItem {
@@ -142,11 +149,11 @@ function entryItem({ entry }: EntryItem): vscode.TreeItem {
 	return item;
 }
 
-function summaryLines(job: StoredJob, profileName: string | undefined): string[] {
+function summaryLines(job: StoredJob, profileName: string | undefined, account = job.account): string[] {
 	const region = regionName(job.region);
 	return [
 		`${vscode.l10n.t('Profile')}: ${profileName ?? job.profile}`,
-		`${vscode.l10n.t('Account')}: ${job.account ?? '—'}`,
+		`${vscode.l10n.t('Account')}: ${account ?? '—'}`,
 		`${vscode.l10n.t('Region')}: ${job.region}${region ? ` (${region})` : ''}`,
 		`${vscode.l10n.t('Project')}: ${job.projectName} (${job.projectId})`,
 		`${vscode.l10n.t('Protection group')}: ${job.groupName} (${job.groupId})`,
@@ -160,9 +167,9 @@ function summaryLines(job: StoredJob, profileName: string | undefined): string[]
 
 
 /** A Markdown record of a job for change tickets and DR audits. Server text is escaped. */
-export function jobSummaryMarkdown(job: StoredJob, profileName: string | undefined): string {
+export function jobSummaryMarkdown(job: StoredJob, profileName: string | undefined, account?: string): string {
 	const esc = markdownText;
-	const rows = summaryLines(job, profileName).map((line) => {
+	const rows = summaryLines(job, profileName, account ?? job.account).map((line) => {
 		const i = line.indexOf(': ');
 		return `| ${esc(line.slice(0, i))} | ${esc(line.slice(i + 2))} |`;
 	});
