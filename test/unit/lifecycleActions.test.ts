@@ -116,6 +116,7 @@ describe('lifecycle actions through the engine', () => {
 	let said: Notice[];
 	let alerts: Alert[];
 	let asked: ActionKind[];
+	let questions: ProtectionGroup[];
 	beforeEach(async () => {
 		r = await rig({ jobDurationMs: 300 });
 		for (const g of r.sim.groups(lifecycle.id)) {
@@ -124,9 +125,11 @@ describe('lifecycle actions through the engine', () => {
 		said = [];
 		alerts = [];
 		asked = [];
+		questions = [];
 		const ports: Ports = {
 			confirm: (q) => {
 				asked.push(q.action);
+				questions.push(q.group);
 				return Promise.resolve(true);
 			},
 			alert: (a) => {
@@ -207,6 +210,22 @@ describe('lifecycle actions through the engine', () => {
 		assert.equal(running?.length, 1);
 		assert.equal(r.sim.stats.actionPosts[sg.id], undefined);
 		assert.deepEqual(asked, [], 'nothing to confirm');
+	});
+
+	it('a switchover from a stale tree asks about the direction the live group will go, the one its body sends', async () => {
+		const sg = r.sim.findGroup('dr-switchover-ready');
+		const shown = await r.client.getGroup(lifecycle, sg.id);
+		assert.equal(shown.priorityStation, 'source');
+		// Another window switched it over since the tree was drawn: production is at la-south-2b now.
+		r.sim.patchGroup(sg.id, { priority_station: 'target' });
+		for (const s of r.sim.serversOf(sg.id)) {
+			r.sim.setServerStatus(s.id, 'SHUTOFF');
+		}
+		const res = await workflow.runAction({ profileId: 'p', project: lifecycle, group: shown }, 'plannedFailover');
+		assert.equal(res.kind, 'started', JSON.stringify(alerts));
+		assert.equal(questions[0].priorityStation, 'target', 'the confirmation (its “from … to …”) is worded from the group as re-read');
+		assert.equal((res.kind === 'started' ? await res.followed : undefined)?.kind, 'SUCCESS');
+		assert.equal(r.sim.findGroup('dr-switchover-ready').priority_station, 'source', 'back to the creation-time production site');
 	});
 
 	it('a batch of failovers: the broken group is refused by its check and never sent, the others fail over once each', async () => {
