@@ -8,7 +8,7 @@ import { ACTIONS, actionsFor, type ActionKind } from '../../core/actions';
 import { MAX_BATCH, batchCounts, type PlanEntry } from '../../core/batch';
 import type { StoredBatch } from '../../core/records';
 import { batchReportDetail, batchSummaryMarkdown, countsText } from '../batchReport';
-import { actionTitle, checkDetail, checkList, consequences, describeError, filterLabel, projectPlanTitle, statusLabel, statusesText } from '../text';
+import { actionTitle, checkDetail, consequences, describeError, filterLabel, projectPlanTitle, statusLabel, statusesText } from '../text';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './context';
 import { pickProject } from './pickers';
@@ -84,8 +84,9 @@ export async function planAndRun(c: CommandContext, action: ActionKind, groups: 
 	}
 	if (send.length === 1) {
 		const only = send[0];
-		const ok = await c.ports.prompts.confirm(vscode.l10n.t('{0} for protection group “{1}”?', title, only.group.name), `${consequences(action)}\n\n${vscode.l10n.t('Pre-flight checks:')}\n${checkList(only.checks)}`, title);
-		if (!ok) {
+		// The one-group confirmation, as from the group's own menu: the direction of a move of
+		// production, and for Failover the group's name typed.
+		if (!(await c.ports.confirm({ action, group: only.group, checks: only.checks }))) {
 			return undefined;
 		}
 	} else {
