@@ -103,6 +103,22 @@ describe('the DR lifecycle (Disable, Planned Failover, Failover) in a real VS Co
 		assert.match(String(a.tree.getTreeItem(shown(g)!).contextValue), /\bcanEnableAgain\b/, 'the next step is offered');
 	});
 
+	it('the walkthrough’s loop on dr-switchover-ready works in the demo as it says, with no server touched: Failover → Enable Protection Again → Planned Failover back', async () => {
+		const g = byName('dr-switchover-ready');
+		assert.equal((await run('sdrs.failover', g, 'dr-switchover-ready')).outcome, 'SUCCESS');
+		await waitFor('failed-over in the tree', () => shown(g)?.group.status === 'failed-over' || undefined);
+		assert.equal(production(g), 'la-south-2b (target)');
+		assert.equal((await run('sdrs.enableProtectionAgain', g)).outcome, 'SUCCESS');
+		await waitFor('protected in the tree', () => shown(g)?.group.status === 'protected' || undefined);
+		assert.equal(production(g), 'la-south-2b (target)');
+		const back = await run('sdrs.plannedFailover', g);
+		assert.equal(back.outcome, 'SUCCESS');
+		assert.match(back.asked[0], /Production moves from la-south-2b to la-south-2a\./);
+		await waitFor('production back at la-south-2a', () => shown(g)?.group.priorityStation === 'source' || undefined);
+		assert.equal(production(g), 'la-south-2a (source)');
+		assert.equal(posts(g), 3);
+	});
+
 	for (const [name, command, expect] of [
 		['dr-switchover-blocked', 'sdrs.plannedFailover', /✗ Every server at the current production site is stopped — running in la-south-2a: dr-switchover-blocked-vm1 \(ACTIVE\)[\s\S]*Stop these servers in the ECS console and wait until they show Stopped: dr-switchover-blocked-vm1/],
 		['dr-syncing', 'sdrs.plannedFailover', /✗ No replication pair is still synchronising — still synchronising: dr-syncing-rep1, dr-syncing-rep2[\s\S]*Wait until every replication pair is synchronised/],
