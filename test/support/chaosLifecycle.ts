@@ -150,3 +150,95 @@ export async function runLifecycleFaults(opts: { actions: number; faultRate?: nu
 	await sim.stop();
 	return report;
 }
+
+export interface LifecycleBatchReport {
+	batches: number;
+	groups: number;
+	outcomes: Record<string, number>;
+	matched: number;
+	mismatches: string[];
+	/** POSTs beyond one per group, not counting those the gateway refused with 429. */
+	duplicates: number;
+	faults: Record<string, number>;
+	lateApplied: number;
+	seconds: number;
+}
+
+/**
+ * `rounds` rounds of one batch each of Disable, Planned Failover and Failover over `groups`
+ * protected groups (production at either site), through the extension's own Batches, with
+ * `faultRate` of all calls failing. Every entry is compared with the simulator: jobs created, the
+ * group's status and its priority_station.
+ */
+export async function runLifecycleBatchFaults(opts: { rounds: number; groups: number; faultRate?: number; seed?: number }): Promise<LifecycleBatchReport> {
+	const started = Date.now();
+	const faults = chaosFaults(opts.faultRate ?? 0.2);
+	const { sim, project, pool } = await lifecycleSim(opts.seed ?? 1, opts.groups);
+	const { client: c } = client(sim);
+	const { workflow } = chaosWorkflow(c);
+	const report: LifecycleBatchReport = { batches: 0, groups: 0, outcomes: {}, matched: 0, mismatches: [], duplicates: 0, faults: {}, lateApplied: 0, seconds: 0 };
+	const count = (k: string): void => {
+		report.outcomes[k] = (report.outcomes[k] ?? 0) + 1;
+	};
+	for (let round = 0; round < opts.rounds; round++) {
+		for (const action of ['disable', 'plannedFailover', 'failover'] as const) {
+			const rule = ACTIONS[action];
+			sim.configure({ faults: [] });
+			const stationOf = (i: number): 'source' | 'target' => ((i + round) % 2 ? 'target' : 'source');
+			pool.forEach((g, i) => prepare(sim, g, action, stationOf(i), (i + round) % 7 === 0 ? 'fail' : 'success'));
+			const before = new Map(pool.map((g, i) => [g.id, { station: stationOf(i), jobs: sim.stats.jobsCreated[g.id] ?? 0, posts: sim.stats.actionPosts[g.id] ?? 0, throttled: sim.stats.actionPostsThrottled[g.id] ?? 0 }]));
+			sim.configure({ faults: faults.map((f) => ({ ...f })) });
+			const targets = pool.map((g) => ({ profileId: 'chaos', project, group: toGroup({ ...sim.group(g.id)! })! }));
+			const plan = await workflow.batches.plan(targets, action);
+			for (const p of plan.filter((x) => !x.eligible)) {
+				count(`${action} ${p.error ? 'check-error' : 'checks-failed'}`);
+			}
+			const { batch, done } = await workflow.batches.start(plan, action);
+			await done;
+			report.batches++;
+			// A POST the gateway answered with an error may still be applied afterwards.
+			await new Promise((r) => setTimeout(r, 1200));
+			sim.configure({ faults: [] });
+			for (const e of workflow.deps.store.batch(batch.batchId)!.entries) {
+				report.groups++;
+				const job = e.jobId ? workflow.deps.store.get(e.jobId) : undefined;
+				const was = before.get(e.groupId)!;
+				const jobs = (sim.stats.jobsCreated[e.groupId] ?? 0) - was.jobs;
+				const throttled = (sim.stats.actionPostsThrottled[e.groupId] ?? 0) - was.throttled;
+				const posts = (sim.stats.actionPosts[e.groupId] ?? 0) - was.posts;
+				if (posts - throttled > 1) {
+					report.duplicates += posts - throttled - 1;
+				}
+				const now = sim.group(e.groupId)!;
+				const kind = e.state === 'sent' ? `${job?.trackBy === 'group' ? 'applied' : 'started'}:${job?.outcome ?? (job?.notFollowed ? 'not-followed' : 'none')}` : e.state;
+				count(`${action} ${kind}`);
+				const created = job?.outcome === 'SUCCESS' || job?.outcome === 'FAIL' ? 1 : 0;
+				const expect = job?.outcome === 'SUCCESS' ? { status: rule.success, station: rule.flips ? flip(was.station) : was.station } : job?.outcome === 'FAIL' ? { status: rule.failure, station: was.station } : { status: 'protected', station: was.station };
+				const problems: string[] = [];
+				if (jobs !== created) {
+					problems.push(`server created ${jobs} job(s), client thinks ${created}`);
+				}
+				if (now.status !== expect.status || now.priority_station !== expect.station) {
+					problems.push(`client says ${kind}, expecting ${expect.status} at ${expect.station}, but the group is ${now.status} at ${now.priority_station}`);
+				}
+				if (e.state === 'sent' && !created && job?.outcome !== 'NOT_APPLIED') {
+					problems.push(`no definite outcome (${kind})`);
+				}
+				if (e.state === 'queued' || e.state === 'sending' || e.state === 'unsent') {
+					problems.push(`left ${e.state}`);
+				}
+				if (problems.length) {
+					report.mismatches.push(`round ${round}, ${action}, ${e.groupName}: ${problems.join('; ')}`);
+				} else {
+					report.matched++;
+				}
+			}
+		}
+	}
+	await workflow.suspend();
+	report.lateApplied = sim.stats.faults['late-apply'] ?? 0;
+	report.faults = { ...sim.stats.faults };
+	report.seconds = (Date.now() - started) / 1000;
+	await sim.stop();
+	return report;
+}
