@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { ACTIONS, reached, type ActionKind } from '../../src/core/actions';
 import { batchCounts, readListing } from '../../src/core/batch';
 import { runPreflight, type CheckResult } from '../../src/core/checks';
+import { explainCode } from '../../src/core/errors';
 import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';
 import type { Project, ProtectionGroup } from '../../src/core/model';
@@ -226,6 +227,30 @@ describe('lifecycle actions through the engine', () => {
 		assert.equal(questions[0].priorityStation, 'target', 'the confirmation (its “from … to …”) is worded from the group as re-read');
 		assert.equal((res.kind === 'started' ? await res.followed : undefined)?.kind, 'SUCCESS');
 		assert.equal(r.sim.findGroup('dr-switchover-ready').priority_station, 'source', 'back to the creation-time production site');
+	});
+
+	it('a switchover the service refuses (a faulty pair: SDRS.1823) is explained with its fix, in English and Chinese, and sent once', async () => {
+		const sg = r.sim.findGroup('dr-failover-degraded');
+		for (const s of r.sim.serversOf(sg.id)) {
+			r.sim.setServerStatus(s.id, 'SHUTOFF');
+		}
+		const res = await workflow.runAction({ profileId: 'p', project: lifecycle, group: await r.client.getGroup(lifecycle, sg.id) }, 'plannedFailover');
+		assert.equal(res.kind, 'failed');
+		const a = alerts[0];
+		assert.equal(a.kind === 'refused' ? a.error.code : undefined, 'SDRS.1823');
+		assert.match(explainCode('SDRS.1823', 'en')?.fix ?? '', /Failover/);
+		assert.ok(explainCode('SDRS.1823', 'zh-cn'));
+		assert.equal(r.sim.stats.actionPosts[sg.id], 1);
+	});
+
+	it('every code the new actions can end with has an explanation and a fix, in English and Chinese', () => {
+		for (const code of ['SDRS.1028', 'SDRS.1029', 'SDRS.1030', 'SDRS.1319', 'SDRS.1352', 'SDRS.1823', 'SDRS.1824', 'SDRS.1830', 'SDRS.0216']) {
+			for (const lang of ['en', 'zh-cn']) {
+				const ex = explainCode(code, lang);
+				assert.ok(ex?.explanation && ex.fix, `${code} (${lang})`);
+			}
+		}
+		assert.match(explainCode('SDRS.1002')?.fix ?? '', /Planned Failover/, 'the status rule names the new actions too');
 	});
 
 	it('a batch of failovers: the broken group is refused by its check and never sent, the others fail over once each', async () => {
