@@ -179,6 +179,12 @@ export interface Explanation {
 
 type Lang = 'en' | 'zh-cn';
 
+/** SDRS.1319 / 1352: the planned failover's precondition. */
+const PRODUCTION_RUNNING: Record<Lang, Explanation> = {
+	en: { explanation: 'A server at the current production site is not stopped; a planned failover needs them all stopped.', fix: 'Stop the production-site servers (ECS console → Stop), wait until they show Stopped, then run Planned Failover again.' },
+	'zh-cn': { explanation: '当前生产站点的服务器未关机；计划性切换要求其全部关机。', fix: '请先关闭生产站点的服务器（ECS 控制台 → 关机），待其显示“关机”后再执行计划性切换。' },
+};
+
 const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 	'SDRS.0001': {
 		en: { explanation: 'The project ID is not valid for these credentials.', fix: 'Check that the project belongs to the account of this AK/SK.' },
@@ -203,11 +209,11 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 	'SDRS.1002': {
 		en: {
 			explanation: 'The protection group is not in a state that allows this operation (or it has no replication pairs).',
-			fix: 'Refresh the group. Enable Protection needs status available or error-starting and at least one replication pair; Enable Protection Again needs failed-over or error-reprotecting.',
+			fix: 'Refresh the group. Enable Protection needs status available or error-starting and at least one replication pair; Enable Protection Again needs failed-over or error-reprotecting; Disable Protection and Planned Failover need protected (or their own error status); Failover needs protected, error-failing-over or error-reversing.',
 		},
 		'zh-cn': {
 			explanation: '保护组当前状态不允许此操作（或保护组没有复制对）。',
-			fix: '请刷新保护组。开启保护要求状态为 available 或 error-starting 且至少有一个复制对；重保护要求状态为 failed-over 或 error-reprotecting。',
+			fix: '请刷新保护组。开启保护要求状态为 available 或 error-starting 且至少有一个复制对；重保护要求状态为 failed-over 或 error-reprotecting；停止保护和计划性切换要求状态为 protected（或各自的错误状态）；故障切换要求状态为 protected、error-failing-over 或 error-reversing。',
 		},
 	},
 	'SDRS.1013': {
@@ -235,6 +241,32 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 			fix: 'Stop the DR-site servers first (ECS console → Stop), wait until they show Stopped, then run Enable Protection Again.',
 		},
 		'zh-cn': { explanation: '当前容灾端的服务器未关机，重保护会覆盖正在运行的服务器。', fix: '请先关闭容灾端服务器（ECS 控制台 → 关机），待其显示“关机”后再执行重保护。' },
+	},
+	'SDRS.0216': {
+		en: { explanation: 'The site named as the new production site is not valid, or is already production.', fix: 'Refresh the group: the switchover names the site opposite the current production site.' },
+		'zh-cn': { explanation: '指定的新生产站点无效，或已是生产站点。', fix: '请刷新保护组：计划性切换应指定与当前生产站点相反的站点。' },
+	},
+	'SDRS.1028': {
+		en: { explanation: 'Disabling protection failed on the service side.', fix: 'Check the failing sub-jobs, then run Disable Protection again (error-stopping allows a retry).' },
+		'zh-cn': { explanation: '服务端停止保护失败。', fix: '请查看失败的子任务，然后再次执行停止保护（error-stopping 状态允许重试）。' },
+	},
+	'SDRS.1029': {
+		en: { explanation: 'The planned failover failed on the service side.', fix: 'Check the failing sub-jobs; keep the servers in both AZs stopped, then run Planned Failover again (error-reversing allows a retry, or a Failover).' },
+		'zh-cn': { explanation: '服务端计划性切换失败。', fix: '请查看失败的子任务；保持两个可用区的服务器关机，然后再次执行计划性切换（error-reversing 状态允许重试，也可执行故障切换）。' },
+	},
+	'SDRS.1030': {
+		en: { explanation: 'The failover failed on the service side.', fix: 'Check the failing sub-jobs, then run Failover again (error-failing-over allows a retry); contact Huawei Cloud support if it fails again.' },
+		'zh-cn': { explanation: '服务端故障切换失败。', fix: '请查看失败的子任务，然后再次执行故障切换（error-failing-over 状态允许重试）；如再次失败，请联系华为云技术支持。' },
+	},
+	'SDRS.1319': PRODUCTION_RUNNING,
+	'SDRS.1352': PRODUCTION_RUNNING,
+	'SDRS.1823': {
+		en: { explanation: 'The service refused the planned failover because of a system fault (a replication pair is faulty).', fix: 'Contact Huawei Cloud support; if the production site is failing, a Failover may still work.' },
+		'zh-cn': { explanation: '由于系统故障（复制对异常），服务拒绝了计划性切换。', fix: '请联系华为云技术支持；如生产站点故障，仍可尝试故障切换。' },
+	},
+	'SDRS.1824': {
+		en: { explanation: 'The service refused the failover because of a system fault (a replication link is broken).', fix: 'Contact Huawei Cloud support: a failover is not possible until the fault is repaired.' },
+		'zh-cn': { explanation: '由于系统故障（复制链路中断），服务拒绝了故障切换。', fix: '请联系华为云技术支持：故障修复前无法执行故障切换。' },
 	},
 	'SDRS.1830': {
 		en: { explanation: 'Replication pairs in the group are still synchronising data.', fix: 'Wait until synchronisation finishes, then try again.' },

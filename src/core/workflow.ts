@@ -113,7 +113,8 @@ export class Workflow {
 			await this.ports.alert({ kind: 'preflightFailed', action, group, checks: preflight.checks });
 			return { kind: 'refused' };
 		}
-		if (!(await this.ports.confirm({ action, group, checks: preflight.checks, profileId, project }))) {
+		// Asked about the group as just re-read: the body is built from it (a switchover's direction).
+		if (!(await this.ports.confirm({ action, group: preflight.group, checks: preflight.checks, profileId, project }))) {
 			return { kind: 'cancelled' };
 		}
 		// Another window or batch may have started a job meanwhile.

@@ -116,7 +116,12 @@ export function checkFix(check: CheckResult): string | undefined {
 		case 'productionServersStopped': {
 			const fixes: string[] = [];
 			if (check.facts.unidentified?.length) {
-				fixes.push(vscode.l10n.t('In the SDRS console, check that each of these protected instances has its DR-site server in {0}, then refresh: {1}', check.facts.drAz ?? '?', check.facts.unidentified.join(', ')));
+				const [az, names] = [check.facts.drAz ?? '?', check.facts.unidentified.join(', ')];
+				fixes.push(
+					check.id === 'drServersStopped'
+						? vscode.l10n.t('In the SDRS console, check that each of these protected instances has its DR-site server in {0}, then refresh: {1}', az, names)
+						: vscode.l10n.t('In the SDRS console, check that each of these protected instances has its production-site server in {0}, then refresh: {1}', az, names),
+				);
 			}
 			if (check.runningServers?.length) {
 				fixes.push(vscode.l10n.t('Stop these servers in the ECS console and wait until they show Stopped: {0}', check.runningServers.map((s) => s.name).join(', ')));
@@ -143,19 +148,22 @@ export function checkDetail(check: CheckResult): string {
 		case 'replicationPairs':
 			return f.pairs === 1 ? vscode.l10n.t('1 replication pair') : vscode.l10n.t('{0} replication pairs', f.pairs ?? 0);
 		case 'drServersStopped':
-		case 'productionServersStopped':
+		case 'productionServersStopped': {
+			// The same facts for either site; the words name the site checked.
+			const dr = check.id === 'drServersStopped';
+			const az = f.drAz ?? '?';
 			if (f.noneFound) {
-				return vscode.l10n.t('no server of the group was found in the DR availability zone {0}', f.drAz ?? '?');
+				return dr ? vscode.l10n.t('no server of the group was found in the DR availability zone {0}', az) : vscode.l10n.t('no server of the group was found in the production availability zone {0}', az);
 			}
 			if (f.unidentified?.length || check.runningServers?.length) {
+				const names = f.unidentified?.join(', ') ?? '';
 				return [
-					...(f.unidentified?.length ? [vscode.l10n.t('the DR-site server in {0} of these protected instances could not be identified: {1}', f.drAz ?? '?', f.unidentified.join(', '))] : []),
-					...(check.runningServers?.length ? [vscode.l10n.t('running in {0}: {1}', f.drAz ?? '?', check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '))] : []),
+					...(f.unidentified?.length ? [dr ? vscode.l10n.t('the DR-site server in {0} of these protected instances could not be identified: {1}', az, names) : vscode.l10n.t('the production-site server in {0} of these protected instances could not be identified: {1}', az, names)] : []),
+					...(check.runningServers?.length ? [vscode.l10n.t('running in {0}: {1}', az, check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '))] : []),
 				].join('; ');
 			}
-			return check.id === 'drServersStopped'
-				? vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?')
-				: vscode.l10n.t('{0} production server(s) in {1} stopped', f.stopped ?? 0, f.drAz ?? '?');
+			return dr ? vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, az) : vscode.l10n.t('{0} production server(s) in {1} stopped', f.stopped ?? 0, az);
+		}
 		case 'pairsInSync':
 			return f.pairNames?.length ? vscode.l10n.t('still synchronising: {0}', f.pairNames.join(', ')) : vscode.l10n.t('every replication pair is in sync');
 		case 'linkIntact':

@@ -3,6 +3,7 @@
 // less than it should: a mismatch, a duplicate POST, a crash, a hang or a missed skew correction.
 import { runBadInput, runBatchFaults, runClockSkew, runFaults } from '../support/chaos';
 import { runBatchContention } from '../support/chaosContention';
+import { runLifecycleBatchFaults, runLifecycleFaults } from '../support/chaosLifecycle';
 
 async function main(): Promise<number> {
 	const actions = Number(process.env.SDRS_CHAOS_ACTIONS ?? 300);
@@ -14,6 +15,26 @@ async function main(): Promise<number> {
 	console.log(`late applies (502 answered, POST applied 1 s later): ${f.lateApplied}; wrong outcomes ${f.mismatches.length}`);
 	console.log(`outcomes matching the server's truth ${f.matched}/${f.actions}; duplicate POSTs ${f.duplicates}; tree loads ${f.treeLoads} (attempts ${f.treeLoadAttempts})`);
 	for (const m of f.mismatches) {
+		console.log(`  MISMATCH ${m}`);
+	}
+
+	const lifecycle = Number(process.env.SDRS_CHAOS_LIFECYCLE ?? 200);
+	console.log(`\n== Every action: ${lifecycle} Enable / Enable Again / Disable / Planned Failover / Failover actions, 20% of calls failing ==`);
+	const lc = await runLifecycleFaults({ actions: lifecycle, faultRate: 0.2, concurrency: 12, seed: Number(process.env.SDRS_CHAOS_SEED ?? 1) });
+	console.log(`actions ${lc.actions} in ${lc.seconds.toFixed(1)} s (${Object.entries(lc.byAction).map(([k, v]) => `${k} ${v}`).join(', ')}); faults injected ${Object.values(lc.faults).reduce((a, b) => a + b, 0)}; late applies ${lc.lateApplied}`);
+	console.log(`outcomes: ${Object.entries(lc.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(`outcomes matching the server's truth (jobs, status, production site) ${lc.matched}/${lc.actions}; duplicate POSTs ${lc.duplicates}`);
+	for (const m of lc.mismatches) {
+		console.log(`  MISMATCH ${m}`);
+	}
+
+	const lifecycleRounds = Number(process.env.SDRS_CHAOS_LIFECYCLE_ROUNDS ?? 3);
+	console.log(`\n== Lifecycle batches: ${lifecycleRounds} rounds of a Disable, a Planned Failover and a Failover batch over 20 protected groups, 20% of calls failing ==`);
+	const lb = await runLifecycleBatchFaults({ rounds: lifecycleRounds, groups: 20, faultRate: 0.2, seed: Number(process.env.SDRS_CHAOS_SEED ?? 1) });
+	console.log(`batches ${lb.batches}, groups sent ${lb.groups} in ${lb.seconds.toFixed(1)} s; faults injected ${Object.values(lb.faults).reduce((a, b) => a + b, 0)}; late applies ${lb.lateApplied}`);
+	console.log(`outcomes: ${Object.entries(lb.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(`outcomes matching the server's truth (jobs, status, production site) ${lb.matched}/${lb.groups}; duplicate POSTs ${lb.duplicates}`);
+	for (const m of lb.mismatches) {
 		console.log(`  MISMATCH ${m}`);
 	}
 
@@ -46,7 +67,7 @@ async function main(): Promise<number> {
 	const s = await runClockSkew();
 	console.log(`rejected on the date ${s.authFailures}; corrections ${s.corrections}; log lines about the clock ${s.clockLogLines}; then succeeded: ${s.succeeded}`);
 
-	const ok = ct.mismatches.length === 0 && ct.duplicates === 0 && ct.matched === ct.groups && f.mismatches.length === 0 && f.duplicates === 0 && f.matched === f.actions && bf.mismatches.length === 0 && bf.duplicates === 0 && bf.matched === bf.groups && b.crashes.length === 0 && b.hangs.length === 0 && !b.byOutcome['unsafe-value'] && !b.byOutcome['unsafe-error'] && b.treeUsableAfterEach && s.corrections === 1 && s.clockLogLines === 1 && s.succeeded;
+	const ok = lb.mismatches.length === 0 && lb.duplicates === 0 && lb.matched === lb.groups && lc.mismatches.length === 0 && lc.duplicates === 0 && lc.matched === lc.actions && ct.mismatches.length === 0 && ct.duplicates === 0 && ct.matched === ct.groups && f.mismatches.length === 0 && f.duplicates === 0 && f.matched === f.actions && bf.mismatches.length === 0 && bf.duplicates === 0 && bf.matched === bf.groups && b.crashes.length === 0 && b.hangs.length === 0 && !b.byOutcome['unsafe-value'] && !b.byOutcome['unsafe-error'] && b.treeUsableAfterEach && s.corrections === 1 && s.clockLogLines === 1 && s.succeeded;
 	console.log(`\n${ok ? 'held' : 'DID NOT HOLD'}`);
 	return ok ? 0 : 1;
 }

@@ -217,7 +217,7 @@ describe('extension in a real VS Code', () => {
 			const steps = walkthroughs[0].steps;
 			assert.deepEqual(
 				steps.map((s) => s.id),
-				['tryDemo', 'connect', 'enable', 'batch'],
+				['tryDemo', 'connect', 'enable', 'batch', 'drLoop'],
 			);
 			for (const step of steps) {
 				assert.ok(existsSync(join(ext.extensionPath, step.media.image)), `${step.id}: ${step.media.image} is packaged`);

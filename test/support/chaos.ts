@@ -40,7 +40,7 @@ export function client(sim: Simulator, logger?: Logger, timeoutMs = 400): { http
 }
 
 /** The extension's workflow on an in-memory store, answering yes to every question and recording what it says per group. */
-function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, Alert | Notice> } {
+export function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, Alert | Notice> } {
 	const said = new Map<string, Alert | Notice>();
 	const groupOf = (e: Alert | Notice): string => ('group' in e ? e.group.id : 'job' in e ? e.job.groupId : e.batch.batchId);
 	const ports: Ports = {

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { BAD_INPUTS, runBadInput, runBatchFaults, runClockSkew, runFaults, userFacingProblems } from '../support/chaos';
 import { runBatchContention } from '../support/chaosContention';
+import { runLifecycleBatchFaults, runLifecycleFaults } from '../support/chaosLifecycle';
 
 describe('chaos (short profile)', () => {
 	it('40 actions with 20% of calls failing: every outcome definite and true, no duplicate POST, every tree load succeeds', async function () {
@@ -14,6 +15,31 @@ describe('chaos (short profile)', () => {
 		assert.ok(r.retries > 0);
 		assert.ok(r.treeLoads >= 4);
 		assert.ok(r.lateApplied >= 1, 'a POST was answered 502 and applied later');
+	});
+
+	it('every action (Enable, Enable Again, Disable, Planned Failover, Failover) with 20% of calls failing: each outcome, status and production site as the simulator has it, no duplicate POST', async function () {
+		this.timeout(120_000);
+		const r = await runLifecycleFaults({ actions: 40, faultRate: 0.2, concurrency: 10, seed: 11 });
+		assert.deepEqual(r.mismatches, []);
+		assert.equal(r.matched, 40);
+		assert.equal(r.duplicates, 0);
+		assert.deepEqual(r.byAction, { enable: 8, enableAgain: 8, disable: 8, plannedFailover: 8, failover: 8 });
+		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 20, `faults were injected: ${JSON.stringify(r.faults)}`);
+		assert.ok(r.lateApplied >= 1, 'a POST was answered 502 and applied later');
+		for (const a of ['disable', 'plannedFailover', 'failover']) {
+			assert.ok(Object.keys(r.outcomes).some((k) => k.startsWith(`${a} started:SUCCESS`) || k.startsWith(`${a} applied:SUCCESS`)), `${a} succeeded at least once: ${JSON.stringify(r.outcomes)}`);
+		}
+	});
+
+	it('a batch each of Disable, Planned Failover and Failover over 10 groups with 20% of calls failing: every entry’s outcome, status and production site true, no duplicate POST', async function () {
+		this.timeout(120_000);
+		const r = await runLifecycleBatchFaults({ rounds: 1, groups: 10, faultRate: 0.2, seed: 5 });
+		assert.deepEqual(r.mismatches, []);
+		assert.equal(r.duplicates, 0);
+		assert.equal(r.batches, 3);
+		assert.ok(r.groups >= 24, `groups sent: ${r.groups} (${JSON.stringify(r.outcomes)})`);
+		assert.equal(r.matched, r.groups);
+		assert.ok(r.lateApplied >= 2, 'POSTs were answered 502 and applied later');
 	});
 
 	it('3 batches of 12 groups with 20% of calls failing: every outcome true, no duplicate POST (throttled ones go again)', async function () {

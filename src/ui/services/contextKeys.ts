@@ -12,7 +12,8 @@ export type ContextKey =
 	| 'sdrs.batchRunning'
 	| 'sdrs.demoStarted'
 	| 'sdrs.protectionEnabled'
-	| 'sdrs.batchStarted';
+	| 'sdrs.batchStarted'
+	| 'sdrs.productionMoved';
 
 const shown = new Map<ContextKey, boolean>();
 

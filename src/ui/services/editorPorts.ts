@@ -226,6 +226,10 @@ export class EditorPorts implements Ports {
 				return;
 			case 'succeeded':
 				void setContextKey('sdrs.protectionEnabled', true);
+				if (ACTIONS[n.job.action].flips) {
+					// The walkthrough's DR-loop step: production has moved.
+					void setContextKey('sdrs.productionMoved', true);
+				}
 				void say.info(succeededText(n.job.action, n.job.groupName));
 				return;
 			case 'failed': {
