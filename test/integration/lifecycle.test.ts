@@ -55,7 +55,7 @@ describe('the DR lifecycle (Disable, Planned Failover, Failover) in a real VS Co
 		const g = byName('dr-switchover-ready');
 		const { asked, inputs, outcome } = await run('sdrs.disableProtection', g);
 		assert.equal(outcome, 'SUCCESS');
-		assert.match(asked[0], /^Disable Protection for protection group “dr-switchover-ready”\?/);
+		assert.match(asked[0], /^Disable Protection for protection group “dr-switchover-ready” in account sdrs-demo \([0-9a-f]{32}\)\?/);
 		assert.match(asked[0], /Replication stops: data written at the production site from now on is not copied/);
 		assert.match(asked[0], /\[Disable Protection\]$/);
 		assert.equal(inputs.length, 0, 'no typed name');
@@ -84,7 +84,7 @@ describe('the DR lifecycle (Disable, Planned Failover, Failover) in a real VS Co
 		const wrong = await run('sdrs.failover', g, 'dr-failover');
 		assert.equal(wrong.outcome, undefined);
 		assert.equal(posts(g), 0, 'a wrong name sends nothing');
-		assert.match(wrong.asked[0], /^Failover for protection group “dr-failover-degraded”\?/);
+		assert.match(wrong.asked[0], /^Failover for protection group “dr-failover-degraded” in account sdrs-demo \([0-9a-f]{32}\)\?/);
 		assert.match(wrong.asked[0], /Production moves from la-south-2a to la-south-2b\./);
 		assert.match(wrong.asked[0], /Replication stops at once .* only Enable Protection Again brings the group back/s);
 		assert.match(wrong.asked[0], /production disk failing: dr-failover-degraded-rep1; failover is advised/);

@@ -65,7 +65,7 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 
 		// 1. Failover: the modal with the direction and the consequence, then the name typed.
 		await contextMenu(page, item, 'Failover');
-		await dialog.getByText(/Failover for protection group “dr-drill-ready”\?/).waitFor();
+		await dialog.getByText(/Failover for protection group “dr-drill-ready” in account [0-9a-f]{32}\?/).waitFor();
 		await dialog.getByText(/Production moves from la-south-2a to la-south-2b\./).waitFor();
 		await wb.shot('loop-01-failover-confirm');
 		await dialog.getByRole('button', { name: 'Continue…' }).click();
@@ -84,7 +84,7 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 		// 2. Enable Protection Again, once the old production servers (now the DR site) are stopped.
 		stopServers('la-south-2a');
 		await contextMenu(page, item, 'Enable Protection Again');
-		await dialog.getByText(/Enable Protection Again for protection group “dr-drill-ready”\?/).waitFor();
+		await dialog.getByText(/Enable Protection Again for protection group “dr-drill-ready” in account [0-9a-f]{32}\?/).waitFor();
 		await dialog.getByRole('button', { name: 'Enable Protection Again' }).click();
 		await notification(page, /Protection enabled again for “dr-drill-ready”/).waitFor({ timeout: 60_000 });
 		await page.getByRole('treeitem', { name: /group dr-drill-ready, status Protected/ }).waitFor({ timeout: 20_000 });
@@ -95,7 +95,7 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 		// 3. Planned Failover back to the original site, once production (la-south-2b) is stopped.
 		stopServers('la-south-2b');
 		await contextMenu(page, item, 'Planned Failover (Switchover)');
-		await dialog.getByText(/Planned Failover \(Switchover\) for protection group “dr-drill-ready”\?/).waitFor();
+		await dialog.getByText(/Planned Failover \(Switchover\) for protection group “dr-drill-ready” in account [0-9a-f]{32}\?/).waitFor();
 		await dialog.getByText(/Production moves from la-south-2b to la-south-2a\./).waitFor();
 		await wb.shot('loop-05-switchover-confirm');
 		await dialog.getByRole('button', { name: 'Planned Failover (Switchover)' }).click();
