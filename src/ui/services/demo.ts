@@ -57,10 +57,10 @@ export class Demo implements vscode.Disposable {
 		}
 		void vscode.commands.executeCommand('setContext', 'sdrs.demoStarted', true);
 		const url = this.simulator.url;
-		const endpoints = { iam: url, sdrs: url, ecs: url };
+		const endpoints = { iam: url, sdrs: url, ecs: url, vpc: url };
 		const existing = this.profiles.list().find((p) => p.kind === 'demo');
 		if (existing) {
-			if (existing.endpoints?.sdrs !== url) {
+			if (existing.endpoints?.sdrs !== url || existing.endpoints.vpc !== url) {
 				await this.profiles.update(existing.id, { endpoints });
 			}
 			return this.profiles.get(existing.id) ?? existing;

@@ -35,6 +35,6 @@ function userEndpoints(value: unknown): EndpointOverrides {
 		return {};
 	}
 	const v = value as Record<string, unknown>;
-	const pick = (k: 'iam' | 'sdrs' | 'ecs'): string | undefined => (typeof v[k] === 'string' && v[k].trim() ? v[k].trim() : undefined);
-	return { iam: pick('iam'), sdrs: pick('sdrs'), ecs: pick('ecs') };
+	const pick = (k: 'iam' | 'sdrs' | 'ecs' | 'vpc'): string | undefined => (typeof v[k] === 'string' && v[k].trim() ? v[k].trim() : undefined);
+	return { iam: pick('iam'), sdrs: pick('sdrs'), ecs: pick('ecs'), vpc: pick('vpc') };
 }
