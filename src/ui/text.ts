@@ -209,6 +209,13 @@ export function succeededText(action: JobKind, groupName: string): string {
 	}
 }
 
+/** A drill's end: its name, its group, and the drill servers it made. */
+export function drillCreatedText(drill: string, groupName: string, servers: readonly string[]): string {
+	return servers.length
+		? vscode.l10n.t('DR drill “{0}” of “{1}” is ready. Drill servers: {2}. When the drill is done, delete it with Delete DR Drill.', drill, groupName, servers.join(', '))
+		: vscode.l10n.t('DR drill “{0}” of “{1}” is ready. When the drill is done, delete it with Delete DR Drill.', drill, groupName);
+}
+
 export function consequences(action: ActionKind): string {
 	switch (action) {
 		case 'enable':

@@ -6,7 +6,7 @@ import type { Logger } from '../../core/http';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
 import { ACTIONS } from '../../core/actions';
-import { actionTitle, checkList, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
+import { actionTitle, checkList, drillCreatedText, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
 
 /** The modal questions; extension-host tests answer them through this seam. */
@@ -22,6 +22,8 @@ export interface Prompts {
 	choose<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Thenable<readonly T[] | undefined>;
 	/** What the user typed (the count that confirms a batch), or undefined when dismissed. */
 	input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+	/** One item of a list (the drill VPC), or undefined when dismissed; the Quick Pick when absent. */
+	pick?<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
 }
 
 function chooseMany<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Promise<readonly T[] | undefined> {
@@ -60,6 +62,7 @@ export const modalPrompts: Prompts = {
 	alert: (message, detail) => say.modalError(message, detail).then(() => undefined),
 	choose: chooseMany,
 	input: (options) => vscode.window.showInputBox(options),
+	pick: (items, options) => vscode.window.showQuickPick(items, options),
 };
 
 export class EditorPorts implements Ports {
@@ -211,6 +214,10 @@ export class EditorPorts implements Ports {
 				);
 				return;
 			case 'succeeded':
+				if (n.job.action === 'createDrill') {
+					void say.info(drillCreatedText(n.job.drill?.name ?? '', n.job.groupName, n.drillServers ?? []));
+					return;
+				}
 				void vscode.commands.executeCommand('setContext', 'sdrs.protectionEnabled', true);
 				void say.info(succeededText(n.job.action, n.job.groupName));
 				return;
