@@ -181,7 +181,11 @@ describe('DR drills: the client against the simulator', () => {
 
 describe('DR drills: the flow (one request, lost answers reconciled from the drills)', () => {
 	let r: Rig;
+	let made: Workflow[] = [];
 	afterEach(async () => {
+		// Disposed even when a test failed: a workflow left running keeps its heartbeat (and mocha) alive.
+		made.forEach((w) => w.dispose());
+		made = [];
 		await r?.sim.stop();
 	});
 
@@ -200,6 +204,7 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
 		};
 		const wf = new Workflow({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 30_000, reconcileMs: 2000, reconcileReadMs: 100, heartbeatMs: 1e9 });
+		made.push(wf);
 		return { wf, store, said, alerts };
 	}
 	const target = async (name: string) => ({ profileId: 'p', project: LIFECYCLE, group: await r.client.getGroup(LIFECYCLE, r.sim.findGroup(name).id) });
@@ -219,7 +224,6 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 		const ok = said.find((n) => n.kind === 'succeeded');
 		assert.ok(ok && ok.kind === 'succeeded' && ok.drillServers?.length, 'the drill servers are named');
 		assert.ok(ok.drillServers.every((s) => r.sim.data.servers.some((x) => x.name === s)));
-		wf.dispose();
 	});
 
 	it('a drill whose job fails (SDRS.1922) is reported failed with the code', async () => {
@@ -231,7 +235,6 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 		const failed = said.find((n) => n.kind === 'failed');
 		assert.ok(failed && failed.kind === 'failed');
 		assert.equal(failed.job.errorCode, 'SDRS.1922');
-		wf.dispose();
 	});
 
 	it('refuses a group whose status allows no drill, before asking anything', async () => {
@@ -250,7 +253,6 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 		assert.equal(asked, false);
 		assert.equal(alerts[0]?.kind, 'preflightFailed');
 		assert.equal(r.sim.stats.byRoute['POST /v1/{id}/disaster-recovery-drills'], undefined, 'nothing sent');
-		wf.dispose();
 	});
 
 	it('a create whose answer was lost is found by its name among the group’s drills, never sent again', async () => {
@@ -265,7 +267,6 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 		);
 		assert.equal(r.sim.stats.byRoute['POST /v1/{id}/disaster-recovery-drills'], 1, 'sent once');
 		assert.ok(store.all()[0].drill?.id);
-		wf.dispose();
 	});
 
 	it('a lost create of a name that already existed is not taken for applied by the old drill', async () => {
@@ -279,7 +280,6 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 			said.map((n) => n.kind),
 			['noAnswer', 'notApplied'],
 		);
-		wf.dispose();
 	});
 
 	it('deletes a drill after the confirmation; a lost answer is applied once the drill is deleting or gone', async () => {
@@ -301,7 +301,6 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 			['noAnswer', 'appliedAfterLostAnswer', 'succeeded'],
 		);
 		assert.equal((await rejects(r.client.getDrill(LIFECYCLE, drill.id))).code, 'SDRS.1902');
-		wf.dispose();
 	});
 
 	it('a delete the user does not confirm sends nothing', async () => {
@@ -311,6 +310,5 @@ describe('DR drills: the flow (one request, lost answers reconciled from the dri
 		const [drill] = await r.client.listDrills(LIFECYCLE, t.group.id);
 		assert.equal((await wf.deleteDrill(t, drill, () => Promise.resolve(false))).kind, 'cancelled');
 		assert.equal(Object.keys(r.sim.stats.byRoute).filter((k) => k.startsWith('DELETE')).length, 0);
-		wf.dispose();
 	});
 });
