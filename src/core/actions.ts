@@ -60,6 +60,32 @@ export const ACTIONS: Readonly<Record<ActionKind, ActionRule>> = {
 	failover: { from: ['protected', 'error-failing-over', 'error-reversing'], transitional: 'failing-over', success: 'failed-over', failure: 'error-failing-over', jobType: 'failoverProtectionGroupNoCG', body: () => ({ 'failover-server-group': {} }), checks: ['linkIntact'], danger: 'typed', flips: true, token: 'canFailover' },
 };
 
+/**
+ * DR drills (sdrs-api.md §2.4): not an action on the group (their own endpoint, body and job), but
+ * the same kind of rule: the group statuses a drill may be started from, the drill statuses it may
+ * be deleted from, the drill statuses while its jobs run and after, and the menu tokens. The drill
+ * commands, the tree's tokens and the pre-flight checks all read this one row.
+ */
+export const DRILL = {
+	from: ['available', 'protected', 'failed-over', 'error-starting', 'error-stopping', 'error-reversing', 'error-reprotecting', 'error-failing-over'],
+	deletableFrom: ['available', 'error', 'error-deleting'],
+	create: { transitional: 'creating', success: 'available', failure: 'error', jobType: 'createDisasterRecoveryDrill' },
+	delete: { transitional: 'deleting', failure: 'error-deleting', jobType: 'deleteDisasterRecoveryDrill' },
+	token: 'canCreateDrill',
+	deleteToken: 'canDeleteDrill',
+} as const;
+
+/** A job the extension starts on a group: an action of the table, or a DR drill created or deleted. */
+export type DrillKind = 'createDrill' | 'deleteDrill';
+export type JobKind = ActionKind | DrillKind;
+export const isDrillKind = (kind: JobKind): kind is DrillKind => kind === 'createDrill' || kind === 'deleteDrill';
+
+/** Whether a drill may be started on the group now (its status, and no job of ours running). */
+export const drillAllowed = (group: Pick<ProtectionGroup, 'status'>, runningJobId?: string): boolean => !runningJobId && (DRILL.from as readonly string[]).includes(group.status);
+
+/** Whether a drill may be deleted in this status. */
+export const drillDeletable = (status: string): boolean => (DRILL.deletableFrom as readonly string[]).includes(status);
+
 /** Every action, in menu order. */
 export const ACTION_KINDS = Object.keys(ACTIONS) as ActionKind[];
 
@@ -181,6 +207,9 @@ export function groupContextValue(group: ProtectionGroup, opts: { runningJobId?:
 		tokens.push('jobRunning');
 	}
 	tokens.push(...allowedActions(group, opts.runningJobId).actions.map((a) => ACTIONS[a].token));
+	if (drillAllowed(group, opts.runningJobId)) {
+		tokens.push(DRILL.token);
+	}
 	if (opts.simulated) {
 		tokens.push('simulated');
 	}

@@ -22,6 +22,10 @@ export interface CheckResult {
 export interface CheckFacts {
 	action?: ActionKind;
 	status?: string;
+	/** A DR drill's check: the statuses it needs (of the group to start one, of the drill to delete it). */
+	needs?: readonly string[];
+	/** The status is the drill's, not the group's. */
+	ofDrill?: boolean;
 	pairs?: number;
 	/** The AZ the servers checked are in (the current DR site, or the current production site). */
 	drAz?: string;

@@ -14,6 +14,7 @@ import {
 	toReplication,
 	toServer,
 	toDrill,
+	toVpc,
 	type Drill,
 	type Job,
 	type Project,
@@ -21,6 +22,7 @@ import {
 	type ProtectionGroup,
 	type Replication,
 	type Server,
+	type Vpc,
 } from './model';
 import { buildUrl, encodePath as p } from './signer';
 
@@ -51,6 +53,25 @@ function parseJson(body: string): Record<string, unknown> {
 
 /** Page size for listings: the documented maximum, so 10,000 groups take 10 requests. */
 export const PAGE_SIZE = 1000;
+
+/** VPCs a page (marker/limit), and at most this many pages: 10,000 VPCs, more than a project's quota. */
+export const VPC_PAGE_SIZE = 200;
+export const VPC_MAX_PAGES = 50;
+
+/** A drill to create: the group, its name, and an existing VPC (none: the service creates one). */
+export interface DrillSpec {
+	serverGroupId: string;
+	name: string;
+	drillVpcId?: string;
+}
+
+const jobIdOf = (body: string): string => {
+	const jobId = str(parseJson(body).job_id, 128);
+	if (!jobId) {
+		throw new Error('the answer has no job_id');
+	}
+	return jobId;
+};
 
 export class SdrsClient {
 	/** The IAM projects route that answered (see listProjects). */
@@ -153,25 +174,79 @@ export class SdrsClient {
 	}
 
 	/** POSTs one action body (ACTIONS[kind].body) to the group's `/action`, once (never retried). */
-	async groupAction(project: Project, groupId: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
+	groupAction(project: Project, groupId: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
+		return this.sendOnce('POST', project, p('v1', project.id, 'server-groups', groupId, 'action'), body, signal);
+	}
+
+	/**
+	 * Creates a DR drill (`POST …/disaster-recovery-drills`), once, never retried: a lost answer is
+	 * reconciled by listing the group's drills, never by sending again. Returns the job id.
+	 */
+	createDrill(project: Project, spec: DrillSpec, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
+		const drill: Record<string, string> = { server_group_id: spec.serverGroupId, name: spec.name };
+		if (spec.drillVpcId) {
+			drill.drill_vpc_id = spec.drillVpcId;
+		}
+		return this.sendOnce('POST', project, p('v1', project.id, 'disaster-recovery-drills'), { disaster_recovery_drill: drill }, signal);
+	}
+
+	/** Deletes a DR drill (its drill servers, their disks and NICs), once, never retried. Returns the job id. */
+	deleteDrill(project: Project, drillId: string, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
+		return this.sendOnce('DELETE', project, p('v1', project.id, 'disaster-recovery-drills', drillId), undefined, signal);
+	}
+
+	async getDrill(project: Pick<Project, 'id' | 'region'>, drillId: string, signal?: AbortSignal): Promise<Drill> {
+		const body = await this.get('sdrs', project.region, p('v1', project.id, 'disaster-recovery-drills', drillId), undefined, project.id, signal);
+		const drill = isObject(body.disaster_recovery_drill) ? toDrill(body.disaster_recovery_drill) : undefined;
+		if (!drill) {
+			throw new SdrsError('The service returned a DR drill without an id', 'parse');
+		}
+		return drill;
+	}
+
+	/** A request that starts a job, sent once (never retried); its answer's `job_id`. */
+	private async sendOnce(method: 'POST' | 'DELETE', project: Project, path: string, body: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<{ jobId: string; requestId?: string }> {
 		const res = await this.http.send(
 			{
-				method: 'POST',
-				url: buildUrl(this.base('sdrs', project.region), p('v1', project.id, 'server-groups', groupId, 'action')),
+				method,
+				url: buildUrl(this.base('sdrs', project.region), path),
 				headers: { 'Content-Type': 'application/json;charset=UTF-8', 'X-Project-Id': project.id },
-				body: JSON.stringify(body),
+				body: body === undefined ? undefined : JSON.stringify(body),
 				idempotent: false,
 				signal,
 			},
-			(body) => {
-				const jobId = str(parseJson(body).job_id, 128);
-				if (!jobId) {
-					throw new Error('the answer has no job_id');
-				}
-				return jobId;
-			},
+			jobIdOf,
 		);
 		return { jobId: res.data, requestId: res.requestId };
+	}
+
+	/**
+	 * Every VPC of the project (`GET /v1/{project_id}/vpcs` on the VPC endpoint), page after page
+	 * by `marker` (the last id of the page before): a short page, or one with no new id, ends it;
+	 * past VPC_MAX_PAGES full pages the list is refused as too large rather than shown cut.
+	 */
+	async listVpcs(project: Project, signal?: AbortSignal): Promise<Vpc[]> {
+		const seen = new Map<string, Vpc>();
+		let marker: string | undefined;
+		for (let page = 0; ; page++) {
+			if (page >= VPC_MAX_PAGES) {
+				throw new SdrsError(`The VPC list did not end after ${page} pages of ${VPC_PAGE_SIZE}; it was not read to its end`, 'too-large');
+			}
+			const body = await this.get('vpc', project.region, p('v1', project.id, 'vpcs'), { limit: VPC_PAGE_SIZE, marker }, project.id, signal);
+			const raw = list(body.vpcs);
+			let fresh = 0;
+			for (const v of raw.map(toVpc)) {
+				if (v && !seen.has(v.id)) {
+					seen.set(v.id, v);
+					fresh++;
+				}
+			}
+			const last = raw.length ? str(raw[raw.length - 1].id, 128) : '';
+			if (raw.length < VPC_PAGE_SIZE || fresh === 0 || !last) {
+				return [...seen.values()];
+			}
+			marker = last;
+		}
 	}
 
 	async getJob(project: Pick<Project, 'id' | 'region'>, jobId: string, signal?: AbortSignal): Promise<Job> {

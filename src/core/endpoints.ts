@@ -2,12 +2,13 @@
 // templates for private clouds (Huawei Cloud Stack) and the simulator.
 import { SdrsError } from './errors';
 
-export type Service = 'iam' | 'sdrs' | 'ecs';
+export type Service = 'iam' | 'sdrs' | 'ecs' | 'vpc';
 
 export interface EndpointOverrides {
 	iam?: string;
 	sdrs?: string;
 	ecs?: string;
+	vpc?: string;
 }
 
 /** Regions whose BRS/SDRS endpoint is documented, with their display names. */
@@ -29,6 +30,7 @@ const DEFAULTS: Record<Service, string> = {
 	iam: 'https://iam.myhuaweicloud.com',
 	sdrs: 'https://sdrs.{region}.myhuaweicloud.com',
 	ecs: 'https://ecs.{region}.myhuaweicloud.com',
+	vpc: 'https://vpc.{region}.myhuaweicloud.com',
 };
 
 /** Loopback hosts: the only ones plain http is allowed for. */
@@ -81,7 +83,7 @@ export function endpointFor(service: Service, region: string, overrides?: Endpoi
  */
 export function isPublicEndpointHost(host: string): boolean {
 	const h = host.toLowerCase();
-	return Object.keys(REGIONS).some((region) => (['iam', 'sdrs', 'ecs'] as const).some((service) => new URL(DEFAULTS[service].replace('{region}', region)).host === h));
+	return Object.keys(REGIONS).some((region) => (['iam', 'sdrs', 'ecs', 'vpc'] as const).some((service) => new URL(DEFAULTS[service].replace('{region}', region)).host === h));
 }
 
 export function regionName(region: string): string | undefined {

@@ -1,5 +1,6 @@
 // One error type for everything that can go wrong talking to Huawei Cloud, a parser for every
 // error body shape the services use (sdrs-api.md §8.1), and plain explanations for the codes.
+import { DRILL_EXPLANATIONS } from './drillErrors';
 
 export type ErrorKind =
 	| 'http' // the service answered with a non-2xx status
@@ -317,6 +318,7 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 	},
 };
 EXPLANATIONS['APIG.0308'] = EXPLANATIONS['APIGW.0308'];
+Object.assign(EXPLANATIONS, DRILL_EXPLANATIONS);
 
 const SDRS_500: Record<Lang, Explanation> = {
 	en: { explanation: 'SDRS reported an internal error.', fix: 'Try again in a few minutes; if it persists, open a ticket with the request ID.' },

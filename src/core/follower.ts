@@ -1,7 +1,7 @@
 // Following jobs to their end: one job polled with progress (trackJob), a lost answer reconciled by
 // reading its group, the outcome recorded and reported once across windows, and jobs other windows
 // left taken over. The one-group flow and a batch's lost answers both follow through here.
-import { appliedEvidence } from './actions';
+import { appliedEvidence, isDrillKind } from './actions';
 import type { SdrsClient } from './client';
 import { toSdrsError, type SdrsError } from './errors';
 import type { Heartbeat } from './heartbeat';
@@ -12,6 +12,7 @@ import type { Project, ProtectionGroup } from './model';
 import type { GroupRead, Ports } from './ports';
 import { PROFILE_REMOVED, projectOf, type StoredJob } from './records';
 import { groupAsJob } from './sendAction';
+import { drillApplied, drillAsJob, drillServersOf, readDrill } from './drills';
 
 /** After a POST without an answer, how long a move of the group still proves it was applied. */
 export const RECONCILE_MS = 60_000;
@@ -137,10 +138,15 @@ export class JobFollower {
 		for (;;) {
 			try {
 				read = await client.getGroup(project, job.groupId, signal);
+				const kind = job.action;
+				// A drill request: its drill tells (a new drill of that name; the drill gone or deleting).
+				const drill = isDrillKind(kind) && job.drill ? await readDrill(client, project, job.groupId, job.drill, signal) : undefined;
 				lastError = undefined;
-				if (appliedEvidence(job.action, window, read)) {
-					await store.patch(job.jobId, { reconcile: undefined, lastStatus: read.status });
+				if (isDrillKind(kind) ? job.drill !== undefined && drillApplied(kind, drill) : appliedEvidence(kind, window, read)) {
+					const drillRef = job.drill && drill && !job.drill.id ? { ...job.drill, id: drill.id } : job.drill;
+					await store.patch(job.jobId, { reconcile: undefined, lastStatus: read.status, ...(drillRef ? { drill: drillRef } : {}) });
 					job.reconcile = undefined;
+					job.drill = drillRef;
 					log.warn(`${job.action} on ${job.groupId}: the group is now ${read.status}: the request was applied; following the group.`);
 					this.deps.announce({ profileId: job.profile, projectId: project.id, group: read });
 					ports.notify({ kind: 'appliedAfterLostAnswer', action: job.action, group: read });
@@ -202,7 +208,17 @@ export class JobFollower {
 			const rereads = setInterval(() => void reread(), 5000);
 			try {
 				return await trackJob({ jobId: job.jobId, startedAt: timeoutFrom }, {
-					getJob: async (id, signal) => (job.trackBy === 'group' ? groupAsJob(await client.getGroup(project, job.groupId, signal), job.action, job.before ?? { status: job.reconcile?.status ?? '' }) : client.getJob(project, id, signal)),
+					getJob: async (id, signal) => {
+						if (job.trackBy !== 'group') {
+							return client.getJob(project, id, signal);
+						}
+						const kind = job.action;
+						if (isDrillKind(kind)) {
+							// The job id was lost: the drill is followed instead.
+							return drillAsJob(kind, job.drill ? await readDrill(client, project, job.groupId, job.drill, signal) : undefined, job.groupId);
+						}
+						return groupAsJob(await client.getGroup(project, job.groupId, signal), kind, job.before ?? { status: job.reconcile?.status ?? '' });
+					},
 					signal: controller.signal,
 					timeoutMs: this.deps.jobTimeoutMs(),
 					now: () => ports.clock.now(),
@@ -230,7 +246,9 @@ export class JobFollower {
 			ports.notify({ kind: 'stoppedFollowing', job: { ...job, lastStatus: outcome.lastStatus ?? job.lastStatus }, error: outcome.kind === 'ERROR' ? outcome.error : undefined, elapsedMs });
 			return outcome;
 		}
-		const ended = { outcome: outcome.kind, lastStatus: outcome.kind, ...(outcome.kind === 'FAIL' ? { errorCode: outcome.errorCode, failReason: outcome.failReason } : {}) };
+		// A drill create's job names the new drill (entities.disaster_recovery_drill_id).
+		const drill = job.drill && !job.drill.id && outcome.job.drillId ? { ...job.drill, id: outcome.job.drillId } : job.drill;
+		const ended = { outcome: outcome.kind, lastStatus: outcome.kind, ...(outcome.kind === 'FAIL' ? { errorCode: outcome.errorCode, failReason: outcome.failReason } : {}), ...(drill ? { drill } : {}) };
 		if (!(await store.finish(job.jobId, ended))) {
 			return outcome; // another window reported it
 		}
@@ -238,7 +256,8 @@ export class JobFollower {
 		const finished = store.get(job.jobId) ?? { ...job, ...ended };
 		if (outcome.kind === 'SUCCESS') {
 			log.info(`Job ${job.jobId} succeeded (${job.action} on ${job.groupId})`);
-			ports.notify({ kind: 'succeeded', job: finished });
+			const drillServers = job.action === 'createDrill' ? await drillServersOf(client, project, drill?.id) : undefined;
+			ports.notify({ kind: 'succeeded', job: finished, ...(drillServers ? { drillServers } : {}) });
 		} else {
 			log.error(`Job ${job.jobId} failed (${job.action} on ${job.groupId}): ${outcome.errorCode ?? ''} ${outcome.failReason ?? ''}`);
 			ports.notify({ kind: 'failed', job: finished, failedSubJobs: outcome.failedSubJobs });

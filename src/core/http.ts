@@ -26,7 +26,7 @@ export type FetchLike = (
 ) => Promise<FetchResponseLike>;
 
 export interface HttpRequest {
-	method: 'GET' | 'POST';
+	method: 'GET' | 'POST' | 'DELETE';
 	url: string;
 	headers?: Record<string, string>;
 	body?: string;

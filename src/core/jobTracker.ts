@@ -4,7 +4,7 @@
 // 10-second cadence (≈57 against 61). Transient errors do not end the watch.
 import { abortableSleep } from './sleep';
 import { toSdrsError, type SdrsError } from './errors';
-import type { ActionKind } from './actions';
+import type { JobKind } from './actions';
 import type { Job } from './model';
 
 /** What is needed to pick a job up again after a reload: serialisable, no secrets. */
@@ -13,7 +13,7 @@ export interface JobRecord {
 	projectId: string;
 	region: string;
 	groupId: string;
-	action: ActionKind;
+	action: JobKind;
 	/** Milliseconds since the epoch, local clock. */
 	startedAt: number;
 }

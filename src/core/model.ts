@@ -30,6 +30,9 @@ export interface ProtectionGroup {
 	drDrillNum: number;
 	createdAt?: string;
 	updatedAt?: string;
+	/** `source_vpc_id` / `target_vpc_id`: the group's VPCs (a drill VPC must differ from them). */
+	sourceVpcId?: string;
+	targetVpcId?: string;
 }
 
 export interface ProtectedInstance {
@@ -62,6 +65,16 @@ export interface Drill {
 	status: string;
 	drillVpcId: string;
 	createdAt?: string;
+	/** `drill_servers`: a drill server per protected instance (documented on the single drill; may be missing in lists). */
+	drillServers?: { protectedInstance: string; drillServerId: string }[];
+}
+
+/** A VPC of the VPC service's v1 list. */
+export interface Vpc {
+	id: string;
+	name: string;
+	cidr: string;
+	status: string;
 }
 
 export interface Server {
@@ -83,6 +96,8 @@ export interface Job {
 	errorCode?: string;
 	failReason?: string;
 	serverGroupId?: string;
+	/** `entities.disaster_recovery_drill_id`: the drill a drill job created or deletes. */
+	drillId?: string;
 	subJobs: Job[];
 }
 
@@ -139,7 +154,21 @@ export function toGroup(o: Obj): ProtectionGroup | undefined {
 		drDrillNum: count(o.disaster_recovery_drill_num),
 		createdAt: optStr(o.created_at),
 		updatedAt: optStr(o.updated_at),
+		...vpcIds(o),
 	};
+}
+
+function vpcIds(o: Obj): Pick<ProtectionGroup, 'sourceVpcId' | 'targetVpcId'> {
+	const out: Pick<ProtectionGroup, 'sourceVpcId' | 'targetVpcId'> = {};
+	const source = str(o.source_vpc_id, 128);
+	const target = str(o.target_vpc_id, 128);
+	if (source) {
+		out.sourceVpcId = source;
+	}
+	if (target) {
+		out.targetVpcId = target;
+	}
+	return out;
 }
 
 export function toInstance(o: Obj): ProtectedInstance | undefined {
@@ -183,7 +212,22 @@ export function toReplication(o: Obj): Replication | undefined {
 
 export function toDrill(o: Obj): Drill | undefined {
 	const id = str(o.id, 128);
-	return id === '' ? undefined : { id, name: str(o.name, 255) || id, status: str(o.status, 64), drillVpcId: str(o.drill_vpc_id, 128), createdAt: str(o.created_at, 64) || undefined };
+	if (id === '') {
+		return undefined;
+	}
+	const drill: Drill = { id, name: str(o.name, 255) || id, status: str(o.status, 64), drillVpcId: str(o.drill_vpc_id, 128), createdAt: str(o.created_at, 64) || undefined };
+	if (Array.isArray(o.drill_servers)) {
+		drill.drillServers = list(o.drill_servers)
+			.slice(0, 1000)
+			.map((s) => ({ protectedInstance: str(s.protected_instance, 128), drillServerId: str(s.drill_server_id, 128) }))
+			.filter((s) => s.drillServerId !== '');
+	}
+	return drill;
+}
+
+export function toVpc(o: Obj): Vpc | undefined {
+	const id = str(o.id, 128);
+	return id === '' ? undefined : { id, name: str(o.name, 255) || id, cidr: str(o.cidr, 64), status: str(o.status, 32) };
 }
 
 export function toServer(o: Obj): Server | undefined {
@@ -208,6 +252,7 @@ function jobFields(o: Obj, fallbackId: string): Job {
 		errorCode: optStr(o.error_code),
 		failReason: optStr(o.fail_reason),
 		serverGroupId: optStr(entities.server_group_id),
+		...(optStr(entities.disaster_recovery_drill_id) ? { drillId: str(entities.disaster_recovery_drill_id, 128) } : {}),
 		subJobs: [],
 	};
 }

@@ -1,7 +1,7 @@
 // How the engine reaches the editor (or a test, or the chaos run): questions, messages, progress and
 // a clock, and what it tells about. The engine's parts (the one-group flow, the job follower, the
 // batches) share these types and nothing else of each other.
-import type { ActionKind } from './actions';
+import type { ActionKind, JobKind } from './actions';
 import type { CheckResult } from './checks';
 import type { BatchCounts } from './batch/counts';
 import type { SdrsError } from './errors';
@@ -17,24 +17,25 @@ export interface ActionTarget {
 
 /** A blocking explanation (a modal in the editor). */
 export type Alert =
-	| { kind: 'preflightFailed'; action: ActionKind; group: ProtectionGroup; checks: CheckResult[] }
-	| { kind: 'refused'; action: ActionKind; group: ProtectionGroup; error: SdrsError };
+	| { kind: 'preflightFailed'; action: JobKind; group: ProtectionGroup; checks: CheckResult[] }
+	| { kind: 'refused'; action: JobKind; group: ProtectionGroup; error: SdrsError };
 
 /** A message that does not block (a notification in the editor). */
 export type Notice =
 	| { kind: 'busy'; group: ProtectionGroup }
 	| { kind: 'jobRunning'; group: ProtectionGroup; jobId?: string }
-	| { kind: 'noAnswer'; action: ActionKind; group: ProtectionGroup; error: SdrsError; windowMs: number }
-	| { kind: 'appliedAfterLostAnswer'; action: ActionKind; group: ProtectionGroup }
-	| { kind: 'notApplied'; action: ActionKind; group: ProtectionGroup }
-	| { kind: 'outcomeUnknown'; action: ActionKind; group: ProtectionGroup; error?: SdrsError }
-	| { kind: 'succeeded'; job: StoredJob }
+	| { kind: 'noAnswer'; action: JobKind; group: ProtectionGroup; error: SdrsError; windowMs: number }
+	| { kind: 'appliedAfterLostAnswer'; action: JobKind; group: ProtectionGroup }
+	| { kind: 'notApplied'; action: JobKind; group: ProtectionGroup }
+	| { kind: 'outcomeUnknown'; action: JobKind; group: ProtectionGroup; error?: SdrsError }
+	/** A drill created: the names of its drill servers (drillServers), when they could be read. */
+	| { kind: 'succeeded'; job: StoredJob; drillServers?: string[] }
 	| { kind: 'failed'; job: StoredJob; failedSubJobs: Job[] }
 	| { kind: 'stoppedFollowing'; job: StoredJob; error?: SdrsError; elapsedMs: number }
 	| { kind: 'batchEnded'; batch: StoredBatch; counts: BatchCounts };
 
 export type ProgressOf =
-	| { kind: 'checking'; action: ActionKind; group: ProtectionGroup }
+	| { kind: 'checking'; action: JobKind; group: ProtectionGroup }
 	| { kind: 'following'; job: StoredJob }
 	/** One progress for a whole batch: its counts now, and Stop (nothing more is sent). */
 	| { kind: 'batch'; batchId: string; action: ActionKind; counts(): BatchCounts; stop(): void; stopped(): boolean };

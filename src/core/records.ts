@@ -1,7 +1,7 @@
 // The records of the job store, and the pure rules on them: what a job and a batch record hold
 // (serialisable, no secrets), how an action just sent becomes a record, and how a batch entry keeps
 // its job's end. The store (jobStore.ts) writes them; everything else reads them.
-import type { ActionKind, Before } from './actions';
+import type { ActionKind, Before, JobKind } from './actions';
 import type { JobRecord } from './jobTracker';
 import type { Project } from './model';
 
@@ -39,6 +39,19 @@ export interface StoredJob extends JobRecord {
 	batchId?: string;
 	/** Batch jobs: the group as it was read before the POST (its listing then shows the job's progress). */
 	before?: Before;
+	/** Drill jobs (createDrill, deleteDrill): the drill. */
+	drill?: DrillRef;
+}
+
+/** The drill a drill job creates or deletes. */
+export interface DrillRef {
+	name: string;
+	/** Known for a delete, and for a create once its job (or the drill list) named it. */
+	id?: string;
+	/** The existing VPC asked for; none: the service creates one. */
+	vpcId?: string;
+	/** A create: the group's drills of this name before it was sent (not evidence of it). */
+	priorIds?: string[];
 }
 
 /**
@@ -114,10 +127,11 @@ export interface Sent {
 	project: Project;
 	group: { id: string; name: string };
 	before: Before;
-	action: ActionKind;
+	action: JobKind;
 	at: number;
 	jobId?: string;
 	batchId?: string;
+	drill?: DrillRef;
 }
 
 /**
@@ -144,6 +158,7 @@ export function recordOf(sent: Sent, reconcileMs: number): StoredJob {
 		lastStatus: lost ? before.status : 'INIT',
 		before: { status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation },
 		reconcile: lost ? { until: at + reconcileMs, status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation } : undefined,
+		...(sent.drill ? { drill: sent.drill } : {}),
 	};
 }
 

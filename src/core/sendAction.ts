@@ -17,9 +17,14 @@ export type StartResult =
 	| { kind: 'unanswered'; error: SdrsError };
 
 /** POSTs the action's body (from its row in the action table) once. Never resends it, whatever happens. */
-export async function sendActionOnce(client: SdrsClient, project: Project, group: ProtectionGroup, action: ActionKind, signal?: AbortSignal): Promise<StartResult> {
+export function sendActionOnce(client: SdrsClient, project: Project, group: ProtectionGroup, action: ActionKind, signal?: AbortSignal): Promise<StartResult> {
+	return sendOnce(() => client.groupAction(project, group.id, ACTIONS[action].body(group), signal));
+}
+
+/** Sends a request that starts a job once (a group action, a drill created or deleted), and says what its answer proves. */
+export async function sendOnce(send: () => Promise<{ jobId: string; requestId?: string }>): Promise<StartResult> {
 	try {
-		const { jobId, requestId } = await client.groupAction(project, group.id, ACTIONS[action].body(group), signal);
+		const { jobId, requestId } = await send();
 		return { kind: 'started', jobId, requestId };
 	} catch (e) {
 		const error = toSdrsError(e);

@@ -7,6 +7,7 @@
 import type { ActionKind } from './actions';
 import { runPreflight } from './checks';
 import { Batches } from './batch/batches';
+import { deleteDrill, startDrill, type DrillQuestions } from './drillFlow';
 import type { SdrsClient } from './client';
 import { SdrsError } from './errors';
 import { Emitter } from './events';
@@ -14,6 +15,7 @@ import { JobFollower, RECONCILE_MS, type Reconciled } from './follower';
 import { Heartbeat } from './heartbeat';
 import type { JobStore } from './jobStore';
 import type { JobOutcome } from './jobTracker';
+import type { Drill, ProtectionGroup } from './model';
 import type { Logger } from './logger';
 import type { ActionTarget, GroupRead, Ports } from './ports';
 import { recordOf, type StoredJob } from './records';
@@ -75,7 +77,26 @@ export class Workflow {
 	}
 
 	/** The whole action for one group. Resolves once the job is recorded and followed, or the user stopped. */
-	async runAction(target: ActionTarget, action: ActionKind): Promise<RunResult> {
+	runAction(target: ActionTarget, action: ActionKind): Promise<RunResult> {
+		return this.guarded(target, () => this.prepareAndSend(target, action));
+	}
+
+	/** Start DR Drill on one group (drillFlow.ts), under the same guard as an action. */
+	startDrill(target: ActionTarget, questions: DrillQuestions): Promise<RunResult> {
+		return this.guarded(target, () => startDrill(this.drillEngine(), target, questions));
+	}
+
+	/** Delete DR Drill (drillFlow.ts), under the same guard as an action. */
+	deleteDrill(target: ActionTarget, drill: Drill, confirm: (group: ProtectionGroup, drill: Drill) => PromiseLike<boolean>): Promise<RunResult> {
+		return this.guarded(target, () => deleteDrill(this.drillEngine(), target, drill, confirm));
+	}
+
+	private drillEngine(): Parameters<typeof startDrill>[0] {
+		return { deps: this.deps, follower: this.follower, heartbeat: this.heartbeat, announce: (read) => this.groupRead.fire(read) };
+	}
+
+	/** One thing prepared at a time per group in this window. */
+	private async guarded(target: ActionTarget, run: () => Promise<RunResult>): Promise<RunResult> {
 		// By project and group, not profile: two profiles of one account see the same group.
 		const key = `${target.project.id}/${target.group.id}`;
 		if (this.busy.has(key)) {
@@ -84,7 +105,7 @@ export class Workflow {
 		}
 		this.busy.add(key);
 		try {
-			return await this.prepareAndSend(target, action);
+			return await run();
 		} finally {
 			this.busy.delete(key);
 		}

@@ -1,6 +1,6 @@
 // User-visible words for statuses, actions, checks and error causes, all through vscode.l10n.
 import * as vscode from 'vscode';
-import { ACTIONS, ACTION_KINDS, type ActionKind, type BlockReason } from '../core/actions';
+import { ACTIONS, ACTION_KINDS, type ActionKind, type BlockReason, type JobKind } from '../core/actions';
 import type { CheckResult } from '../core/checks';
 import type { GroupFilter } from '../core/client';
 import type { ProtectionGroup } from '../core/model';
@@ -30,8 +30,12 @@ export function statusLabel(status: string): string {
 	return labels[status] ?? status;
 }
 
-export function actionTitle(action: ActionKind): string {
+export function actionTitle(action: JobKind): string {
 	switch (action) {
+		case 'createDrill':
+			return vscode.l10n.t('Start DR Drill');
+		case 'deleteDrill':
+			return vscode.l10n.t('Delete DR Drill');
 		case 'enable':
 			return vscode.l10n.t('Enable Protection');
 		case 'enableAgain':
@@ -144,6 +148,9 @@ export function checkDetail(check: CheckResult): string {
 	const f = check.facts;
 	switch (check.id) {
 		case 'status':
+			if (!check.ok && f.needs) {
+				return f.ofDrill ? vscode.l10n.t('the DR drill is {0}; it needs {1}', f.status ?? '?', statusesText(f.needs)) : vscode.l10n.t('status is {0}; it needs {1}', f.status ?? '?', statusesText(f.needs));
+			}
 			return check.ok || !f.action ? vscode.l10n.t('status is {0}', f.status ?? '?') : vscode.l10n.t('status is {0}; {1}', f.status ?? '?', needsText(f.action));
 		case 'replicationPairs':
 			return f.pairs === 1 ? vscode.l10n.t('1 replication pair') : vscode.l10n.t('{0} replication pairs', f.pairs ?? 0);
@@ -193,8 +200,12 @@ export function directionText(group: Pick<ProtectionGroup, 'priorityStation' | '
 }
 
 /** What a finished job of each action means, and the next step. */
-export function succeededText(action: ActionKind, groupName: string): string {
+export function succeededText(action: JobKind, groupName: string): string {
 	switch (action) {
+		case 'createDrill':
+			return vscode.l10n.t('DR drill of “{0}” created.', groupName);
+		case 'deleteDrill':
+			return vscode.l10n.t('DR drill of “{0}” deleted: its drill servers, their disks and NICs are gone; the drill VPC was kept.', groupName);
 		case 'enable':
 			return vscode.l10n.t('Protection enabled for “{0}”.', groupName);
 		case 'enableAgain':
@@ -206,6 +217,13 @@ export function succeededText(action: ActionKind, groupName: string): string {
 		case 'failover':
 			return vscode.l10n.t('Failover of “{0}” done: the DR site is production now and replication has stopped. Power on the servers at the new production site; when the old site is back, run Enable Protection Again.', groupName);
 	}
+}
+
+/** A drill's end: its name, its group, and the drill servers it made. */
+export function drillCreatedText(drill: string, groupName: string, servers: readonly string[]): string {
+	return servers.length
+		? vscode.l10n.t('DR drill “{0}” of “{1}” is ready. Drill servers: {2}. When the drill is done, delete it with Delete DR Drill.', drill, groupName, servers.join(', '))
+		: vscode.l10n.t('DR drill “{0}” of “{1}” is ready. When the drill is done, delete it with Delete DR Drill.', drill, groupName);
 }
 
 export function consequences(action: ActionKind): string {

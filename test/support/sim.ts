@@ -15,7 +15,7 @@ export interface Rig {
 export async function rig(simOptions: SimulatorOptions = {}, httpOptions: Partial<HttpOptions> = {}): Promise<Rig> {
 	const sim = await startSimulator({ jobDurationMs: 300, ...simOptions });
 	const http = new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, baseBackoffMs: 5, maxBackoffMs: 20, timeoutMs: 2000, ...httpOptions });
-	const client = new SdrsClient(http, { iam: sim.url, sdrs: sim.url, ecs: sim.url });
+	const client = new SdrsClient(http, { iam: sim.url, sdrs: sim.url, ecs: sim.url, vpc: sim.url });
 	const project: Project = { id: projectIdFor('cn-north-4'), name: 'cn-north-4', region: 'cn-north-4', isSubProject: false };
 	return { sim, http, client, project };
 }

@@ -67,7 +67,7 @@ describe('actions', () => {
 				assert.deepEqual(patterns.filter((re) => /canEnable/.test(re.source) && re.test(v)).map(String), [], status);
 			}
 		}
-		assert.equal(groupContextValue(group('failed-over')), 'protectionGroup status-failed-over canEnableAgain', 'known statuses keep their name');
+		assert.equal(groupContextValue(group('failed-over')), 'protectionGroup status-failed-over canEnableAgain canCreateDrill', 'known statuses keep their name');
 	});
 
 	it('explains why nothing is offered', () => {

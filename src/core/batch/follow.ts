@@ -2,6 +2,7 @@
 // job's detail is read only when the listing cannot tell (a failure's code and reason, or a group
 // that has not moved). A lost answer is followed through its group by the one-group follower, with
 // quiet ports (the batch reports).
+import type { ActionKind } from '../actions';
 import type { SdrsClient } from '../client';
 import { toSdrsError } from '../errors';
 import { failureOf, nextPollDelay } from '../jobTracker';
@@ -118,7 +119,8 @@ async function round(deps: BatchDeps, run: Run, key: string, jobs: StoredJob[], 
 async function read(deps: BatchDeps, run: Run, client: SdrsClient, project: Project, j: StoredJob, group: ProtectionGroup | undefined, memo: { seenMoving: Set<string>; lastAsked: Map<string, number> }): Promise<void> {
 	const { store, log } = deps;
 	const clock = deps.ports.clock;
-	const verdict = readListing(j.action, j.before ?? { status: j.lastStatus ?? '' }, group, memo.seenMoving.has(j.jobId));
+	// A batch sends only actions of the table (never a drill).
+	const verdict = readListing(j.action as ActionKind, j.before ?? { status: j.lastStatus ?? '' }, group, memo.seenMoving.has(j.jobId));
 	if (group) {
 		deps.announce({ profileId: j.profile, projectId: j.projectId, group });
 	}

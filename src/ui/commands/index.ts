@@ -16,6 +16,7 @@ import { addAgencyProfile } from './agency';
 import { importKooCliProfiles } from './koocli';
 import { copyBatchSummary, projectPlan, showBatchReport, stopBatch } from './batch';
 import { addProfile, removeProfile, selectProfile } from './credentials';
+import { deleteDrillCommand, startDrillCommand } from './drills';
 import { clearFilter, setFilter } from './filters';
 import { copyJobSummary, revealGroup, type GroupRef } from './jobs';
 
@@ -42,6 +43,8 @@ export interface Commands {
 	'sdrs.disableProtectionInProject': (node?: Node) => unknown;
 	'sdrs.plannedFailoverInProject': (node?: Node) => unknown;
 	'sdrs.failoverInProject': (node?: Node) => unknown;
+	'sdrs.createDrill': (node?: Node) => unknown;
+	'sdrs.deleteDrill': (node?: Node) => unknown;
 	'sdrs.stopBatch': (item?: BatchItem) => unknown;
 	'sdrs.showBatchReport': (item?: BatchItem) => unknown;
 	'sdrs.copyBatchSummary': (item?: BatchItem) => unknown;
@@ -77,6 +80,8 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.disableProtectionInProject': (node) => projectPlan(c, 'disable', node),
 		'sdrs.plannedFailoverInProject': (node) => projectPlan(c, 'plannedFailover', node),
 		'sdrs.failoverInProject': (node) => projectPlan(c, 'failover', node),
+		'sdrs.createDrill': (node) => startDrillCommand(c, node),
+		'sdrs.deleteDrill': (node) => deleteDrillCommand(c, node),
 		'sdrs.stopBatch': (item) => stopBatch(c, item),
 		'sdrs.showBatchReport': (item) => showBatchReport(c, item),
 		'sdrs.copyBatchSummary': (item) => copyBatchSummary(c, item),

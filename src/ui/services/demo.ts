@@ -59,10 +59,10 @@ export class Demo implements vscode.Disposable {
 		}
 		void setContextKey('sdrs.demoStarted', true);
 		const url = this.simulator.url;
-		const endpoints = { iam: url, sdrs: url, ecs: url };
+		const endpoints = { iam: url, sdrs: url, ecs: url, vpc: url };
 		const existing = this.profiles.list().find((p) => p.kind === 'demo');
 		if (existing) {
-			if (existing.endpoints?.sdrs !== url || !existing.account) {
+			if (existing.endpoints?.sdrs !== url || existing.endpoints.vpc !== url || !existing.account) {
 				const { DEMO_ACCOUNT } = this.load();
 				await this.profiles.update(existing.id, { endpoints, account: { id: DEMO_ACCOUNT.id, name: DEMO_ACCOUNT.name } });
 			}

@@ -5,8 +5,8 @@ import { noteText, say } from '../say';
 import type { Logger } from '../../core/logger';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
-import { ACTIONS } from '../../core/actions';
-import { actionTitle, checkList, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
+import { ACTIONS, isDrillKind } from '../../core/actions';
+import { actionTitle, checkList, drillCreatedText, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
 import { setContextKey } from './contextKeys';
 import { accountText, type Profile } from './profiles';
@@ -196,11 +196,21 @@ export class EditorPorts implements Ports {
 				);
 				return;
 			case 'appliedAfterLostAnswer':
+				if (isDrillKind(n.action)) {
+					void say.warn(vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group’s DR drills show that it was applied. It was not sent again; the drill is followed until it settles.', actionTitle(n.action), n.group.name));
+					return;
+				}
 				void say.warn(
 					vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. It was not sent again; the group is followed until it settles.', actionTitle(n.action), n.group.name, statusLabel(n.group.status)),
 				);
 				return;
 			case 'noAnswer':
+				if (isDrillKind(n.action)) {
+					void say.warn(
+						vscode.l10n.t('No answer to {0} for “{1}” ({2}). It was not sent again; the group’s DR drills are read for up to {3} s to find out whether it was applied.', actionTitle(n.action), n.group.name, describeError(n.error), Math.round(n.windowMs / 1000)),
+					);
+					return;
+				}
 				void say.warn(
 					vscode.l10n.t(
 						'No answer to {0} for “{1}” ({2}). It was not sent again; the group is read for up to {3} s to find out whether it was applied.',
@@ -212,6 +222,10 @@ export class EditorPorts implements Ports {
 				);
 				return;
 			case 'notApplied':
+				if (isDrillKind(n.action)) {
+					this.withLogButton(say.error(vscode.l10n.t('{0} for “{1}” was not applied: no answer came, and the group’s DR drills did not change. Nothing was sent twice; you can try again.', actionTitle(n.action), n.group.name), vscode.l10n.t('Show Log')));
+					return;
+				}
 				this.withLogButton(
 					say.error(vscode.l10n.t('{0} for “{1}” was not applied: no answer came, and the group did not change. Nothing was sent twice; you can try again.', actionTitle(n.action), n.group.name), vscode.l10n.t('Show Log')),
 				);
@@ -225,8 +239,12 @@ export class EditorPorts implements Ports {
 				);
 				return;
 			case 'succeeded':
+				if (n.job.action === 'createDrill') {
+					void say.info(drillCreatedText(n.job.drill?.name ?? '', n.job.groupName, n.drillServers ?? []));
+					return;
+				}
 				void setContextKey('sdrs.protectionEnabled', true);
-				if (ACTIONS[n.job.action].flips) {
+				if (n.job.action !== 'deleteDrill' && ACTIONS[n.job.action].flips) {
 					// The walkthrough's DR-loop step: production has moved.
 					void setContextKey('sdrs.productionMoved', true);
 				}

@@ -50,8 +50,8 @@ function userEndpoints(value: unknown): EndpointOverrides {
 		return {};
 	}
 	const v = value as Record<string, unknown>;
-	const pick = (k: 'iam' | 'sdrs' | 'ecs'): string | undefined => (typeof v[k] === 'string' && v[k].trim() ? v[k].trim() : undefined);
-	return { iam: pick('iam'), sdrs: pick('sdrs'), ecs: pick('ecs') };
+	const pick = (k: 'iam' | 'sdrs' | 'ecs' | 'vpc'): string | undefined => (typeof v[k] === 'string' && v[k].trim() ? v[k].trim() : undefined);
+	return { iam: pick('iam'), sdrs: pick('sdrs'), ecs: pick('ecs'), vpc: pick('vpc') };
 }
 
 /** The projects the settings show (sdrs.regions, then sdrs.projects by id or name): the tree and every picker. */

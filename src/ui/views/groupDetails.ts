@@ -3,6 +3,7 @@
 // untrusted tooltips (every server value escaped), a codicon per status and the status in words
 // for screen readers.
 import * as vscode from 'vscode';
+import { DRILL, drillDeletable } from '../../core/actions';
 import { currentDrAz } from '../../core/checks';
 import type { SdrsClient } from '../../core/client';
 import type { Drill, Project, ProtectedInstance, ProtectionGroup, Replication, Server } from '../../core/model';
@@ -194,6 +195,7 @@ export function detailItem(node: DetailNode, id: string): vscode.TreeItem {
 		[vscode.l10n.t('Drill VPC'), drill.drillVpcId],
 	]);
 	item.accessibilityInformation = { label: vscode.l10n.t('DR drill {0}, status {1}', drill.name, drill.status) };
-	item.contextValue = 'drill';
+	// The drill's status is server text: only the fixed token is added, when the status allows a delete.
+	item.contextValue = drillDeletable(drill.status) ? `drill ${DRILL.deleteToken}` : 'drill';
 	return item;
 }

@@ -75,9 +75,8 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 				const now = new Set(jobs.all().filter((j) => !j.outcome).map((j) => JSON.stringify([j.profile, j.projectId, j.groupId])));
 				for (const key of [...now, ...this.running].filter((k) => now.has(k) !== this.running.has(k))) {
 					const [profileId, projectId, groupId] = JSON.parse(key) as [string, string, string];
-					if (!now.has(key)) {
-						this.forgetDetails(profileId, projectId, groupId); // a job ended: its group's insides changed
-					}
+					// A job started or ended: its group's insides change (a drill being created shows under DR drills).
+					this.forgetDetails(profileId, projectId, groupId);
 					this.redrawGroup(profileId, projectId, groupId);
 				}
 				this.running = now;
