@@ -189,8 +189,9 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		seen.push(...(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()));
 		await report.getByRole('button', { name: 'Show Report' }).click();
 		// The report opens in an editor tab (Markdown), not a modal.
-		const editor = page.locator('.editor-instance .view-lines');
-		await editor.getByText(/3 succeeded/).first().waitFor();
+		// Monaco renders spaces as non-breaking ones: \s matches both.
+		const editor = page.locator('.monaco-editor .view-lines');
+		await editor.getByText(/3\s+succeeded/).first().waitFor();
 		assert.equal(await page.getByRole('dialog').count(), 0, 'no modal');
 		await wb.shot('10e-batch-report');
 		for (const n of ['gz-web-01', 'gz-api-02', 'gz-db-03']) {
