@@ -11,7 +11,12 @@ import tseslint from 'typescript-eslint';
  * lands in the extension bundle. `import type` is always allowed.
  */
 const LAYERS = [
-	{ from: 'src/core/', forbid: ['vscode', 'node-fetch', 'src/ui/', 'src/simulator/', 'src/extension'], except: { 'src/core/http.ts': ['node-fetch'] }, why: 'src/core runs without VS Code, and only src/core/http.ts talks to the network' },
+	{
+		from: 'src/core/',
+		forbid: ['vscode', 'node-fetch', 'src/ui/', 'src/simulator/', 'src/extension'],
+		except: { 'src/core/http.ts': ['node-fetch'] },
+		why: 'src/core runs without VS Code, and only src/core/http.ts talks to the network',
+	},
 	{ from: 'src/simulator/', forbid: ['vscode', 'node-fetch', 'src/ui/', 'src/extension'], why: 'the simulator is a separate program' },
 	{ from: 'src/ui/', forbid: ['node-fetch', 'src/simulator/'], why: 'only src/core/http.ts talks to the network, and the simulator is loaded at run time (demo.ts)' },
 	{ from: 'src/extension.ts', forbid: ['node-fetch', 'src/simulator/'], why: 'the simulator stays out of the activation path' },
@@ -21,8 +26,15 @@ export const layering = {
 		imports: {
 			meta: { type: 'problem', schema: [] },
 			create(context) {
-				const file = relative(import.meta.dirname, context.filename).split('\\').join('/');
-				const target = (source) => (source.startsWith('.') ? relative(import.meta.dirname, join(dirname(context.filename), source)).split('\\').join('/') : source);
+				const file = relative(import.meta.dirname, context.filename)
+					.split('\\')
+					.join('/');
+				const target = (source) =>
+					source.startsWith('.')
+						? relative(import.meta.dirname, join(dirname(context.filename), source))
+								.split('\\')
+								.join('/')
+						: source;
 				const check = (node, source, typeOnly) => {
 					if (typeOnly || typeof source !== 'string') return;
 					const to = target(source);
@@ -72,7 +84,10 @@ export default tseslint.config(
 		rules: {
 			'no-restricted-syntax': [
 				'error',
-				{ selector: 'MemberExpression[property.name=/^(show(Error|Warning|Information)Message|setStatusBarMessage)$/]', message: 'Show messages through src/ui/say.ts (server text made safe for each sink).' },
+				{
+					selector: 'MemberExpression[property.name=/^(show(Error|Warning|Information)Message|setStatusBarMessage)$/]',
+					message: 'Show messages through src/ui/say.ts (server text made safe for each sink).',
+				},
 			],
 		},
 	},
@@ -90,7 +105,17 @@ export default tseslint.config(
 		files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
 		...tseslint.configs.disableTypeChecked,
 		languageOptions: {
-			globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', window: 'readonly', Buffer: 'readonly', module: 'writable', require: 'readonly' },
+			globals: {
+				console: 'readonly',
+				process: 'readonly',
+				URL: 'readonly',
+				setTimeout: 'readonly',
+				clearTimeout: 'readonly',
+				window: 'readonly',
+				Buffer: 'readonly',
+				module: 'writable',
+				require: 'readonly',
+			},
 		},
 	},
 	{

@@ -81,7 +81,15 @@ function activation(): void {
 		reference: `${ms(r)} (require() of the official SDK core, same host, same moment)`,
 		ratio: o / r,
 		ratioMeaning: `our own cost / reference; load alone ${(part('loadMs') / r).toFixed(2)}×`,
-		values: { oursMs: o, referenceMs: r, loadMs: part('loadMs'), ownActivateMs: part('ownActivateMs'), deferredCpuMs: part('deferredCpuMs'), activateMs: part('activateMs'), untilReadyMs: part('activationMs') },
+		values: {
+			oursMs: o,
+			referenceMs: r,
+			loadMs: part('loadMs'),
+			ownActivateMs: part('ownActivateMs'),
+			deferredCpuMs: part('deferredCpuMs'),
+			activateMs: part('activateMs'),
+			untilReadyMs: part('activationMs'),
+		},
 	});
 }
 
@@ -90,9 +98,29 @@ function size(): void {
 	const bundle = statSync(join(ROOT, 'dist/extension.js')).size;
 	const vsix = statSync(join(ROOT, 'sdrs-explorer.vsix')).size;
 	const out = join(ROOT, 'out/bench/sdk-core.js');
-	execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), ['--bundle', '--platform=node', '--format=cjs', '--target=node20', '--minify', `--outfile=${out}`, '--log-level=error', join(ROOT, 'node_modules/@huaweicloud/huaweicloud-sdk-core/huaweicloud-sdk-core.js')], { cwd: ROOT });
+	execFileSync(
+		join(ROOT, 'node_modules/.bin/esbuild'),
+		[
+			'--bundle',
+			'--platform=node',
+			'--format=cjs',
+			'--target=node20',
+			'--minify',
+			`--outfile=${out}`,
+			'--log-level=error',
+			join(ROOT, 'node_modules/@huaweicloud/huaweicloud-sdk-core/huaweicloud-sdk-core.js'),
+		],
+		{ cwd: ROOT },
+	);
 	const sdk = statSync(out).size;
-	rows.push({ name: 'Size', ours: `${kb(bundle)} bundle, ${kb(vsix)} .vsix`, reference: `${kb(sdk)} (SDK core, same esbuild settings)`, ratio: bundle / sdk, ratioMeaning: 'our bundle / SDK bundle', values: { bundleBytes: bundle, vsixBytes: vsix, sdkBytes: sdk } });
+	rows.push({
+		name: 'Size',
+		ours: `${kb(bundle)} bundle, ${kb(vsix)} .vsix`,
+		reference: `${kb(sdk)} (SDK core, same esbuild settings)`,
+		ratio: bundle / sdk,
+		ratioMeaning: 'our bundle / SDK bundle',
+		values: { bundleBytes: bundle, vsixBytes: vsix, sdkBytes: sdk },
+	});
 }
 
 /**
@@ -118,7 +146,11 @@ function signing(): void {
 			date: new Date(Date.UTC(2026, 10, 27, 12, 0, 0) + i * 61_000),
 		};
 	});
-	const plainSdkDate = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+	const plainSdkDate = (d: Date): string =>
+		d
+			.toISOString()
+			.replace(/[-:]/g, '')
+			.replace(/\.\d{3}/, '');
 	const runOurs = (): string[] =>
 		inputs.map((x) => {
 			const url = buildUrl(host, encodePath(...x.segments), x.query);
@@ -305,7 +337,7 @@ async function listing(): Promise<void> {
 async function jobs(): Promise<void> {
 	const durations = [10_000, 30_000, 120_000, 600_000];
 	let seed = 7;
-	const rnd = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+	const rnd = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
 	for (const d of durations) {
 		const lags: number[] = [];
 		const tfLags: number[] = [];
@@ -381,7 +413,9 @@ async function batch(): Promise<void> {
 		};
 		const gets = async (): Promise<number> => {
 			const { byRoute } = await sim.admin<{ byRoute: Record<string, number> }>('GET', 'stats');
-			return Object.entries(byRoute).filter(([k]) => k.startsWith('GET /v1/')).reduce((a, [, v]) => a + v, 0);
+			return Object.entries(byRoute)
+				.filter(([k]) => k.startsWith('GET /v1/'))
+				.reduce((a, [, v]) => a + v, 0);
 		};
 		const client = new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, maxConcurrentPerHost: concurrency }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
 		const rtt = async (): Promise<number> => {
@@ -407,9 +441,19 @@ async function batch(): Promise<void> {
 				progress: (_w, task) => task(() => undefined),
 				clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
 			};
-			const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => client, ports, log: silentLogger, jobTimeoutMs: () => 600_000, maxConcurrentRequests: () => concurrency });
+			const workflow = new Workflow({
+				store: new JobStore(new MemoryState()),
+				clientFor: () => client,
+				ports,
+				log: silentLogger,
+				jobTimeoutMs: () => 600_000,
+				maxConcurrentRequests: () => concurrency,
+			});
 			const shown = await client.listGroups(project);
-			const plan = await workflow.batches.plan(shown.map((group) => ({ profileId: 'bench', project, group })), 'enableAgain');
+			const plan = await workflow.batches.plan(
+				shown.map((group) => ({ profileId: 'bench', project, group })),
+				'enableAgain',
+			);
 			if (plan.filter((p) => p.eligible).length !== count) {
 				throw new Error('the batch benchmark needs every group eligible');
 			}

@@ -22,14 +22,20 @@ if (size) {
 const signing = get('Signing');
 check(!!signing && signing.ratio >= 1, `signing ${signing?.ratio.toFixed(2)}x >= 1x the official SDK (never slower)`);
 for (const r of rows.filter((x) => x.name.startsWith('Listing'))) check(r.ratio <= 1.05, `${r.name}: ${r.ratio.toFixed(2)}x <= 1.05x the node-fetch reference`);
-check(rows.some((x) => x.name.startsWith('Listing')), 'listing was measured');
+check(
+	rows.some((x) => x.name.startsWith('Listing')),
+	'listing was measured',
+);
 for (const r of rows.filter((x) => x.name.startsWith('Job end'))) {
 	check(r.values.p95LagMs <= r.values.lagBudgetMs, `${r.name}: p95 lag ${r.values.p95LagMs.toFixed(0)} ms <= ${r.values.lagBudgetMs} ms`);
 	if (/min/.test(r.name) && parseFloat(r.name.split(':')[1]) >= 10) check(r.values.gets <= r.values.terraformGets, `${r.name}: ${r.values.gets} GETs <= Terraform's ${r.values.terraformGets}`);
 }
 const batch = get('Batch');
 if (batch) {
-	check(batch.values.wallMs <= batch.values.budgetMs, `batch: report after ${batch.values.wallMs.toFixed(0)} ms <= ${batch.values.budgetMs.toFixed(0)} ms (slowest job + 2 s + 50/concurrency × round trip × 1.2)`);
+	check(
+		batch.values.wallMs <= batch.values.budgetMs,
+		`batch: report after ${batch.values.wallMs.toFixed(0)} ms <= ${batch.values.budgetMs.toFixed(0)} ms (slowest job + 2 s + 50/concurrency × round trip × 1.2)`,
+	);
 	check(batch.ratio <= 0.25, `batch: ${batch.values.gets} GETs following <= 0.25x the ${batch.values.perJobGets} of 50 per-job trackers (${batch.ratio.toFixed(2)}x)`);
 } else check(false, 'the batch was measured');
 const memory = get('Memory');

@@ -1,9 +1,10 @@
-// `npm test`: lint, types, unit, extension-host and UI tests, in that order, stopping at the first
+// `npm test`: format, lint, types, unit, extension-host and UI tests, in that order, stopping at the first
 // red stage. Prints each stage's time and one closing line "N passed, N failed" (mocha's counts
 // summed over the stages that ran). SDRS_TEST_STAGES=unit,integration picks stages.
 import { spawn } from 'node:child_process';
 
 const stages = [
+	['format', 'npm', ['run', '--silent', 'format:check']],
 	['lint', 'npm', ['run', '--silent', 'lint']],
 	['types', 'npm', ['run', '--silent', 'typecheck']],
 	['unit', 'npm', ['run', '--silent', 'test:unit']],

@@ -74,7 +74,14 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	};
 	let known = new Set(profiles.list().map((p) => p.id));
 	const hasJobs = async (): Promise<void> => {
-		await Promise.all([setContextKey('sdrs.hasJobs', store.all().length > 0), setContextKey('sdrs.hasBatches', store.batches().length > 0), setContextKey('sdrs.batchRunning', store.batches().some((b) => !b.endedAt))]);
+		await Promise.all([
+			setContextKey('sdrs.hasJobs', store.all().length > 0),
+			setContextKey('sdrs.hasBatches', store.batches().length > 0),
+			setContextKey(
+				'sdrs.batchRunning',
+				store.batches().some((b) => !b.endedAt),
+			),
+		]);
 	};
 	context.subscriptions.push(
 		profiles.onDidChange(() => {

@@ -42,9 +42,42 @@ export interface ActionRule {
 export const otherStation = (group: Pick<ProtectionGroup, 'priorityStation'>): 'source' | 'target' => (group.priorityStation === 'target' ? 'source' : 'target');
 
 export const ACTIONS: Readonly<Record<ActionKind, ActionRule>> = {
-	enable: { from: ['available', 'error-starting'], transitional: 'starting', success: 'protected', failure: 'error-starting', jobType: 'startProtectionGroupNoCG', body: () => ({ 'start-server-group': {} }), checks: [], danger: 'modal', flips: false, token: 'canEnable' },
-	enableAgain: { from: ['failed-over', 'error-reprotecting'], transitional: 'reprotecting', success: 'protected', failure: 'error-reprotecting', jobType: 'reprotectProtectionGroupNoCG', body: () => ({ 'start-server-group': {} }), checks: ['drServersStopped'], danger: 'modal', flips: false, token: 'canEnableAgain' },
-	disable: { from: ['protected', 'error-stopping'], transitional: 'stopping', success: 'available', failure: 'error-stopping', jobType: 'stopProtectionGroupNoCG', body: () => ({ 'stop-server-group': {} }), checks: [], danger: 'modal', flips: false, token: 'canDisable' },
+	enable: {
+		from: ['available', 'error-starting'],
+		transitional: 'starting',
+		success: 'protected',
+		failure: 'error-starting',
+		jobType: 'startProtectionGroupNoCG',
+		body: () => ({ 'start-server-group': {} }),
+		checks: [],
+		danger: 'modal',
+		flips: false,
+		token: 'canEnable',
+	},
+	enableAgain: {
+		from: ['failed-over', 'error-reprotecting'],
+		transitional: 'reprotecting',
+		success: 'protected',
+		failure: 'error-reprotecting',
+		jobType: 'reprotectProtectionGroupNoCG',
+		body: () => ({ 'start-server-group': {} }),
+		checks: ['drServersStopped'],
+		danger: 'modal',
+		flips: false,
+		token: 'canEnableAgain',
+	},
+	disable: {
+		from: ['protected', 'error-stopping'],
+		transitional: 'stopping',
+		success: 'available',
+		failure: 'error-stopping',
+		jobType: 'stopProtectionGroupNoCG',
+		body: () => ({ 'stop-server-group': {} }),
+		checks: [],
+		danger: 'modal',
+		flips: false,
+		token: 'canDisable',
+	},
 	plannedFailover: {
 		from: ['protected', 'error-reversing'],
 		transitional: 'reversing',
@@ -57,7 +90,18 @@ export const ACTIONS: Readonly<Record<ActionKind, ActionRule>> = {
 		flips: true,
 		token: 'canPlannedFailover',
 	},
-	failover: { from: ['protected', 'error-failing-over', 'error-reversing'], transitional: 'failing-over', success: 'failed-over', failure: 'error-failing-over', jobType: 'failoverProtectionGroupNoCG', body: () => ({ 'failover-server-group': {} }), checks: ['linkIntact'], danger: 'typed', flips: true, token: 'canFailover' },
+	failover: {
+		from: ['protected', 'error-failing-over', 'error-reversing'],
+		transitional: 'failing-over',
+		success: 'failed-over',
+		failure: 'error-failing-over',
+		jobType: 'failoverProtectionGroupNoCG',
+		body: () => ({ 'failover-server-group': {} }),
+		checks: ['linkIntact'],
+		danger: 'typed',
+		flips: true,
+		token: 'canFailover',
+	},
 };
 
 /**

@@ -203,7 +203,10 @@ export class AgencyCredentials implements CredentialsProvider {
 			case 401:
 				return at(AGENCY_ERRORS.baseKeysRefused, `IAM refused the base keys used to assume agency ${this.label()}: they are wrong, or were deleted or disabled.`);
 			case 403:
-				return at(AGENCY_ERRORS.forbidden, `The base keys may not assume agency ${this.label()}: the user lacks the permission to assume agencies (iam:tokens:assume), or the agency does not trust this account.`);
+				return at(
+					AGENCY_ERRORS.forbidden,
+					`The base keys may not assume agency ${this.label()}: the user lacks the permission to assume agencies (iam:tokens:assume), or the agency does not trust this account.`,
+				);
 			case 404:
 				return at(AGENCY_ERRORS.notFound, `The delegating account has no agency ${this.label()}: check the account name or ID and the agency name.`);
 			case 400:

@@ -85,7 +85,12 @@ export async function runPreflight(
 	const group = await client.getGroup(project, groupId, signal);
 	const checks: CheckResult[] = [];
 	const allowed = rule.from.includes(group.status);
-	checks.push({ id: 'status', ok: allowed, facts: { status: group.status, action }, detail: allowed ? `status is ${group.status}` : `status is ${group.status}; ${action} needs ${rule.from.join(' or ')}` });
+	checks.push({
+		id: 'status',
+		ok: allowed,
+		facts: { status: group.status, action },
+		detail: allowed ? `status is ${group.status}` : `status is ${group.status}; ${action} needs ${rule.from.join(' or ')}`,
+	});
 	let pairs: Replication[] | undefined;
 	let pairCount = group.replicationNum;
 	if (pairCount <= 0 || rule.checks.some((c) => c === 'pairsInSync' || c === 'linkIntact')) {
@@ -102,7 +107,12 @@ export async function runPreflight(
 		}
 	}
 	const { jobId, inBatch } = typeof inFlight === 'string' ? { jobId: inFlight } : (inFlight ?? {});
-	checks.push({ id: 'noJobInFlight', ok: !jobId && !inBatch, facts: { jobId, inBatch }, detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in an unfinished batch' : 'no job running' });
+	checks.push({
+		id: 'noJobInFlight',
+		ok: !jobId && !inBatch,
+		facts: { jobId, inBatch },
+		detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in an unfinished batch' : 'no job running',
+	});
 	return { group, action, checks, ok: checks.every((c) => c.ok) };
 }
 
@@ -157,7 +167,12 @@ async function serversStopped(client: SdrsClient, project: Project, group: Prote
 function pairsCheck(id: 'pairsInSync' | 'linkIntact', pairs: Replication[]): CheckResult {
 	if (id === 'pairsInSync') {
 		const syncing = pairs.filter((p) => p.replicationStatus === 'copying' || (p.progress !== undefined && p.progress < 100));
-		return { id, ok: syncing.length === 0, facts: { pairNames: syncing.map((p) => p.name) }, detail: syncing.length ? `synchronising: ${syncing.map((p) => p.name).join(', ')}` : 'every pair in sync' };
+		return {
+			id,
+			ok: syncing.length === 0,
+			facts: { pairNames: syncing.map((p) => p.name) },
+			detail: syncing.length ? `synchronising: ${syncing.map((p) => p.name).join(', ')}` : 'every pair in sync',
+		};
 	}
 	const broken = pairs.filter((p) => p.faultLevel === 5);
 	const failing = pairs.filter((p) => p.faultLevel === 2);
@@ -165,6 +180,10 @@ function pairsCheck(id: 'pairsInSync' | 'linkIntact', pairs: Replication[]): Che
 		id,
 		ok: broken.length === 0,
 		facts: { pairNames: broken.map((p) => p.name), advisedBy: failing.length ? failing.map((p) => p.name) : undefined },
-		detail: broken.length ? `replication link broken: ${broken.map((p) => p.name).join(', ')}` : failing.length ? `production disk failing: ${failing.map((p) => p.name).join(', ')} (failover advised)` : 'no broken replication link',
+		detail: broken.length
+			? `replication link broken: ${broken.map((p) => p.name).join(', ')}`
+			: failing.length
+				? `production disk failing: ${failing.map((p) => p.name).join(', ')} (failover advised)`
+				: 'no broken replication link',
 	};
 }

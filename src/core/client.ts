@@ -88,14 +88,7 @@ export class SdrsClient {
 		return endpointFor(service, region, this.endpoints);
 	}
 
-	private async get(
-		service: Service,
-		region: string,
-		path: string,
-		query: Query | undefined,
-		projectId: string | undefined,
-		signal?: AbortSignal,
-	): Promise<Record<string, unknown>> {
+	private async get(service: Service, region: string, path: string, query: Query | undefined, projectId: string | undefined, signal?: AbortSignal): Promise<Record<string, unknown>> {
 		const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 		if (projectId) {
 			headers['X-Project-Id'] = projectId;
@@ -288,7 +281,11 @@ export class SdrsClient {
 			const body = await this.get('ecs', project.region, p('v1', project.id, 'cloudservers', 'detail'), { server_id: chunk.join(','), limit: 100 }, project.id, signal);
 			// Only the servers asked for, whatever else the answer holds.
 			const asked = new Set(chunk);
-			out.push(...list(body.servers).map(toServer).filter((s): s is Server => s !== undefined && asked.has(s.id)));
+			out.push(
+				...list(body.servers)
+					.map(toServer)
+					.filter((s): s is Server => s !== undefined && asked.has(s.id)),
+			);
 		}
 		return out;
 	}

@@ -15,7 +15,10 @@ const VPC_PROBLEM: Entry = {
 		explanation: 'The drill VPC cannot be used: its subnets, the VPC itself, or the VPC or subnet quota of the project stood in the way.',
 		fix: 'Pick “Let the service create a drill VPC”, or a VPC of this project that has subnets with the group’s CIDR blocks, and check the VPC and subnet quotas.',
 	},
-	'zh-cn': { explanation: '演练 VPC 无法使用：其子网、VPC 本身，或项目的 VPC、子网配额不满足要求。', fix: '请选择“由服务创建演练 VPC”，或选择本项目中包含保护组网段子网的 VPC，并检查 VPC 和子网配额。' },
+	'zh-cn': {
+		explanation: '演练 VPC 无法使用：其子网、VPC 本身，或项目的 VPC、子网配额不满足要求。',
+		fix: '请选择“由服务创建演练 VPC”，或选择本项目中包含保护组网段子网的 VPC，并检查 VPC 和子网配额。',
+	},
 };
 
 export const DRILL_EXPLANATIONS: Record<string, Entry> = {
@@ -24,7 +27,10 @@ export const DRILL_EXPLANATIONS: Record<string, Entry> = {
 		'zh-cn': { explanation: '容灾演练已不存在。', fix: '请刷新保护组的容灾演练：它可能已被删除。' },
 	},
 	'SDRS.1907': {
-		en: { explanation: 'The drill VPC is the VPC of the protection group: a drill must run in a VPC of its own, isolated from production.', fix: 'Pick another VPC, or let the service create a drill VPC.' },
+		en: {
+			explanation: 'The drill VPC is the VPC of the protection group: a drill must run in a VPC of its own, isolated from production.',
+			fix: 'Pick another VPC, or let the service create a drill VPC.',
+		},
 		'zh-cn': { explanation: '演练 VPC 就是保护组所在的 VPC：演练必须在与生产隔离的独立 VPC 中进行。', fix: '请选择其他 VPC，或由服务创建演练 VPC。' },
 	},
 	'SDRS.1908': {
@@ -32,11 +38,17 @@ export const DRILL_EXPLANATIONS: Record<string, Entry> = {
 		'zh-cn': { explanation: '演练 VPC 没有子网。', fix: '请在该 VPC 中添加与保护组网段相同的子网，或由服务创建演练 VPC。' },
 	},
 	'SDRS.1909': {
-		en: { explanation: 'The drill VPC lacks a subnet with the CIDR block of the protection group’s subnets.', fix: 'Add subnets with the same CIDR blocks as the group’s to that VPC, or let the service create a drill VPC.' },
+		en: {
+			explanation: 'The drill VPC lacks a subnet with the CIDR block of the protection group’s subnets.',
+			fix: 'Add subnets with the same CIDR blocks as the group’s to that VPC, or let the service create a drill VPC.',
+		},
 		'zh-cn': { explanation: '演练 VPC 缺少与保护组子网网段相同的子网。', fix: '请在该 VPC 中添加与保护组相同网段的子网，或由服务创建演练 VPC。' },
 	},
 	'SDRS.1910': {
-		en: { explanation: 'An IP address the drill servers need is already in use in the drill VPC.', fix: 'Free the addresses in the drill VPC’s subnets, or pick another VPC or let the service create one.' },
+		en: {
+			explanation: 'An IP address the drill servers need is already in use in the drill VPC.',
+			fix: 'Free the addresses in the drill VPC’s subnets, or pick another VPC or let the service create one.',
+		},
 		'zh-cn': { explanation: '演练服务器所需的 IP 地址在演练 VPC 中已被占用。', fix: '请释放演练 VPC 子网中的这些地址，或选择其他 VPC，或由服务创建演练 VPC。' },
 	},
 	'SDRS.1913': {
@@ -52,10 +64,16 @@ export const DRILL_EXPLANATIONS: Record<string, Entry> = {
 			explanation: 'Creating the DR drill failed: its job ended in failure (often the drill VPC’s subnets: none, or none with the group’s CIDR blocks).',
 			fix: 'Read the job’s reason, delete the failed drill, then start a drill again with a suitable VPC or let the service create one.',
 		},
-		'zh-cn': { explanation: '创建容灾演练失败：任务以失败结束（常见原因是演练 VPC 没有子网，或没有与保护组网段相同的子网）。', fix: '请查看任务的失败原因，删除失败的演练，然后使用合适的 VPC（或由服务创建）重新发起演练。' },
+		'zh-cn': {
+			explanation: '创建容灾演练失败：任务以失败结束（常见原因是演练 VPC 没有子网，或没有与保护组网段相同的子网）。',
+			fix: '请查看任务的失败原因，删除失败的演练，然后使用合适的 VPC（或由服务创建）重新发起演练。',
+		},
 	},
 	'SDRS.1923': {
-		en: { explanation: 'Deleting the DR drill failed: its job ended in failure (the drill is error-deleting).', fix: 'Run Delete DR Drill again; if it fails again, check the drill servers in the ECS console or contact support.' },
+		en: {
+			explanation: 'Deleting the DR drill failed: its job ended in failure (the drill is error-deleting).',
+			fix: 'Run Delete DR Drill again; if it fails again, check the drill servers in the ECS console or contact support.',
+		},
 		'zh-cn': { explanation: '删除容灾演练失败：任务以失败结束（演练状态为 error-deleting）。', fix: '请再次执行删除容灾演练；如仍失败，请在 ECS 控制台检查演练服务器或联系技术支持。' },
 	},
 	'SDRS.1928': {

@@ -54,7 +54,15 @@ function precheck(engine: DrillEngine, target: ActionTarget): SdrsClient | undef
 }
 
 /** Records the request just sent and follows its job (or, when the answer was lost, the drill). */
-async function recordAndFollow(engine: DrillEngine, target: ActionTarget, group: ProtectionGroup, kind: 'createDrill' | 'deleteDrill', drill: DrillRef, startedAt: number, result: StartResult): Promise<RunResult> {
+async function recordAndFollow(
+	engine: DrillEngine,
+	target: ActionTarget,
+	group: ProtectionGroup,
+	kind: 'createDrill' | 'deleteDrill',
+	drill: DrillRef,
+	startedAt: number,
+	result: StartResult,
+): Promise<RunResult> {
 	const { store, log, ports } = engine.deps;
 	if (result.kind === 'refused') {
 		log.error(`${kind} on ${group.id} refused: ${result.error.toString()}`);
@@ -62,7 +70,10 @@ async function recordAndFollow(engine: DrillEngine, target: ActionTarget, group:
 		return { kind: 'failed' };
 	}
 	const reconcileMs = engine.deps.reconcileMs ?? RECONCILE_MS;
-	const job = recordOf({ profile: target.profileId, project: target.project, group, before: group, action: kind, at: startedAt, jobId: result.kind === 'started' ? result.jobId : undefined, drill }, reconcileMs);
+	const job = recordOf(
+		{ profile: target.profileId, project: target.project, group, before: group, action: kind, at: startedAt, jobId: result.kind === 'started' ? result.jobId : undefined, drill },
+		reconcileMs,
+	);
 	await store.save(job);
 	await store.claim(job.jobId);
 	if (result.kind === 'unanswered') {
@@ -87,7 +98,12 @@ export async function startDrill(engine: DrillEngine, target: ActionTarget, ques
 	engine.announce({ profileId: target.profileId, projectId: project.id, group });
 	const allowed = (DRILL.from as readonly string[]).includes(group.status);
 	const checks: CheckResult[] = [
-		{ id: 'status', ok: allowed, facts: { status: group.status, needs: DRILL.from }, detail: allowed ? `status is ${group.status}` : `status is ${group.status}; a DR drill needs ${DRILL.from.join(' or ')}` },
+		{
+			id: 'status',
+			ok: allowed,
+			facts: { status: group.status, needs: DRILL.from },
+			detail: allowed ? `status is ${group.status}` : `status is ${group.status}; a DR drill needs ${DRILL.from.join(' or ')}`,
+		},
 		inFlightCheck(engine, target),
 	];
 	log.info(`Pre-flight for createDrill on ${group.id}: ${checks.map((c) => `${c.id}=${c.ok ? 'ok' : 'FAIL'}`).join(', ')}`);
@@ -131,7 +147,9 @@ export async function deleteDrill(engine: DrillEngine, target: ActionTarget, dri
 	let live: Drill;
 	let group: ProtectionGroup;
 	try {
-		[live, group] = await ports.progress({ kind: 'checking', action: 'deleteDrill', group: target.group }, () => Promise.all([client.getDrill(project, drill.id), client.getGroup(project, target.group.id)]));
+		[live, group] = await ports.progress({ kind: 'checking', action: 'deleteDrill', group: target.group }, () =>
+			Promise.all([client.getDrill(project, drill.id), client.getGroup(project, target.group.id)]),
+		);
 	} catch (e) {
 		await ports.alert({ kind: 'refused', action: 'deleteDrill', group: target.group, error: toSdrsError(e) });
 		return { kind: 'failed' };
@@ -139,7 +157,12 @@ export async function deleteDrill(engine: DrillEngine, target: ActionTarget, dri
 	engine.announce({ profileId: target.profileId, projectId: project.id, group });
 	const ok = drillDeletable(live.status);
 	const checks: CheckResult[] = [
-		{ id: 'status', ok, facts: { status: live.status, needs: DRILL.deletableFrom, ofDrill: true }, detail: ok ? `the drill is ${live.status}` : `the drill is ${live.status}; deleting needs ${DRILL.deletableFrom.join(' or ')}` },
+		{
+			id: 'status',
+			ok,
+			facts: { status: live.status, needs: DRILL.deletableFrom, ofDrill: true },
+			detail: ok ? `the drill is ${live.status}` : `the drill is ${live.status}; deleting needs ${DRILL.deletableFrom.join(' or ')}`,
+		},
 		inFlightCheck(engine, target),
 	];
 	log.info(`Pre-flight for deleteDrill ${live.id} on ${group.id}: ${checks.map((c) => `${c.id}=${c.ok ? 'ok' : 'FAIL'}`).join(', ')}`);

@@ -51,10 +51,7 @@ export function checkEndpoint(url: string, service: string): string {
 		throw new SdrsError(`The ${service} endpoint “${url}” is not a valid URL.`, 'config');
 	}
 	if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
-		throw new SdrsError(
-			`Plain http is refused for ${parsed.host}: credentials and signatures would travel unencrypted. Use https (plain http is allowed only for loopback addresses).`,
-			'config',
-		);
+		throw new SdrsError(`Plain http is refused for ${parsed.host}: credentials and signatures would travel unencrypted. Use https (plain http is allowed only for loopback addresses).`, 'config');
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		throw new SdrsError(`The ${service} endpoint must use https, not ${parsed.protocol}`, 'config');

@@ -182,7 +182,10 @@ type Lang = 'en' | 'zh-cn';
 
 /** SDRS.1319 / 1352: the planned failover's precondition. */
 const PRODUCTION_RUNNING: Record<Lang, Explanation> = {
-	en: { explanation: 'A server at the current production site is not stopped; a planned failover needs them all stopped.', fix: 'Stop the production-site servers (ECS console → Stop), wait until they show Stopped, then run Planned Failover again.' },
+	en: {
+		explanation: 'A server at the current production site is not stopped; a planned failover needs them all stopped.',
+		fix: 'Stop the production-site servers (ECS console → Stop), wait until they show Stopped, then run Planned Failover again.',
+	},
 	'zh-cn': { explanation: '当前生产站点的服务器未关机；计划性切换要求其全部关机。', fix: '请先关闭生产站点的服务器（ECS 控制台 → 关机），待其显示“关机”后再执行计划性切换。' },
 };
 
@@ -222,7 +225,10 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 		'zh-cn': { explanation: '保护组已不存在。', fix: '请刷新视图；它可能已在控制台中被删除。' },
 	},
 	'SDRS.1027': {
-		en: { explanation: 'Enabling protection failed on the service side.', fix: 'Check the failing sub-jobs and the replication pairs, then run Enable Protection again (error-starting allows a retry).' },
+		en: {
+			explanation: 'Enabling protection failed on the service side.',
+			fix: 'Check the failing sub-jobs and the replication pairs, then run Enable Protection again (error-starting allows a retry).',
+		},
 		'zh-cn': { explanation: '服务端开启保护失败。', fix: '请查看失败的子任务和复制对，然后再次执行开启保护（error-starting 状态允许重试）。' },
 	},
 	'SDRS.1032': {
@@ -244,7 +250,10 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 		'zh-cn': { explanation: '当前容灾端的服务器未关机，重保护会覆盖正在运行的服务器。', fix: '请先关闭容灾端服务器（ECS 控制台 → 关机），待其显示“关机”后再执行重保护。' },
 	},
 	'SDRS.0216': {
-		en: { explanation: 'The site named as the new production site is not valid, or is already production.', fix: 'Refresh the group: the switchover names the site opposite the current production site.' },
+		en: {
+			explanation: 'The site named as the new production site is not valid, or is already production.',
+			fix: 'Refresh the group: the switchover names the site opposite the current production site.',
+		},
 		'zh-cn': { explanation: '指定的新生产站点无效，或已是生产站点。', fix: '请刷新保护组：计划性切换应指定与当前生产站点相反的站点。' },
 	},
 	'SDRS.1028': {
@@ -252,21 +261,33 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 		'zh-cn': { explanation: '服务端停止保护失败。', fix: '请查看失败的子任务，然后再次执行停止保护（error-stopping 状态允许重试）。' },
 	},
 	'SDRS.1029': {
-		en: { explanation: 'The planned failover failed on the service side.', fix: 'Check the failing sub-jobs; keep the servers in both AZs stopped, then run Planned Failover again (error-reversing allows a retry, or a Failover).' },
+		en: {
+			explanation: 'The planned failover failed on the service side.',
+			fix: 'Check the failing sub-jobs; keep the servers in both AZs stopped, then run Planned Failover again (error-reversing allows a retry, or a Failover).',
+		},
 		'zh-cn': { explanation: '服务端计划性切换失败。', fix: '请查看失败的子任务；保持两个可用区的服务器关机，然后再次执行计划性切换（error-reversing 状态允许重试，也可执行故障切换）。' },
 	},
 	'SDRS.1030': {
-		en: { explanation: 'The failover failed on the service side.', fix: 'Check the failing sub-jobs, then run Failover again (error-failing-over allows a retry); contact Huawei Cloud support if it fails again.' },
+		en: {
+			explanation: 'The failover failed on the service side.',
+			fix: 'Check the failing sub-jobs, then run Failover again (error-failing-over allows a retry); contact Huawei Cloud support if it fails again.',
+		},
 		'zh-cn': { explanation: '服务端故障切换失败。', fix: '请查看失败的子任务，然后再次执行故障切换（error-failing-over 状态允许重试）；如再次失败，请联系华为云技术支持。' },
 	},
 	'SDRS.1319': PRODUCTION_RUNNING,
 	'SDRS.1352': PRODUCTION_RUNNING,
 	'SDRS.1823': {
-		en: { explanation: 'The service refused the planned failover because of a system fault (a replication pair is faulty).', fix: 'Contact Huawei Cloud support; if the production site is failing, a Failover may still work.' },
+		en: {
+			explanation: 'The service refused the planned failover because of a system fault (a replication pair is faulty).',
+			fix: 'Contact Huawei Cloud support; if the production site is failing, a Failover may still work.',
+		},
 		'zh-cn': { explanation: '由于系统故障（复制对异常），服务拒绝了计划性切换。', fix: '请联系华为云技术支持；如生产站点故障，仍可尝试故障切换。' },
 	},
 	'SDRS.1824': {
-		en: { explanation: 'The service refused the failover because of a system fault (a replication link is broken).', fix: 'Contact Huawei Cloud support: a failover is not possible until the fault is repaired.' },
+		en: {
+			explanation: 'The service refused the failover because of a system fault (a replication link is broken).',
+			fix: 'Contact Huawei Cloud support: a failover is not possible until the fault is repaired.',
+		},
 		'zh-cn': { explanation: '由于系统故障（复制链路中断），服务拒绝了故障切换。', fix: '请联系华为云技术支持：故障修复前无法执行故障切换。' },
 	},
 	'SDRS.1830': {
@@ -290,7 +311,10 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 	},
 	// Temporary keys through an agency (core/agency.ts, and http.ts for KEYS_RENEWED).
 	'AGENCY.BASE_KEYS_REFUSED': {
-		en: { explanation: 'IAM refused the base keys used to assume the agency: they are wrong, or were deleted or disabled.', fix: 'Update the access key and secret key the agency profile is based on.' },
+		en: {
+			explanation: 'IAM refused the base keys used to assume the agency: they are wrong, or were deleted or disabled.',
+			fix: 'Update the access key and secret key the agency profile is based on.',
+		},
 		'zh-cn': { explanation: 'IAM 拒绝了用于切换委托的基础密钥：密钥错误，或已被删除或停用。', fix: '请更新该委托配置所基于的访问密钥和秘密访问密钥。' },
 	},
 	'AGENCY.FORBIDDEN': {
@@ -298,14 +322,23 @@ const EXPLANATIONS: Record<string, Record<Lang, Explanation>> = {
 			explanation: 'The base keys may not assume this agency: their user lacks the permission to assume agencies, or the agency does not trust your account.',
 			fix: 'Ask your account’s administrator for the Agent Operator role (iam:tokens:assume), and the delegating account’s administrator to make the agency trust your account.',
 		},
-		'zh-cn': { explanation: '基础密钥无权切换此委托：其用户缺少切换委托的权限，或该委托未信任您的账号。', fix: '请让本账号管理员授予 Agent Operator 权限（iam:tokens:assume），并让委托方账号管理员将委托的受托方设为您的账号。' },
+		'zh-cn': {
+			explanation: '基础密钥无权切换此委托：其用户缺少切换委托的权限，或该委托未信任您的账号。',
+			fix: '请让本账号管理员授予 Agent Operator 权限（iam:tokens:assume），并让委托方账号管理员将委托的受托方设为您的账号。',
+		},
 	},
 	'AGENCY.NOT_FOUND': {
-		en: { explanation: 'The delegating account has no agency of this name, or the account name or ID is wrong.', fix: 'Check the account name or ID and the agency name with the delegating account’s administrator.' },
+		en: {
+			explanation: 'The delegating account has no agency of this name, or the account name or ID is wrong.',
+			fix: 'Check the account name or ID and the agency name with the delegating account’s administrator.',
+		},
 		'zh-cn': { explanation: '委托方账号下没有该名称的委托，或账号名、账号 ID 有误。', fix: '请与委托方账号管理员核对账号名或账号 ID 以及委托名称。' },
 	},
 	'AGENCY.INVALID': {
-		en: { explanation: 'IAM refused the request for temporary keys as invalid.', fix: 'Check the agency profile: the duration must be from 900 to 86400 seconds, and the account and agency must be named.' },
+		en: {
+			explanation: 'IAM refused the request for temporary keys as invalid.',
+			fix: 'Check the agency profile: the duration must be from 900 to 86400 seconds, and the account and agency must be named.',
+		},
 		'zh-cn': { explanation: 'IAM 认为获取临时密钥的请求无效。', fix: '请检查委托配置：有效期须为 900 到 86400 秒，并须填写账号和委托名称。' },
 	},
 	'AGENCY.UNAVAILABLE': {

@@ -207,27 +207,30 @@ export class JobFollower {
 			}
 			const rereads = setInterval(() => void reread(), 5000);
 			try {
-				return await trackJob({ jobId: job.jobId, startedAt: timeoutFrom }, {
-					getJob: async (id, signal) => {
-						if (job.trackBy !== 'group') {
-							return client.getJob(project, id, signal);
-						}
-						const kind = job.action;
-						if (isDrillKind(kind)) {
-							// The job id was lost: the drill is followed instead.
-							return drillAsJob(kind, job.drill ? await readDrill(client, project, job.groupId, job.drill, signal) : undefined, job.groupId);
-						}
-						return groupAsJob(await client.getGroup(project, job.groupId, signal), kind, job.before ?? { status: job.reconcile?.status ?? '' });
+				return await trackJob(
+					{ jobId: job.jobId, startedAt: timeoutFrom },
+					{
+						getJob: async (id, signal) => {
+							if (job.trackBy !== 'group') {
+								return client.getJob(project, id, signal);
+							}
+							const kind = job.action;
+							if (isDrillKind(kind)) {
+								// The job id was lost: the drill is followed instead.
+								return drillAsJob(kind, job.drill ? await readDrill(client, project, job.groupId, job.drill, signal) : undefined, job.groupId);
+							}
+							return groupAsJob(await client.getGroup(project, job.groupId, signal), kind, job.before ?? { status: job.reconcile?.status ?? '' });
+						},
+						signal: controller.signal,
+						timeoutMs: this.deps.jobTimeoutMs(),
+						now: () => ports.clock.now(),
+						onStatus: (j) => {
+							report(j.status);
+							void store.patch(job.jobId, { lastStatus: j.status });
+						},
+						onTransientError: (e) => log.warn(`Polling job ${job.jobId}: ${e.toString()} (will keep trying)`),
 					},
-					signal: controller.signal,
-					timeoutMs: this.deps.jobTimeoutMs(),
-					now: () => ports.clock.now(),
-					onStatus: (j) => {
-						report(j.status);
-						void store.patch(job.jobId, { lastStatus: j.status });
-					},
-					onTransientError: (e) => log.warn(`Polling job ${job.jobId}: ${e.toString()} (will keep trying)`),
-				});
+				);
 			} finally {
 				clearInterval(rereads);
 			}
@@ -240,7 +243,11 @@ export class JobFollower {
 		if (outcome.kind === 'TIMEOUT' || outcome.kind === 'ERROR') {
 			// The job may still be running: it stays unfinished (and its group guarded), put aside as
 			// not followed. It is said once, here, and polled again only when the user asks.
-			const notFollowed = { reason: outcome.kind === 'TIMEOUT' ? ('timeout' as const) : ('error' as const), at: ports.clock.now(), detail: outcome.kind === 'ERROR' ? outcome.error.toString() : undefined };
+			const notFollowed = {
+				reason: outcome.kind === 'TIMEOUT' ? ('timeout' as const) : ('error' as const),
+				at: ports.clock.now(),
+				detail: outcome.kind === 'ERROR' ? outcome.error.toString() : undefined,
+			};
 			await store.patch(job.jobId, { lastStatus: outcome.lastStatus ?? job.lastStatus, notFollowed, lease: undefined });
 			log.warn(`Stopped following job ${job.jobId}: ${outcome.kind === 'ERROR' ? outcome.error.toString() : `still ${outcome.lastStatus ?? '?'}`}`);
 			ports.notify({ kind: 'stoppedFollowing', job: { ...job, lastStatus: outcome.lastStatus ?? job.lastStatus }, error: outcome.kind === 'ERROR' ? outcome.error : undefined, elapsedMs });
@@ -248,7 +255,12 @@ export class JobFollower {
 		}
 		// A drill create's job names the new drill (entities.disaster_recovery_drill_id).
 		const drill = job.drill && !job.drill.id && outcome.job.drillId ? { ...job.drill, id: outcome.job.drillId } : job.drill;
-		const ended = { outcome: outcome.kind, lastStatus: outcome.kind, ...(outcome.kind === 'FAIL' ? { errorCode: outcome.errorCode, failReason: outcome.failReason } : {}), ...(drill ? { drill } : {}) };
+		const ended = {
+			outcome: outcome.kind,
+			lastStatus: outcome.kind,
+			...(outcome.kind === 'FAIL' ? { errorCode: outcome.errorCode, failReason: outcome.failReason } : {}),
+			...(drill ? { drill } : {}),
+		};
 		if (!(await store.finish(job.jobId, ended))) {
 			return outcome; // another window reported it
 		}

@@ -20,10 +20,7 @@ export interface FetchResponseLike {
 	headers: { get(name: string): string | null };
 	body: AsyncIterable<Uint8Array | string> | null;
 }
-export type FetchLike = (
-	url: string,
-	init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' },
-) => Promise<FetchResponseLike>;
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' }) => Promise<FetchResponseLike>;
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'DELETE';
@@ -258,9 +255,7 @@ export class HttpPipeline {
 			const body = await this.readBody(res, status, requestId);
 			const dateHeader = res.headers.get('date');
 			const serverDate = dateHeader ? Date.parse(dateHeader) : NaN;
-			this.o.logger.info(
-				`${req.method} ${urlPath(req.url)} → ${status} in ${this.o.now() - started} ms${requestId ? ` (request ${requestId})` : ''}${attempt > 1 ? ` [attempt ${attempt}]` : ''}`,
-			);
+			this.o.logger.info(`${req.method} ${urlPath(req.url)} → ${status} in ${this.o.now() - started} ms${requestId ? ` (request ${requestId})` : ''}${attempt > 1 ? ` [attempt ${attempt}]` : ''}`);
 			return {
 				result: { status, body, requestId, attempts: attempt, retryAfter: res.headers.get('retry-after') },
 				serverDate: Number.isNaN(serverDate) ? undefined : serverDate,
@@ -303,13 +298,7 @@ export class HttpPipeline {
 			return new SdrsError('Stopped waiting', 'aborted', status || undefined, undefined, requestId);
 		}
 		if (aborted) {
-			return new SdrsError(
-				`No complete answer within ${Math.round(this.o.timeoutMs / 1000)} s (${req.method} ${urlPath(req.url)})`,
-				'timeout',
-				status || undefined,
-				undefined,
-				requestId,
-			);
+			return new SdrsError(`No complete answer within ${Math.round(this.o.timeoutMs / 1000)} s (${req.method} ${urlPath(req.url)})`, 'timeout', status || undefined, undefined, requestId);
 		}
 		const sys = (e as { code?: string }).code;
 		const text = e instanceof Error ? e.message : String(e);

@@ -54,7 +54,18 @@ export class JobStore {
 		for (const b of this.batches()) {
 			const e = b.entries.find((x) => x.jobId === jobId && x.result);
 			if (e?.result) {
-				return { ...e.result, batchId: b.batchId, groupId: e.groupId, groupName: e.groupName, projectId: e.projectId, projectName: e.projectName, region: e.region, account: e.account, profile: e.profile, action: b.action };
+				return {
+					...e.result,
+					batchId: b.batchId,
+					groupId: e.groupId,
+					groupName: e.groupName,
+					projectId: e.projectId,
+					projectName: e.projectName,
+					region: e.region,
+					account: e.account,
+					profile: e.profile,
+					action: b.action,
+				};
 			}
 		}
 		return undefined;
@@ -137,8 +148,18 @@ export class JobStore {
 		try {
 			// Both lists are set before either write is awaited: no other window's write comes between.
 			await Promise.all([
-				wroteJobs && updateState(this.state, JOBS_KEY, this.prune(jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED)),
-				wroteBatches && updateState(this.state, BATCHES_KEY, this.prune(batches, (b) => b.endedAt, KEEP_FINISHED_BATCHES)),
+				wroteJobs &&
+					updateState(
+						this.state,
+						JOBS_KEY,
+						this.prune(jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED),
+					),
+				wroteBatches &&
+					updateState(
+						this.state,
+						BATCHES_KEY,
+						this.prune(batches, (b) => b.endedAt, KEEP_FINISHED_BATCHES),
+					),
 			]);
 		} catch (e) {
 			changes.forEach((c) => c.done(e instanceof Error ? e : new Error(String(e))));
@@ -377,4 +398,3 @@ export class JobStore {
 		return first;
 	}
 }
-

@@ -57,7 +57,11 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
 
 /** A name from the file as plain visible text: invisible characters out, trimmed, capped. */
 export function neutralizeName(value: string, max = MAX_NAME): string {
-	const s = value.replace(/[\t\r\n\v\f\u0085\u2028\u2029]+/g, ' ').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+	const s = value
+		.replace(/[\t\r\n\v\f\u0085\u2028\u2029]+/g, ' ')
+		.replace(INVISIBLE, '')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
@@ -190,7 +194,8 @@ function readProfile(p: Record<string, unknown>, name: string, encrypted: boolea
 	const agencyDomainId = field('agencyDomainId', ID, 64);
 	const agencyDomainNameRaw = str(p, 'agencyDomainName', 256);
 	const agencyDomainName = agencyDomainNameRaw === undefined ? undefined : neutralizeName(agencyDomainNameRaw) || undefined;
-	const agency = agencyName && neutralizeName(agencyName) && (agencyDomainId || agencyDomainName) ? { domainId: agencyDomainId, domainName: agencyDomainName, agencyName: neutralizeName(agencyName) } : undefined;
+	const agency =
+		agencyName && neutralizeName(agencyName) && (agencyDomainId || agencyDomainName) ? { domainId: agencyDomainId, domainName: agencyDomainName, agencyName: neutralizeName(agencyName) } : undefined;
 	if (agencyName && !agency) {
 		warnings.push(`“${name}”: an agency name without the delegating account; the agency is ignored.`);
 	}

@@ -232,9 +232,7 @@ export function toVpc(o: Obj): Vpc | undefined {
 
 export function toServer(o: Obj): Server | undefined {
 	const id = str(o.id, 128);
-	return id === ''
-		? undefined
-		: { id, name: str(o.name, 255) || id, status: str(o.status, 64).toUpperCase(), availabilityZone: str(o['OS-EXT-AZ:availability_zone'], 128) };
+	return id === '' ? undefined : { id, name: str(o.name, 255) || id, status: str(o.status, 64).toUpperCase(), availabilityZone: str(o['OS-EXT-AZ:availability_zone'], 128) };
 }
 
 /** How deep sub-jobs are read (a job's sub-jobs are one level), and how many in all. */

@@ -16,9 +16,7 @@ export interface ActionTarget {
 }
 
 /** A blocking explanation (a modal in the editor). */
-export type Alert =
-	| { kind: 'preflightFailed'; action: JobKind; group: ProtectionGroup; checks: CheckResult[] }
-	| { kind: 'refused'; action: JobKind; group: ProtectionGroup; error: SdrsError };
+export type Alert = { kind: 'preflightFailed'; action: JobKind; group: ProtectionGroup; checks: CheckResult[] } | { kind: 'refused'; action: JobKind; group: ProtectionGroup; error: SdrsError };
 
 /** A message that does not block (a notification in the editor). */
 export type Notice =

@@ -212,7 +212,22 @@ export function mirrorEnds(before: StoredJob[], after: StoredJob[], batches: Sto
 							return e;
 						}
 						const ended = j.outcome || j.notFollowed;
-						return { ...e, result: ended ? { jobId: j.jobId, outcome: j.outcome, notFollowed: j.notFollowed, errorCode: j.errorCode, failReason: j.failReason, endedAt: j.endedAt, startedAt: j.startedAt, trackBy: j.trackBy, lastStatus: j.lastStatus } : undefined };
+						return {
+							...e,
+							result: ended
+								? {
+										jobId: j.jobId,
+										outcome: j.outcome,
+										notFollowed: j.notFollowed,
+										errorCode: j.errorCode,
+										failReason: j.failReason,
+										endedAt: j.endedAt,
+										startedAt: j.startedAt,
+										trackBy: j.trackBy,
+										lastStatus: j.lastStatus,
+									}
+								: undefined,
+						};
 					}),
 				},
 	);

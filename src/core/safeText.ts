@@ -20,7 +20,9 @@ export function safeText(text: string, sink: Sink): string {
 	if (sink === 'notification') {
 		// A link needs "](" and a scheme: both are broken with an invisible space, so the label and
 		// target show as typed and nothing is clickable. Bare URLs lose their scheme separator too.
-		s = s.replace(/\](\s*)\(/g, `]$1${ZWSP}(`).replace(/\b([a-z][a-z0-9+.-]*):(?=\S)/gi, (m, scheme: string) => (/^(command|https?|file|vscode|mailto|data|javascript)$/i.test(scheme) ? `${scheme}${ZWSP}:` : m));
+		s = s
+			.replace(/\](\s*)\(/g, `]$1${ZWSP}(`)
+			.replace(/\b([a-z][a-z0-9+.-]*):(?=\S)/gi, (m, scheme: string) => (/^(command|https?|file|vscode|mailto|data|javascript)$/i.test(scheme) ? `${scheme}${ZWSP}:` : m));
 	}
 	if (sink === 'markdown') {
 		s = defang(s);

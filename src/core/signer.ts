@@ -32,7 +32,10 @@ function safeDecode(value: string): string {
 
 /** `YYYYMMDDTHHMMSSZ` in UTC. */
 export function formatSdkDate(now: Date): string {
-	return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+	return now
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d{3}/, '');
 }
 
 /** Parses `YYYYMMDDTHHMMSSZ`; undefined when malformed. */
@@ -99,14 +102,7 @@ export function sha256Hex(data: string | Uint8Array): string {
  * The canonical request string, the one place signing and verifying build it. `headers` must
  * hold every signed header (any case); `signedHeaders` are the names, in any order and case.
  */
-export function canonicalRequest(
-	method: string,
-	pathname: string,
-	search: string,
-	headers: Record<string, string>,
-	signedHeaders: readonly string[],
-	payloadHash: string,
-): string {
+export function canonicalRequest(method: string, pathname: string, search: string, headers: Record<string, string>, signedHeaders: readonly string[], payloadHash: string): string {
 	const values = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 	const names = signedHeaders.map((n) => n.toLowerCase()).sort(byteCompare);
 	const canonicalHeaders = names.map((n) => `${n}:${(values.get(n) ?? '').trim()}\n`).join('');
@@ -125,11 +121,7 @@ export function signatureFor(canonical: string, sdkDate: string, secretKey: stri
  * Every returned header except `Authorization` is signed, except names containing `_`.
  * The body hash covers the exact bytes given, unless `X-Sdk-Content-Sha256` is set.
  */
-export function signRequest(
-	req: { method: string; url: string; headers: Record<string, string>; body?: string | Uint8Array },
-	creds: Credentials,
-	now: Date,
-): Record<string, string> {
+export function signRequest(req: { method: string; url: string; headers: Record<string, string>; body?: string | Uint8Array }, creds: Credentials, now: Date): Record<string, string> {
 	const url = new URL(req.url);
 	const sdkDate = formatSdkDate(now);
 	const replaced = new Set(['authorization', 'x-sdk-date', ...(creds.securityToken ? ['x-security-token'] : [])]);
@@ -150,7 +142,10 @@ export function signRequest(
 	const signed = Object.keys(headers).filter((name) => !name.includes('_'));
 	const payloadHash = given('x-sdk-content-sha256') ?? sha256Hex(req.body ?? '');
 	const canonical = canonicalRequest(req.method, url.pathname, url.search, headers, signed, payloadHash);
-	const signedHeaders = signed.map((n) => n.toLowerCase()).sort(byteCompare).join(';');
+	const signedHeaders = signed
+		.map((n) => n.toLowerCase())
+		.sort(byteCompare)
+		.join(';');
 	headers.Authorization = `${SIGNING_ALGORITHM} Access=${creds.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signatureFor(canonical, sdkDate, creds.secretKey)}`;
 	return headers;
 }

@@ -39,9 +39,7 @@ export interface WorkflowDeps {
 	random?: () => number;
 }
 
-export type RunResult =
-	| { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | Reconciled | undefined> }
-	| { kind: 'cancelled' | 'refused' | 'failed' };
+export type RunResult = { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | Reconciled | undefined> } | { kind: 'cancelled' | 'refused' | 'failed' };
 
 export class Workflow {
 	private readonly groupRead = new Emitter<GroupRead>();

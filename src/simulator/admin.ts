@@ -8,7 +8,22 @@ import { HttpError, isObject, text } from './wire';
 
 const bad = (message: string): HttpError => new HttpError(400, { error: { code: 'ADMIN.400', message } });
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const GROUP_FIELDS = new Set(['name', 'description', 'status', 'progress', 'source_availability_zone', 'target_availability_zone', 'priority_station', 'replication_num', 'protected_instance_num', 'disaster_recovery_drill_num', 'last_drill_at', 'nextOutcome', 'jobDurationMs', 'projectId']);
+const GROUP_FIELDS = new Set([
+	'name',
+	'description',
+	'status',
+	'progress',
+	'source_availability_zone',
+	'target_availability_zone',
+	'priority_station',
+	'replication_num',
+	'protected_instance_num',
+	'disaster_recovery_drill_num',
+	'last_drill_at',
+	'nextOutcome',
+	'jobDurationMs',
+	'projectId',
+]);
 const MAX_BULK = 20_000;
 const MAX_GROUPS = 100_000;
 

@@ -79,4 +79,3 @@ export function verify(sim: SimState, req: IncomingMessage, method: string, path
 	}
 	return { accessKey: auth.accessKey, domainId: key.domainId, temporary: temp !== undefined };
 }
-

@@ -18,7 +18,16 @@ const refuse = (code: string, message: string): Error => sdrsError(400, code, me
 const stamp = (t: number): string => new Date(t).toISOString().replace('T', ' ').replace('Z', '');
 
 export function drillView(d: SimDrill): Record<string, unknown> {
-	return { id: d.id, name: d.name, status: d.status, drill_vpc_id: d.drill_vpc_id, created_at: d.created_at, updated_at: d.updated_at, server_group_id: d.groupId, drill_servers: d.drill_servers.map((s) => ({ ...s })) };
+	return {
+		id: d.id,
+		name: d.name,
+		status: d.status,
+		drill_vpc_id: d.drill_vpc_id,
+		created_at: d.created_at,
+		updated_at: d.updated_at,
+		server_group_id: d.groupId,
+		drill_servers: d.drill_servers.map((s) => ({ ...s })),
+	};
 }
 
 /** The CIDR blocks of the group's subnets (the subnets of its VPC). */
@@ -102,7 +111,15 @@ function createDrill(sim: SimState, projectId: string, body: Buffer): unknown {
 	} else {
 		// The service creates the drill VPC with the group's subnets.
 		const id = uuidFrom(`vpc:${projectId}:drill:${sim.data.vpcs.length}:${sim.now()}`);
-		vpc = { id, projectId, name: `sdrs-drill-vpc-${id.slice(0, 8)}`, cidr: sim.data.vpcs.find((v) => v.id === g.vpcId)?.cidr ?? '192.168.0.0/16', status: 'OK', subnets: [...subnets], created_at: new Date(sim.now()).toISOString() };
+		vpc = {
+			id,
+			projectId,
+			name: `sdrs-drill-vpc-${id.slice(0, 8)}`,
+			cidr: sim.data.vpcs.find((v) => v.id === g.vpcId)?.cidr ?? '192.168.0.0/16',
+			status: 'OK',
+			subnets: [...subnets],
+			created_at: new Date(sim.now()).toISOString(),
+		};
 		sim.data.vpcs.push(vpc);
 	}
 	// Subnet problems show when the job runs, as the job's failure.

@@ -80,4 +80,3 @@ export function sendFault(res: ServerResponse, fault: FaultRule, headers: Record
 		res.end(JSON.stringify({ error: { code: 'SDRS.0016', message: 'Internal error (simulated fault)' } }));
 	}
 }
-

@@ -166,12 +166,7 @@ export class Simulator extends SimState {
 			sendFault(res, fault, this.baseHeaders(requestId), requestId);
 			return;
 		}
-		await this.respond(
-			res,
-			requestId,
-			() => serve(this, verify(this, req, method, path, search, body), method, path, search, body),
-			fault?.kind,
-		);
+		await this.respond(res, requestId, () => serve(this, verify(this, req, method, path, search, body), method, path, search, body), fault?.kind);
 	}
 
 	private delay(): Promise<void> {

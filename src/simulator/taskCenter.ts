@@ -25,7 +25,12 @@ export function taskCenterRoutes(sim: SimState, method: string, projectId: strin
 	if (seg.length === 2 && seg[1] === 'failure-jobs' && method === 'GET') {
 		const { failure_status: status, resource_name: name, server_group_id: gid, resource_type: type } = Object.fromEntries(query) as Record<string, string | undefined>;
 		const matches = sim.data.failureJobs.filter(
-			(f) => mine(f) && (gid ? f.serverGroupId === gid : f.resource_type === 'server_groups') && (!status || f.failure_status === status) && (!name || f.resource_name.includes(name)) && (!type || f.resource_type === type),
+			(f) =>
+				mine(f) &&
+				(gid ? f.serverGroupId === gid : f.resource_type === 'server_groups') &&
+				(!status || f.failure_status === status) &&
+				(!name || f.resource_name.includes(name)) &&
+				(!type || f.resource_type === type),
 		);
 		return { failure_jobs: page(query, matches).map(failureJobView), count: matches.length };
 	}

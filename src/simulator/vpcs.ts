@@ -12,7 +12,20 @@ const bad = (message: string): HttpError => new HttpError(400, { code: 'VPC.0002
 
 export function vpcView(v: SimVpc): Record<string, unknown> {
 	const at = v.created_at.replace(/\.\d{3}Z$/, '');
-	return { id: v.id, name: v.name, cidr: v.cidr, description: '', routes: [], status: v.status, enterprise_project_id: '0', tenant_id: v.projectId, created_at: at, updated_at: at, block_service_endpoint_states: 'off', enable_network_address_usage_metrics: false };
+	return {
+		id: v.id,
+		name: v.name,
+		cidr: v.cidr,
+		description: '',
+		routes: [],
+		status: v.status,
+		enterprise_project_id: '0',
+		tenant_id: v.projectId,
+		created_at: at,
+		updated_at: at,
+		block_service_endpoint_states: 'off',
+		enable_network_address_usage_metrics: false,
+	};
 }
 
 export function listVpcs(sim: SimState, projectId: string, query: Map<string, string>): unknown {

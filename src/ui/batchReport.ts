@@ -108,7 +108,13 @@ export function batchProblems(batch: StoredBatch, jobOf: (id: string) => StoredJ
 			problems.push({ entry, reason: unsentReason(entry), fix: vscode.l10n.t('Nothing was sent for it: run the action again for this group when ready.') });
 		} else if (job?.outcome === 'FAIL') {
 			const ex = explain(job.errorCode);
-			problems.push({ entry, job, code: job.errorCode, reason: job.failReason ?? ex?.explanation ?? '', fix: ex?.fix ?? vscode.l10n.t('See the job in the Huawei Cloud console for the failing step.') });
+			problems.push({
+				entry,
+				job,
+				code: job.errorCode,
+				reason: job.failReason ?? ex?.explanation ?? '',
+				fix: ex?.fix ?? vscode.l10n.t('See the job in the Huawei Cloud console for the failing step.'),
+			});
 		} else if (job?.outcome === 'NOT_APPLIED') {
 			problems.push({ entry, job, reason: vscode.l10n.t('no answer came, and the group did not change'), fix: vscode.l10n.t('Nothing was applied and nothing was sent twice: you can run it again.') });
 		} else if (job && (job.notFollowed || (job.outcome && job.outcome !== 'SUCCESS'))) {
@@ -129,7 +135,10 @@ export function batchReportMarkdown(batch: StoredBatch, counts: BatchCounts, job
 	if (problems.length) {
 		lines.push(`#### ${esc(vscode.l10n.t('What did not succeed, and what to do'))}`, '');
 		for (const p of problems) {
-			lines.push(`- **${esc(p.entry.groupName)}** (${esc(p.entry.projectName)}): ${esc(entryState(p.entry, p.job))}${p.code || p.reason ? ` — ${esc([p.code, p.reason].filter(Boolean).join(': '))}` : ''}  `, `  ${esc(p.fix)}`);
+			lines.push(
+				`- **${esc(p.entry.groupName)}** (${esc(p.entry.projectName)}): ${esc(entryState(p.entry, p.job))}${p.code || p.reason ? ` — ${esc([p.code, p.reason].filter(Boolean).join(': '))}` : ''}  `,
+				`  ${esc(p.fix)}`,
+			);
 		}
 		lines.push('');
 	}
@@ -161,7 +170,18 @@ export function batchSummaryMarkdown(batch: StoredBatch, counts: BatchCounts, jo
 		const p = problems.get(e);
 		const outcome = `${entryState(e, job)}${p && (p.code || p.reason) ? ` — ${[p.code, p.reason].filter(Boolean).join(': ')}` : ''}`;
 		const jobId = job?.trackBy === 'group' ? vscode.l10n.t('unknown (the answer was lost)') : (e.jobId ?? '—');
-		return [profileName(e.profile) ?? e.profile, e.account ?? '—', e.region, `${e.projectName} (${e.projectId})`, `${e.groupName} (${e.groupId})`, actionTitle(batch.action), jobId, iso(job?.startedAt ?? e.sentAt), iso(job?.endedAt), outcome];
+		return [
+			profileName(e.profile) ?? e.profile,
+			e.account ?? '—',
+			e.region,
+			`${e.projectName} (${e.projectId})`,
+			`${e.groupName} (${e.groupId})`,
+			actionTitle(batch.action),
+			jobId,
+			iso(job?.startedAt ?? e.sentAt),
+			iso(job?.endedAt),
+			outcome,
+		];
 	});
 	return [
 		`### SDRS: ${esc(actionTitle(batch.action))} — ${esc(vscode.l10n.t('{0} protection groups', batch.entries.length))}`,

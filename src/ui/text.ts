@@ -149,7 +149,9 @@ export function checkDetail(check: CheckResult): string {
 	switch (check.id) {
 		case 'status':
 			if (!check.ok && f.needs) {
-				return f.ofDrill ? vscode.l10n.t('the DR drill is {0}; it needs {1}', f.status ?? '?', statusesText(f.needs)) : vscode.l10n.t('status is {0}; it needs {1}', f.status ?? '?', statusesText(f.needs));
+				return f.ofDrill
+					? vscode.l10n.t('the DR drill is {0}; it needs {1}', f.status ?? '?', statusesText(f.needs))
+					: vscode.l10n.t('status is {0}; it needs {1}', f.status ?? '?', statusesText(f.needs));
 			}
 			return check.ok || !f.action ? vscode.l10n.t('status is {0}', f.status ?? '?') : vscode.l10n.t('status is {0}; {1}', f.status ?? '?', needsText(f.action));
 		case 'replicationPairs':
@@ -160,12 +162,20 @@ export function checkDetail(check: CheckResult): string {
 			const dr = check.id === 'drServersStopped';
 			const az = f.drAz ?? '?';
 			if (f.noneFound) {
-				return dr ? vscode.l10n.t('no server of the group was found in the DR availability zone {0}', az) : vscode.l10n.t('no server of the group was found in the production availability zone {0}', az);
+				return dr
+					? vscode.l10n.t('no server of the group was found in the DR availability zone {0}', az)
+					: vscode.l10n.t('no server of the group was found in the production availability zone {0}', az);
 			}
 			if (f.unidentified?.length || check.runningServers?.length) {
 				const names = f.unidentified?.join(', ') ?? '';
 				return [
-					...(f.unidentified?.length ? [dr ? vscode.l10n.t('the DR-site server in {0} of these protected instances could not be identified: {1}', az, names) : vscode.l10n.t('the production-site server in {0} of these protected instances could not be identified: {1}', az, names)] : []),
+					...(f.unidentified?.length
+						? [
+								dr
+									? vscode.l10n.t('the DR-site server in {0} of these protected instances could not be identified: {1}', az, names)
+									: vscode.l10n.t('the production-site server in {0} of these protected instances could not be identified: {1}', az, names),
+							]
+						: []),
 					...(check.runningServers?.length ? [vscode.l10n.t('running in {0}: {1}', az, check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '))] : []),
 				].join('; ');
 			}
@@ -215,7 +225,10 @@ export function succeededText(action: JobKind, groupName: string): string {
 		case 'plannedFailover':
 			return vscode.l10n.t('Planned failover of “{0}” done: production has moved to the other site. Power on the servers at the new production site.', groupName);
 		case 'failover':
-			return vscode.l10n.t('Failover of “{0}” done: the DR site is production now and replication has stopped. Power on the servers at the new production site; when the old site is back, run Enable Protection Again.', groupName);
+			return vscode.l10n.t(
+				'Failover of “{0}” done: the DR site is production now and replication has stopped. Power on the servers at the new production site; when the old site is back, run Enable Protection Again.',
+				groupName,
+			);
 	}
 }
 
@@ -307,7 +320,9 @@ export function filterLabel(f: GroupFilter): string {
 /** How a job stands or ended, in words. */
 export function jobState(job: StoredJob): string {
 	if (!job.outcome && job.notFollowed) {
-		return job.notFollowed.reason === 'timeout' ? vscode.l10n.t('not followed: still {0} after the timeout', job.lastStatus ?? '…') : vscode.l10n.t('not followed: the service did not say how it went');
+		return job.notFollowed.reason === 'timeout'
+			? vscode.l10n.t('not followed: still {0} after the timeout', job.lastStatus ?? '…')
+			: vscode.l10n.t('not followed: the service did not say how it went');
 	}
 	if (!job.outcome) {
 		return vscode.l10n.t('running ({0})', job.lastStatus ?? '…');

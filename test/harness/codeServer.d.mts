@@ -10,10 +10,18 @@ export interface CodeServer {
 	stop(): Promise<void>;
 }
 export function freePort(): Promise<number>;
-export function startCodeServer(options: { runDir: string; folder: string; vsix?: string; extraVsix?: string[]; locale?: string; settings?: Record<string, unknown>; smokeTestDriver?: boolean; port?: number; password?: string; extraArgs?: string[] }): Promise<CodeServer>;
+export function startCodeServer(options: {
+	runDir: string;
+	folder: string;
+	vsix?: string;
+	extraVsix?: string[];
+	locale?: string;
+	settings?: Record<string, unknown>;
+	smokeTestDriver?: boolean;
+	port?: number;
+	password?: string;
+	extraArgs?: string[];
+}): Promise<CodeServer>;
 export function logIn(context: BrowserContext, server: CodeServer): Promise<void>;
 export function launchBrowser(options?: { locale?: string }): Promise<Browser>;
-export function testPayloadUrl(
-	server: CodeServer,
-	options: { folder: string; extensionDevelopmentPaths?: string[]; extensionTestsPath?: string; env?: Record<string, string> },
-): string;
+export function testPayloadUrl(server: CodeServer, options: { folder: string; extensionDevelopmentPaths?: string[]; extensionTestsPath?: string; env?: Record<string, string> }): string;

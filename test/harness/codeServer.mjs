@@ -47,7 +47,18 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
  * machine can reach 127.0.0.1, and the workbench has a terminal. Browsers log in with logIn().
  * Returns { url, port, password, stop(), logs() }.
  */
-export async function startCodeServer({ runDir, folder, vsix, extraVsix = [], locale, settings = {}, smokeTestDriver = true, port: wantedPort, password = randomBytes(18).toString('base64url'), extraArgs = [] }) {
+export async function startCodeServer({
+	runDir,
+	folder,
+	vsix,
+	extraVsix = [],
+	locale,
+	settings = {},
+	smokeTestDriver = true,
+	port: wantedPort,
+	password = randomBytes(18).toString('base64url'),
+	extraArgs = [],
+}) {
 	const host = provisionCodeServer();
 	const dirs = {
 		userData: join(runDir, 'user-data'),
@@ -159,7 +170,12 @@ function writeLanguagePacks(dirs, locale) {
 		for (const l of pkg.contributes?.localizations ?? []) {
 			if (l.languageId !== locale) continue;
 			const translations = Object.fromEntries((l.translations ?? []).map((t) => [t.id, join(dirs.extensions, name, t.path)]));
-			packs[locale] = { hash: `${pkg.publisher}.${pkg.name}-${pkg.version}`, extensions: [{ extensionIdentifier: { id: `${pkg.publisher}.${pkg.name}` }, version: pkg.version }], translations, label: l.localizedLanguageName ?? l.languageName };
+			packs[locale] = {
+				hash: `${pkg.publisher}.${pkg.name}-${pkg.version}`,
+				extensions: [{ extensionIdentifier: { id: `${pkg.publisher}.${pkg.name}` }, version: pkg.version }],
+				translations,
+				label: l.localizedLanguageName ?? l.languageName,
+			};
 		}
 	}
 	writeFileSync(join(dirs.userData, 'languagepacks.json'), JSON.stringify(packs));

@@ -49,7 +49,8 @@ async function main() {
 		await page.exposeFunction('codeAutomationLog', (_type, args) => {
 			const text = Array.isArray(args) ? format(...args) : String(args);
 			// The workbench's own complaints about the unreachable gallery are noise here.
-			const noise = /ENOTFOUND|static\/out\/vs\/|^(Resolving connection|Resolved connection|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\])/;
+			const noise =
+				/ENOTFOUND|static\/out\/vs\/|^(Resolving connection|Resolved connection|Creating a socket|\[reconnection-grace-time\]|Updating additional builtin|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\])/;
 			if (noise.test(text) && !process.env.SDRS_TEST_VERBOSE) return;
 			process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 		});

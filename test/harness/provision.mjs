@@ -86,7 +86,7 @@ export function findChromium() {
 export function ensureChromium() {
 	let found = findChromium();
 	if (!found && has('dpkg')) {
-		ensureDebianPackages(['chromium', 'fonts-wqy-microhei'], 'the tests\' browser (Chromium)');
+		ensureDebianPackages(['chromium', 'fonts-wqy-microhei'], "the tests' browser (Chromium)");
 		found = findChromium();
 	}
 	if (!found) {

@@ -175,7 +175,10 @@ describe('credentials: agencies and KooCLI profiles', () => {
 			const pending = a.clients.client(partner).listProjects();
 			await new Promise((r) => setTimeout(r, 150)); // the assume call is on its way
 			a.clients.reset(); // as when any profile is saved, here or in another window
-			assert.deepEqual((await pending).map((p) => p.domainId), [PARTNER_ACCOUNT.id, PARTNER_ACCOUNT.id]);
+			assert.deepEqual(
+				(await pending).map((p) => p.domainId),
+				[PARTNER_ACCOUNT.id, PARTNER_ACCOUNT.id],
+			);
 		} finally {
 			sim.configure({ latencyMs: 0 });
 		}
@@ -199,7 +202,10 @@ describe('credentials: agencies and KooCLI profiles', () => {
 		a.demo.dispose(); // as after a reload: no simulator until a demo profile needs it
 		a.tree.refresh();
 		const groups = await partnerGroups(a.profiles.get(partner.id)!);
-		assert.ok(groups.some((g) => g.group.name === 'partner-erp'), 'the simulator started for the partner profile');
+		assert.ok(
+			groups.some((g) => g.group.name === 'partner-erp'),
+			'the simulator started for the partner profile',
+		);
 		assert.equal(a.tree.getTreeItem(groups[0]).contextValue?.includes('simulated'), true, 'no console link for simulated groups');
 	});
 
@@ -264,7 +270,10 @@ describe('credentials: agencies and KooCLI profiles', () => {
 			a.ports.prompts.choose = (items, o) => Promise.resolve(items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator && !o.locked(i)));
 			const imported = await vscode.commands.executeCommand<Profile[]>('sdrs.importKooCliProfiles', vscode.Uri.file(file));
 			assert.deepEqual(imported.map((p) => p.name).sort(), ['kc-agency', 'kc-aksk']);
-			assert.ok(confirms.every((m) => /Send the keys of “kc-(aksk|agency)” to 127\.0\.0\.1/.test(m) || /the new profile/.test(m)), confirms.join('\n'));
+			assert.ok(
+				confirms.every((m) => /Send the keys of “kc-(aksk|agency)” to 127\.0\.0\.1/.test(m) || /the new profile/.test(m)),
+				confirms.join('\n'),
+			);
 			const aksk = profileNamed('kc-aksk');
 			const agency = profileNamed('kc-agency');
 			assert.equal(aksk.kind, 'aksk');
@@ -284,7 +293,10 @@ describe('credentials: agencies and KooCLI profiles', () => {
 			]);
 			a.ports.prompts.choose = (items, o) => Promise.resolve(items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator && !o.locked(i)));
 			const typed = await vscode.commands.executeCommand<Profile[]>('sdrs.importKooCliProfiles', vscode.Uri.file(file));
-			assert.deepEqual(typed.map((p) => p.name), ['kc-encrypted']);
+			assert.deepEqual(
+				typed.map((p) => p.name),
+				['kc-encrypted'],
+			);
 			assert.match(asked[0].prompt ?? '', /KooCLI encrypts its keys with a scheme that is not public/);
 			assert.equal(asked.find((o) => /Secret Access Key/.test(o.title ?? ''))?.password, true);
 		});

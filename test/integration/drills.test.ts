@@ -97,13 +97,18 @@ describe('DR drills in a real VS Code', () => {
 	});
 
 	it('offers Start DR Drill exactly on the statuses of §2.4 and Delete DR Drill exactly on deletable drills (package.json when-clauses)', async () => {
-		const contextMenus = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } }).contributes.menus['view/item/context'];
+		const contextMenus = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } }).contributes.menus[
+			'view/item/context'
+		];
 		const regexFor = (command: string): RegExp => new RegExp(/viewItem =~ \/(.+?)\/(\s|$)/.exec(contextMenus.find((m) => m.command === command)?.when ?? '')![1]);
 		const start = regexFor('sdrs.createDrill');
 		const del = regexFor('sdrs.deleteDrill');
 		const allowed = ['available', 'protected', 'failed-over', 'error-starting', 'error-stopping', 'error-reversing', 'error-reprotecting', 'error-failing-over'];
 		const groups = [...(await groupsOf(a, 'cn-north-4')), ...(await groupsOf(a, REGION))];
-		assert.ok(groups.some((g) => !allowed.includes(g.group.status)), 'some group allows no drill');
+		assert.ok(
+			groups.some((g) => !allowed.includes(g.group.status)),
+			'some group allows no drill',
+		);
 		for (const g of groups) {
 			assert.equal(start.test(String(a.tree.getTreeItem(g).contextValue)), allowed.includes(g.group.status), `${g.group.name} (${g.group.status})`);
 		}

@@ -31,7 +31,11 @@ describe('the DR lifecycle (Disable, Planned Failover, Failover) in a real VS Co
 	const posts = (g: GroupNode): number => a.demo.running!.stats.actionPosts[g.group.id] ?? 0;
 	const shown = (g: GroupNode): GroupNode | undefined => a.tree.findGroup(g.profile.id, g.project.id, g.group.id);
 	/** The tooltip's “Current production site” row, as shown (unescaped). */
-	const production = (g: GroupNode): string | undefined => /\*\*Current production site:\*\* (.*?) {2}\n/.exec((a.tree.getTreeItem(shown(g)!).tooltip as vscode.MarkdownString).value)?.[1].replace(/&nbsp;/g, ' ').replace(/\\/g, '');
+	const production = (g: GroupNode): string | undefined =>
+		/\*\*Current production site:\*\* (.*?) {2}\n/
+			.exec((a.tree.getTreeItem(shown(g)!).tooltip as vscode.MarkdownString).value)?.[1]
+			.replace(/&nbsp;/g, ' ')
+			.replace(/\\/g, '');
 	/** Runs `command` on `g`, confirming (and typing `typed` when asked), and waits for the job's end. */
 	const run = async (command: string, g: GroupNode, typed?: string): Promise<{ asked: string[]; inputs: vscode.InputBoxOptions[]; outcome?: string }> => {
 		const asked: string[] = [];
@@ -120,8 +124,16 @@ describe('the DR lifecycle (Disable, Planned Failover, Failover) in a real VS Co
 	});
 
 	for (const [name, command, expect] of [
-		['dr-switchover-blocked', 'sdrs.plannedFailover', /✗ Every server at the current production site is stopped — running in la-south-2a: dr-switchover-blocked-vm1 \(ACTIVE\)[\s\S]*Stop these servers in the ECS console and wait until they show Stopped: dr-switchover-blocked-vm1/],
-		['dr-syncing', 'sdrs.plannedFailover', /✗ No replication pair is still synchronising — still synchronising: dr-syncing-rep1, dr-syncing-rep2[\s\S]*Wait until every replication pair is synchronised/],
+		[
+			'dr-switchover-blocked',
+			'sdrs.plannedFailover',
+			/✗ Every server at the current production site is stopped — running in la-south-2a: dr-switchover-blocked-vm1 \(ACTIVE\)[\s\S]*Stop these servers in the ECS console and wait until they show Stopped: dr-switchover-blocked-vm1/,
+		],
+		[
+			'dr-syncing',
+			'sdrs.plannedFailover',
+			/✗ No replication pair is still synchronising — still synchronising: dr-syncing-rep1, dr-syncing-rep2[\s\S]*Wait until every replication pair is synchronised/,
+		],
 		['dr-failover-broken', 'sdrs.failover', /✗ No replication link is broken — replication link broken: dr-failover-broken-rep1[\s\S]*contact Huawei Cloud support/],
 	] as const) {
 		it(`refuses before anything is asked or sent: ${name} (${command})`, async () => {
@@ -150,7 +162,10 @@ describe('the DR lifecycle (Disable, Planned Failover, Failover) in a real VS Co
 		assert.ok(batchId);
 		const plan = plans[0].filter((i) => i.entry);
 		assert.equal(plan.length, 4);
-		assert.deepEqual(plan.filter((i) => !i.picked).map((i) => i.entry!.group.name), ['dr-failover-broken']);
+		assert.deepEqual(
+			plan.filter((i) => !i.picked).map((i) => i.entry!.group.name),
+			['dr-failover-broken'],
+		);
 		assert.match(String(plan.find((i) => i.entry!.group.name === 'dr-failover-broken')!.detail), /^Not eligible, never sent: replication link broken: dr-failover-broken-rep1/);
 		assert.match(String(inputs[0].prompt), /Replication stops at once[\s\S]*Type 3 to confirm/);
 		const batch = await waitFor('the batch to end', () => (a.store.batch(batchId)?.endedAt ? a.store.batch(batchId) : undefined), 30_000);
@@ -191,8 +206,21 @@ describe('the DR lifecycle (Disable, Planned Failover, Failover) in a real VS Co
 		};
 		assert.equal(await vscode.commands.executeCommand('sdrs.failoverInProject', project), undefined);
 		const plan = plans[0].filter((i) => i.entry);
-		assert.deepEqual(plan.map((i) => i.entry!.group.name).sort(), groups.filter((g) => g.group.status === 'protected').map((g) => g.group.name).sort());
-		assert.deepEqual(plan.filter((i) => !i.picked).map((i) => i.entry!.group.name), ['dr-failover-broken']);
-		assert.equal(groups.reduce((n, g) => n + posts(g), 0), 0, 'dismissed: nothing sent');
+		assert.deepEqual(
+			plan.map((i) => i.entry!.group.name).sort(),
+			groups
+				.filter((g) => g.group.status === 'protected')
+				.map((g) => g.group.name)
+				.sort(),
+		);
+		assert.deepEqual(
+			plan.filter((i) => !i.picked).map((i) => i.entry!.group.name),
+			['dr-failover-broken'],
+		);
+		assert.equal(
+			groups.reduce((n, g) => n + posts(g), 0),
+			0,
+			'dismissed: nothing sent',
+		);
 	});
 });

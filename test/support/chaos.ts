@@ -53,7 +53,16 @@ export function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<st
 	// A reconcile window of 2.5 s read every 250 ms stands for the 60 s one read every 2 s (10 reads
 	// for 30, where 2 reads would make an unreadable group far likelier than in the product): the
 	// simulator applies late POSTs after 1 s.
-	const workflow = new Workflow({ store: new JobStore(new MemoryState()), clientFor: () => c, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, reconcileReadMs: 250, maxConcurrentRequests: () => 4 });
+	const workflow = new Workflow({
+		store: new JobStore(new MemoryState()),
+		clientFor: () => c,
+		ports,
+		log: silentLogger,
+		jobTimeoutMs: () => 60_000,
+		reconcileMs: 2500,
+		reconcileReadMs: 250,
+		maxConcurrentRequests: () => 4,
+	});
 	return { workflow, said };
 }
 
@@ -91,7 +100,20 @@ export async function runFaults(opts: { actions: number; faultRate?: number; con
 		}
 	});
 	sim.configure({ faults });
-	const report: ChaosReport = { actions: 0, outcomes: {}, matched: 0, mismatches: [], duplicates: 0, faults: {}, requests: 0, retries: 0, treeLoads: 0, treeLoadAttempts: 0, lateApplied: 0, seconds: 0 };
+	const report: ChaosReport = {
+		actions: 0,
+		outcomes: {},
+		matched: 0,
+		mismatches: [],
+		duplicates: 0,
+		faults: {},
+		requests: 0,
+		retries: 0,
+		treeLoads: 0,
+		treeLoadAttempts: 0,
+		lateApplied: 0,
+		seconds: 0,
+	};
 	const free = new Set(pool.map((g) => g.id));
 	const believed: Record<string, number> = {};
 	let next = 0;
@@ -349,7 +371,16 @@ export const BAD_INPUTS: BadInputCase[] = [
 	{ name: 'truncated mid-string', route: 'list', body: '{"server_groups": [{"id": "g1", "name": "abc' },
 	{ name: 'byte-order mark', route: 'list', body: '\ufeff{"server_groups": []}' },
 	{ name: 'deep nesting', route: 'list', body: `{"server_groups": ${'['.repeat(5000)}${']'.repeat(5000)}}` },
-	{ name: 'duplicate ids', route: 'list', body: JSON.stringify({ server_groups: [{ id: 'd', name: 'one' }, { id: 'd', name: 'two' }] }) },
+	{
+		name: 'duplicate ids',
+		route: 'list',
+		body: JSON.stringify({
+			server_groups: [
+				{ id: 'd', name: 'one' },
+				{ id: 'd', name: 'two' },
+			],
+		}),
+	},
 	{ name: 'group null', route: 'get', body: '{"server_group": null}' },
 	{ name: 'group with empty id', route: 'get', body: '{"server_group": {"id": ""}}' },
 	{ name: 'HTML 404', route: 'get', status: 404, body: '<!DOCTYPE html><html><title>Not Found</title></html>' },
@@ -441,7 +472,12 @@ export async function runBadInput(): Promise<BadInputReport> {
 				case 'job':
 					return strict.getJob(project, '0123456789abcdef0123456789abcdef');
 				case 'action':
-					return sendActionOnce(strict, project, (await c.listGroups(project)).find((g) => g.id === anyGroup.id)!, 'enable');
+					return sendActionOnce(
+						strict,
+						project,
+						(await c.listGroups(project)).find((g) => g.id === anyGroup.id)!,
+						'enable',
+					);
 				case 'projects':
 					return strict.listProjects();
 			}

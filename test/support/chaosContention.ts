@@ -60,7 +60,17 @@ export async function runBatchContention(opts: { rounds: number; groups: number;
 		const before = new Map(pool.map((g) => [g.id, { jobs: sim.stats.jobsCreated[g.id] ?? 0, posts: sim.stats.actionPosts[g.id] ?? 0, throttled: sim.stats.actionPostsThrottled[g.id] ?? 0 }]));
 		const state = new MemoryState();
 		const window = (heartbeatMs: number): Workflow =>
-			new Workflow({ store: new JobStore(state), clientFor: () => c, ports: quietPorts(), log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, reconcileReadMs: 250, maxConcurrentRequests: () => 4, heartbeatMs });
+			new Workflow({
+				store: new JobStore(state),
+				clientFor: () => c,
+				ports: quietPorts(),
+				log: silentLogger,
+				jobTimeoutMs: () => 60_000,
+				reconcileMs: 2500,
+				reconcileReadMs: 250,
+				maxConcurrentRequests: () => 4,
+				heartbeatMs,
+			});
 		const stalls = window(1e9); // never renews its leases: the window that stalls
 		const peer = window(200);
 		sim.configure({ faults: [...chaosFaults(opts.faultRate ?? 0.2), { match: '^POST .*/action$', kind: '429', count: 1 }, { match: '^POST .*/action$', kind: '429', rate: 0.15 }] });
@@ -93,7 +103,9 @@ export async function runBatchContention(opts: { rounds: number; groups: number;
 			const problems: string[] = [];
 			const sentBy = mine.filter((e) => e.state === 'sent').length;
 			if (sentBy > 1) {
-				problems.push(`sent by ${sentBy} batches (${mine.map((e) => `${e.state} ${e.jobId ?? ''} ${outcomeOf(e) ?? ''} ${e.error ?? ''}`).join(' | ')}; server jobs ${jobs}, POSTs ${posts}, throttled ${throttled})`);
+				problems.push(
+					`sent by ${sentBy} batches (${mine.map((e) => `${e.state} ${e.jobId ?? ''} ${outcomeOf(e) ?? ''} ${e.error ?? ''}`).join(' | ')}; server jobs ${jobs}, POSTs ${posts}, throttled ${throttled})`,
+				);
 			}
 			report.sentOnce += sentBy === 1 ? 1 : 0;
 			if (jobs !== created) {

@@ -41,7 +41,9 @@ async function lifecycleSim(seed: number, groups: number): Promise<{ sim: Simula
 	const sim = await startSimulator({ seed: 'empty', jobDurationMs: 1200, transitionDelayMs: 150, randomSeed: seed });
 	const projectId = sim.projects().find((p) => p.name === 'cn-north-4')!.id;
 	const project: Project = { id: projectId, name: 'cn-north-4', region: 'cn-north-4', isSubProject: false };
-	const pool = Array.from({ length: groups }, (_, n) => addGroup(sim.data, { name: `dr-${String(n).padStart(3, '0')}`, status: 'protected', region: 'cn-north-4', projectId, pairs: 1, instances: 1, prodStopped: true }));
+	const pool = Array.from({ length: groups }, (_, n) =>
+		addGroup(sim.data, { name: `dr-${String(n).padStart(3, '0')}`, status: 'protected', region: 'cn-north-4', projectId, pairs: 1, instances: 1, prodStopped: true }),
+	);
 	return { sim, project, pool };
 }
 
@@ -186,7 +188,9 @@ export async function runLifecycleBatchFaults(opts: { rounds: number; groups: nu
 			sim.configure({ faults: [] });
 			const stationOf = (i: number): 'source' | 'target' => ((i + round) % 2 ? 'target' : 'source');
 			pool.forEach((g, i) => prepare(sim, g, action, stationOf(i), (i + round) % 7 === 0 ? 'fail' : 'success'));
-			const before = new Map(pool.map((g, i) => [g.id, { station: stationOf(i), jobs: sim.stats.jobsCreated[g.id] ?? 0, posts: sim.stats.actionPosts[g.id] ?? 0, throttled: sim.stats.actionPostsThrottled[g.id] ?? 0 }]));
+			const before = new Map(
+				pool.map((g, i) => [g.id, { station: stationOf(i), jobs: sim.stats.jobsCreated[g.id] ?? 0, posts: sim.stats.actionPosts[g.id] ?? 0, throttled: sim.stats.actionPostsThrottled[g.id] ?? 0 }]),
+			);
 			sim.configure({ faults: faults.map((f) => ({ ...f })) });
 			const targets = pool.map((g) => ({ profileId: 'chaos', project, group: toGroup({ ...sim.group(g.id)! })! }));
 			const plan = await workflow.batches.plan(targets, action);
@@ -213,7 +217,12 @@ export async function runLifecycleBatchFaults(opts: { rounds: number; groups: nu
 				const kind = e.state === 'sent' ? `${job?.trackBy === 'group' ? 'applied' : 'started'}:${job?.outcome ?? (job?.notFollowed ? 'not-followed' : 'none')}` : e.state;
 				count(`${action} ${kind}`);
 				const created = job?.outcome === 'SUCCESS' || job?.outcome === 'FAIL' ? 1 : 0;
-				const expect = job?.outcome === 'SUCCESS' ? { status: rule.success, station: rule.flips ? flip(was.station) : was.station } : job?.outcome === 'FAIL' ? { status: rule.failure, station: was.station } : { status: 'protected', station: was.station };
+				const expect =
+					job?.outcome === 'SUCCESS'
+						? { status: rule.success, station: rule.flips ? flip(was.station) : was.station }
+						: job?.outcome === 'FAIL'
+							? { status: rule.failure, station: was.station }
+							: { status: 'protected', station: was.station };
 				const problems: string[] = [];
 				if (jobs !== created) {
 					problems.push(`server created ${jobs} job(s), client thinks ${created}`);

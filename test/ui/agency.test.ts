@@ -24,7 +24,12 @@ describe('Agency profiles in the workbench (Chromium + code-server)', () => {
 		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } });
 	});
 	afterEach(async function () {
-		seen.push(...(await wb.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [])));
+		seen.push(
+			...(await wb.page
+				.locator('.notifications-toasts .notification-toast')
+				.allInnerTexts()
+				.catch(() => [])),
+		);
 		if (this.currentTest?.state === 'failed') {
 			await wb?.shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
 		}
@@ -76,8 +81,12 @@ describe('Agency profiles in the workbench (Chromium + code-server)', () => {
 		await partner.waitFor({ timeout: 30_000 });
 		await treeItem(page, /ui-base, account [0-9a-f]{32}/).waitFor();
 		await wb.shot('agency-02-two-accounts');
-		await treeItem(page, /^ui-base/).first().click(); // collapse the own account: only the partner's projects stay in view
-		await treeItem(page, /^cn-north-4\b/).first().click();
+		await treeItem(page, /^ui-base/)
+			.first()
+			.click(); // collapse the own account: only the partner's projects stay in view
+		await treeItem(page, /^cn-north-4\b/)
+			.first()
+			.click();
 		await treeItem(page, /partner-erp/).waitFor({ timeout: 30_000 });
 		await treeItem(page, /partner-web/).waitFor();
 		assert.equal(await treeItem(page, /crm-web/).count(), 0, 'none of the own account’s groups under the partner');
@@ -100,7 +109,10 @@ describe('Agency profiles in the workbench (Chromium + code-server)', () => {
 			}
 		}
 		const files = filesUnder(wb.runDir);
-		assert.ok(files.some((f) => /SDRS\.log$/.test(f) && readFileSync(f, 'utf8').includes('securitytokens')), 'the log records the assume calls');
+		assert.ok(
+			files.some((f) => /SDRS\.log$/.test(f) && readFileSync(f, 'utf8').includes('securitytokens')),
+			'the log records the assume calls',
+		);
 		for (const f of files) {
 			const bytes = readFileSync(f);
 			for (const s of secrets) {

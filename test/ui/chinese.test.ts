@@ -22,9 +22,14 @@ describe('SDRS Explorer in Simplified Chinese', () => {
 		const { page } = wb;
 		await openSdrs(page);
 		await page.getByRole('button', { name: '添加凭证' }).last().waitFor();
-		await page.getByRole('button', { name: /试用演示/ }).last().click();
+		await page
+			.getByRole('button', { name: /试用演示/ })
+			.last()
+			.click();
 		await notification(page, /演示模式连接的是本机上的模拟 SDRS/).waitFor({ timeout: 30_000 });
-		await treeItem(page, /^cn-north-4/).first().click();
+		await treeItem(page, /^cn-north-4/)
+			.first()
+			.click();
 		const item = treeItem(page, /保护组 erp-prod，状态 保护中/);
 		await item.waitFor();
 		assert.ok(await treeItem(page, /保护组 crm-web，状态 未开启保护/).isVisible());

@@ -21,8 +21,13 @@ describe('DR drills in the workbench (Chromium + code-server)', () => {
 	it('starts a drill on dr-drill-ready into vpc-santiago-drill from the tree, then deletes it', async () => {
 		const { page } = wb;
 		await openSdrs(page);
-		await page.getByRole('button', { name: /Try the Demo/ }).last().click();
-		await treeItem(page, /^la-south-2/).first().click();
+		await page
+			.getByRole('button', { name: /Try the Demo/ })
+			.last()
+			.click();
+		await treeItem(page, /^la-south-2/)
+			.first()
+			.click();
 		const group = treeItem(page, /dr-drill-ready/).first();
 		await group.waitFor({ timeout: 30_000 });
 		await contextMenu(page, group, 'Start DR Drill');
@@ -40,7 +45,9 @@ describe('DR drills in the workbench (Chromium + code-server)', () => {
 		await notification(page, /DR drill “ui-drill-1” of “dr-drill-ready” is ready\. Drill servers: .*ui-drill-1-/).waitFor({ timeout: 90_000 });
 		await wb.shot('drill-02-created');
 		await group.click();
-		await treeItem(page, /^DR drills/).first().click();
+		await treeItem(page, /^DR drills/)
+			.first()
+			.click();
 		const drill = treeItem(page, /DR drill ui-drill-1, status available/);
 		// The section's items may be below the fold: the focus walks down to them, as a keyboard user's would.
 		for (let i = 0; i < 6 && !(await drill.isVisible()); i++) {

@@ -46,7 +46,12 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 	const seen: string[] = [];
 	afterEach(async () => {
 		// Every notification shown along the way, for the secret scan at the end.
-		seen.push(...(await wb.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [])));
+		seen.push(
+			...(await wb.page
+				.locator('.notifications-toasts .notification-toast')
+				.allInnerTexts()
+				.catch(() => [])),
+		);
 	});
 
 	it('shows the welcome view, then adds a profile through the input boxes (checked with IAM)', async () => {
@@ -70,13 +75,17 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await ask.getByRole('button', { name: 'Allow' }).click();
 		await answerInput(page, 'ui-test', /Name this profile/);
 		await notification(page, /Profile “ui-test” added/).waitFor();
-		await treeItem(page, /cn-north-4/).first().waitFor();
+		await treeItem(page, /cn-north-4/)
+			.first()
+			.waitFor();
 		assert.ok(sim.stats.byRoute['GET /v3/auth/projects'] >= 1);
 	});
 
 	it('expands a project, right-clicks Enable Protection, confirms, follows the job to success', async () => {
 		const { page } = wb;
-		await treeItem(page, /^cn-north-4\b/).first().click();
+		await treeItem(page, /^cn-north-4\b/)
+			.first()
+			.click();
 		const crm = treeItem(page, /crm-web/);
 		await crm.waitFor();
 		await wb.shot('02-tree');
@@ -96,12 +105,17 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await page.getByRole('treeitem', { name: /crm-web.*Protected/ }).waitFor({ timeout: 20_000 });
 		await wb.shot('06-success');
 		assert.equal(sim.group(sim.findGroup('crm-web').id)?.status, 'protected');
-		assert.equal(Object.values(sim.stats.actionPosts).reduce((a, b) => a + b, 0), 1);
+		assert.equal(
+			Object.values(sim.stats.actionPosts).reduce((a, b) => a + b, 0),
+			1,
+		);
 	});
 
 	it('expands a failed-over group and sees its running DR-site server named under it', async () => {
 		const { page } = wb;
-		await treeItem(page, /inventory-api/).first().click(); // expands the group into its sections
+		await treeItem(page, /inventory-api/)
+			.first()
+			.click(); // expands the group into its sections
 		const instancesSection = page.getByRole('treeitem', { name: /^Protected instances/ });
 		await instancesSection.first().waitFor();
 		await instancesSection.first().click();
@@ -109,7 +123,9 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await instance.waitFor();
 		assert.match(await instance.innerText(), /DR-site server inventory-api-vm1 is running/);
 		await wb.shot('06b-group-inside');
-		await treeItem(page, /inventory-api/).first().click(); // collapse again for the next step
+		await treeItem(page, /inventory-api/)
+			.first()
+			.click(); // collapse again for the next step
 	});
 
 	it('refuses Enable Protection Again while a DR-site server runs, naming it; succeeds once stopped', async () => {
@@ -117,7 +133,10 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		const item = treeItem(page, /inventory-api/);
 		await contextMenu(page, item, 'Enable Protection Again');
 		const dialog = page.getByRole('dialog');
-		await dialog.getByText(/inventory-api-vm1 \(ACTIVE\)/).first().waitFor();
+		await dialog
+			.getByText(/inventory-api-vm1 \(ACTIVE\)/)
+			.first()
+			.waitFor();
 		await wb.shot('07-preflight-failed');
 		await page.keyboard.press('Escape');
 		await dialog.waitFor({ state: 'hidden' });
@@ -136,7 +155,9 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 	it('follows a job across a window reload and reports its outcome afterwards', async () => {
 		const { page } = wb;
 		sim.configure({ jobDurationMs: 8000 });
-		await treeItem(page, /^cn-east-3/).first().click();
+		await treeItem(page, /^cn-east-3/)
+			.first()
+			.click();
 		const chat = treeItem(page, /group chat,/);
 		await chat.waitFor();
 		await contextMenu(page, chat, 'Enable Protection');
@@ -157,7 +178,9 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 	it('ctrl-clicks three failed-over groups, runs Enable Protection Again once: the plan, the typed count, one batch progress, the report', async () => {
 		const { page } = wb;
 		await collapseProjects(page);
-		await treeItem(page, /^cn-south-1\b/).first().click();
+		await treeItem(page, /^cn-south-1\b/)
+			.first()
+			.click();
 		const [first, second, third] = ['gz-web-01', 'gz-api-02', 'gz-db-03'].map((n) => treeItem(page, new RegExp(`group ${n},`)));
 		await first.waitFor();
 		await first.click();
@@ -181,7 +204,10 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await wb.shot('10b-batch-typed-count');
 		await answerInput(page, '3');
 		const progress = notification(page, /Enable Protection Again for 3 protection groups/);
-		await progress.filter({ hasText: /of 3 done/ }).first().waitFor({ timeout: 30_000 });
+		await progress
+			.filter({ hasText: /of 3 done/ })
+			.first()
+			.waitFor({ timeout: 30_000 });
 		await wb.shot('10c-batch-progress');
 		const report = notification(page, /Enable Protection Again for 3 protection groups ended: 3 succeeded\./);
 		await report.waitFor({ timeout: 60_000 });
@@ -191,7 +217,10 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		// The report opens in an editor tab (Markdown), not a modal.
 		// Monaco renders spaces as non-breaking ones: \s matches both.
 		const editor = page.locator('.monaco-editor .view-lines');
-		await editor.getByText(/3\s+succeeded/).first().waitFor();
+		await editor
+			.getByText(/3\s+succeeded/)
+			.first()
+			.waitFor();
 		assert.equal(await page.getByRole('dialog').count(), 0, 'no modal');
 		await wb.shot('10e-batch-report');
 		for (const n of ['gz-web-01', 'gz-api-02', 'gz-db-03']) {
@@ -214,7 +243,9 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await widget.locator('.quick-input-title', { hasText: /for 34 protection groups/ }).waitFor();
 		sim.configure({ latencyMs: 2000 }); // each POST takes 2 s: time to press Cancel while most wait
 		await answerInput(page, '34');
-		const progress = notification(page, /Enable Protection Again for 34 protection groups/).filter({ hasText: /to send/ }).first();
+		const progress = notification(page, /Enable Protection Again for 34 protection groups/)
+			.filter({ hasText: /to send/ })
+			.first();
 		await progress.waitFor({ timeout: 30_000 });
 		// Each group is read again right before its POST (2 s), then POSTed (2 s): Cancel once the
 		// first POSTs are on the wire, while most groups still wait.
@@ -251,7 +282,11 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		const text = await failed.innerText();
 		assert.match(text.replace(/\u200b/g, ''), /\[run\]\(command:sdrs\.removeProfile\) \$\(zap\) see https:\/\/evil\.example\/x/, 'the name is shown as typed');
 		const targets = await failed.locator('a, [href], [data-href]').evaluateAll((els) => els.map((e) => `${e.getAttribute('href') ?? ''} ${e.getAttribute('data-href') ?? ''}`));
-		assert.deepEqual(targets.filter((t) => /command:|evil\.example/.test(t)), [], 'no link to a command or the URL');
+		assert.deepEqual(
+			targets.filter((t) => /command:|evil\.example/.test(t)),
+			[],
+			'no link to a command or the URL',
+		);
 		assert.equal(await failed.locator('.codicon-zap').count(), 0, 'no icon from the name');
 	});
 
@@ -269,8 +304,14 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		}
 		const files = filesUnder(wb.runDir);
 		const logs = files.filter((f) => /SDRS\.log$|exthost.*\.log$/.test(f));
-		assert.ok(logs.some((f) => /SDRS\.log$/.test(f)), `the SDRS log channel was written (${logs.length} logs)`);
-		assert.ok(logs.some((f) => readFileSync(f, 'utf8').includes('/server-groups')), 'the log records requests');
+		assert.ok(
+			logs.some((f) => /SDRS\.log$/.test(f)),
+			`the SDRS log channel was written (${logs.length} logs)`,
+		);
+		assert.ok(
+			logs.some((f) => readFileSync(f, 'utf8').includes('/server-groups')),
+			'the log records requests',
+		);
 		for (const f of files) {
 			const bytes = readFileSync(f);
 			for (const s of secrets) {

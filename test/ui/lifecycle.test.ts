@@ -52,12 +52,22 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 		await answerInput(page, '', /expiry/);
 		await page.getByRole('dialog').getByRole('button', { name: 'Allow' }).click();
 		await answerInput(page, 'dr-loop', /Name this profile/);
-		await treeItem(page, /^la-south-2\b/).first().click();
+		await treeItem(page, /^la-south-2\b/)
+			.first()
+			.click();
 		const item = treeItem(page, new RegExp(`group ${NAME},`));
 		await item.waitFor();
 		const production = async (az: string, station: string): Promise<void> => {
 			// The tooltip's row reads “Current production site: la-south-2a (source)”.
-			await hoverUntil(page, item, page.locator('.monaco-hover').filter({ hasText: 'Current production site' }).filter({ hasText: `${az} (${station})` }).first());
+			await hoverUntil(
+				page,
+				item,
+				page
+					.locator('.monaco-hover')
+					.filter({ hasText: 'Current production site' })
+					.filter({ hasText: `${az} (${station})` })
+					.first(),
+			);
 			await page.mouse.move(0, 0);
 		};
 		await production('la-south-2a', 'source');

@@ -16,14 +16,23 @@ describe('what other programs can reach', () => {
 		try {
 			// The probe starts on onStartupFinished, activates SDRS Explorer and writes what it got.
 			let report: string | undefined;
-			for (const until = Date.now() + 240_000; !report && Date.now() < until; ) {
+			for (const until = Date.now() + 240_000; !report && Date.now() < until;) {
 				report = filesUnder(wb.runDir).find((f) => f.endsWith('sdrs-probe.json'));
 				if (!report) {
 					await new Promise((r) => setTimeout(r, 500));
 				}
 			}
 			assert.ok(report, 'the probe extension wrote its report');
-			const got = JSON.parse(readFileSync(report, 'utf8')) as { found: boolean; activated?: boolean; type?: string; keys?: string[]; keyHolders?: string[]; exportsType?: string; exportsKeyHolders?: string[]; error?: string };
+			const got = JSON.parse(readFileSync(report, 'utf8')) as {
+				found: boolean;
+				activated?: boolean;
+				type?: string;
+				keys?: string[];
+				keyHolders?: string[];
+				exportsType?: string;
+				exportsKeyHolders?: string[];
+				error?: string;
+			};
 			assert.equal(got.error, undefined);
 			assert.equal(got.found, true, 'the probe sees the installed extension');
 			assert.equal(got.activated, true, 'and activates it');

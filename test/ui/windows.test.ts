@@ -15,7 +15,10 @@ describe('two workbench windows on the same user data', () => {
 	const jobGets = (): number => sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
 
 	before(async () => {
-		sim = await startSimulator({ jobDurationMs: 40_000, temporaryCredentials: { [creds.accessKey]: { secretKey: creds.secretKey, securityToken: creds.securityToken, expiresAt: Date.now() + 3_600_000 } } });
+		sim = await startSimulator({
+			jobDurationMs: 40_000,
+			temporaryCredentials: { [creds.accessKey]: { secretKey: creds.secretKey, securityToken: creds.securityToken, expiresAt: Date.now() + 3_600_000 } },
+		});
 		// A closed window's extension host ends 5 s after its page goes (code-server keeps it for reconnection by default).
 		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } }, extraArgs: ['--reconnection-grace-time', '5'] });
 	});
@@ -40,7 +43,9 @@ describe('two workbench windows on the same user data', () => {
 		await answerInput(page, '', /expiry/);
 		await page.getByRole('dialog').getByRole('button', { name: 'Allow' }).click();
 		await answerInput(page, 'two-windows', /Name this profile/);
-		await treeItem(page, /^cn-north-4\b/).first().click();
+		await treeItem(page, /^cn-north-4\b/)
+			.first()
+			.click();
 		await contextMenu(page, treeItem(page, /crm-web/), 'Enable Protection');
 		await page.getByRole('dialog').getByRole('button', { name: 'Enable Protection' }).click();
 		await notification(page, /Enable Protection: “crm-web”/).waitFor();

@@ -27,7 +27,16 @@ export async function openWorkbench(opts: { settings?: Record<string, unknown>; 
 	mkdirSync(SHOTS, { recursive: true });
 	// Without the smoke-test driver: with it, the workbench shows no notification toasts.
 	const extraVsix = [...(opts.locale === 'zh-cn' ? ['locale-zh-cn'] : []), ...(opts.fixtures ?? [])].map((name) => packFixture(runDir, name));
-	const server = await startCodeServer({ runDir, folder, vsix: join(ROOT, 'sdrs-explorer.vsix'), extraVsix, locale: opts.locale, settings: opts.settings, smokeTestDriver: false, extraArgs: opts.extraArgs });
+	const server = await startCodeServer({
+		runDir,
+		folder,
+		vsix: join(ROOT, 'sdrs-explorer.vsix'),
+		extraVsix,
+		locale: opts.locale,
+		settings: opts.settings,
+		smokeTestDriver: false,
+		extraArgs: opts.extraArgs,
+	});
 	const browser = await launchBrowser({ locale: opts.locale });
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: opts.locale });
 	await logIn(context, server);

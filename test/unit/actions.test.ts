@@ -27,7 +27,27 @@ describe('actions', () => {
 			'failed-over': 'canEnableAgain',
 			'error-reprotecting': 'canEnableAgain',
 		};
-		const all = ['creating', 'available', 'protected', 'deleting', 'error-deleting', 'error', 'starting', 'error-starting', 'reprotecting', 'error-reprotecting', 'stopping', 'error-stopping', 'reversing', 'error-reversing', 'failing-over', 'failed-over', 'error-failing-over', 'failed-over-back', 'something-new'];
+		const all = [
+			'creating',
+			'available',
+			'protected',
+			'deleting',
+			'error-deleting',
+			'error',
+			'starting',
+			'error-starting',
+			'reprotecting',
+			'error-reprotecting',
+			'stopping',
+			'error-stopping',
+			'reversing',
+			'error-reversing',
+			'failing-over',
+			'failed-over',
+			'error-failing-over',
+			'failed-over-back',
+			'something-new',
+		];
 		for (const status of all) {
 			const tokens = groupContextValue(group(status)).split(' ');
 			assert.ok(tokens.includes('protectionGroup'));
@@ -106,7 +126,14 @@ describe('pre-flight checks against the simulator', () => {
 	it('all pass for an available group with pairs', async () => {
 		const res = await runPreflight(r.client, r.project, r.sim.findGroup('crm-web').id, 'enable', undefined);
 		assert.equal(res.ok, true);
-		assert.deepEqual(res.checks.map((c) => [c.id, c.ok]), [['status', true], ['replicationPairs', true], ['noJobInFlight', true]]);
+		assert.deepEqual(
+			res.checks.map((c) => [c.id, c.ok]),
+			[
+				['status', true],
+				['replicationPairs', true],
+				['noJobInFlight', true],
+			],
+		);
 	});
 
 	it('the status check fails on a live status that changed since the tree was drawn', async () => {
@@ -129,7 +156,10 @@ describe('pre-flight checks against the simulator', () => {
 		const res = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
 		const dr = res.checks.find((c) => c.id === 'drServersStopped');
 		assert.equal(dr?.ok, false);
-		assert.deepEqual(dr?.runningServers?.map((s) => s.name), ['inventory-api-vm1']);
+		assert.deepEqual(
+			dr?.runningServers?.map((s) => s.name),
+			['inventory-api-vm1'],
+		);
 		assert.match(dr?.detail ?? '', /inventory-api-vm1 \(ACTIVE\)/);
 		r.sim.stopDrServers(g.id);
 		const again = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
@@ -169,7 +199,10 @@ describe('pre-flight checks against the simulator', () => {
 		const res = await runPreflight(r.client, r.project, g.id, 'enableAgain', undefined);
 		const dr = res.checks.find((c) => c.id === 'drServersStopped');
 		assert.equal(dr?.ok, false);
-		assert.deepEqual(dr?.facts.unidentified, r.sim.instancesOf(g.id).map((i) => i.name));
+		assert.deepEqual(
+			dr?.facts.unidentified,
+			r.sim.instancesOf(g.id).map((i) => i.name),
+		);
 		const empty = r.sim.findGroup('hr-portal');
 		assert.equal(r.sim.instancesOf(empty.id).length, 0);
 		r.sim.patchGroup(empty.id, { status: 'failed-over', protected_instance_num: 2, replication_num: 1 });

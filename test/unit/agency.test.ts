@@ -195,7 +195,10 @@ describe('agency credentials (assume-role through IAM)', () => {
 	it('refuses a bad duration or target before sending anything', () => {
 		const base = new HttpPipeline({ credentials: () => DEMO_CREDENTIALS });
 		for (const target of [{ ...TARGET, durationSeconds: 899 }, { ...TARGET, durationSeconds: 86_401 }, { agencyName: 'x' }, { ...TARGET, agencyName: '' }]) {
-			assert.throws(() => new AgencyCredentials({ base, iamUrl: r.sim.url, target }), (e: SdrsError) => e.code === AGENCY_ERRORS.invalid);
+			assert.throws(
+				() => new AgencyCredentials({ base, iamUrl: r.sim.url, target }),
+				(e: SdrsError) => e.code === AGENCY_ERRORS.invalid,
+			);
 		}
 	});
 

@@ -35,12 +35,25 @@ function harness(r: Rig, state = new MemoryState(), maxConcurrent = 4, heartbeat
 		clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
 	};
 	const store = new JobStore(state);
-	const workflow = new Workflow({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 60_000, reconcileMs: 2500, maxConcurrentRequests: () => maxConcurrent, heartbeatMs, random: () => 0 });
+	const workflow = new Workflow({
+		store,
+		clientFor: () => r.client,
+		ports,
+		log: silentLogger,
+		jobTimeoutMs: () => 60_000,
+		reconcileMs: 2500,
+		maxConcurrentRequests: () => maxConcurrent,
+		heartbeatMs,
+		random: () => 0,
+	});
 	return { workflow, store, said, progress };
 }
 
 const groupsOf = (r: Rig): ProtectionGroup[] =>
-	r.sim.groups().filter((g) => g.projectId === failover.id).map((g) => ({ id: g.id, name: g.name, status: g.status } as ProtectionGroup));
+	r.sim
+		.groups()
+		.filter((g) => g.projectId === failover.id)
+		.map((g) => ({ id: g.id, name: g.name, status: g.status }) as ProtectionGroup);
 
 async function ended(h: Harness, batchId: string, timeoutMs = 20_000): Promise<BatchCounts> {
 	const until = Date.now() + timeoutMs;
@@ -73,7 +86,7 @@ describe('batches: many groups as one plan', () => {
 
 	it('reads the listing: protected is success, transitional is moving, an unmoved group waits, a changed one is asked about', () => {
 		const before = { status: 'failed-over', updatedAt: 't0' };
-		const g = (status: string, updatedAt = 't0'): ProtectionGroup => ({ id: 'g', status, updatedAt } as ProtectionGroup);
+		const g = (status: string, updatedAt = 't0'): ProtectionGroup => ({ id: 'g', status, updatedAt }) as ProtectionGroup;
 		assert.equal(readListing('enableAgain', before, g('protected'), false), 'success');
 		assert.equal(readListing('enableAgain', before, g('reprotecting'), false), 'moving');
 		assert.equal(readListing('enableAgain', before, g('failed-over'), false), 'waiting');
@@ -92,7 +105,11 @@ describe('batches: many groups as one plan', () => {
 		assert.equal(plan.length, 44);
 		assert.equal(checked, 44);
 		assert.equal(plan.filter((p) => p.eligible).length, 37);
-		const failedCheck = (name: string): string[] => plan.find((p) => p.group.name.endsWith(name))!.checks.filter((c) => !c.ok).map((c) => c.id);
+		const failedCheck = (name: string): string[] =>
+			plan
+				.find((p) => p.group.name.endsWith(name))!
+				.checks.filter((c) => !c.ok)
+				.map((c) => c.id);
 		for (const n of ['-07', '-19', '-31', '-40']) {
 			assert.deepEqual(failedCheck(n), ['drServersStopped'], n);
 		}
@@ -123,7 +140,10 @@ describe('batches: many groups as one plan', () => {
 		assert.equal(jobGets, 2, 'job details for the two failures only');
 		assert.ok(listings >= 1 && listings < 37, `listings: ${listings}`);
 		const failed = h.store.jobsOf(batch.batchId).filter((j) => j.outcome === 'FAIL');
-		assert.ok(failed.every((j) => j.errorCode === 'SDRS.1032' && j.failReason), JSON.stringify(failed));
+		assert.ok(
+			failed.every((j) => j.errorCode === 'SDRS.1032' && j.failReason),
+			JSON.stringify(failed),
+		);
 		assert.equal(h.said.filter((n) => n.kind === 'batchEnded').length, 1);
 		assert.equal(h.said.filter((n) => n.kind === 'succeeded' || n.kind === 'failed').length, 0, 'no notification per job');
 		assert.deepEqual(h.progress, ['batch'], 'one progress for the batch');
@@ -132,7 +152,9 @@ describe('batches: many groups as one plan', () => {
 	it('slows down on 429 / APIGW.0308: a throttled group goes again later, and no group gets two jobs', async () => {
 		h = harness(r, new MemoryState(), 4);
 		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: '429', count: 3 }] });
-		const targets = groupsOf(r).slice(0, 8).map((group) => ({ profileId: 'p', project: failover, group }));
+		const targets = groupsOf(r)
+			.slice(0, 8)
+			.map((group) => ({ profileId: 'p', project: failover, group }));
 		const plan = (await h.workflow.batches.plan(targets, 'enableAgain')).filter((p) => p.eligible);
 		const started = Date.now();
 		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain');
@@ -151,7 +173,10 @@ describe('batches: many groups as one plan', () => {
 	it('Stop sends nothing more and follows what was sent to its end', async () => {
 		h = harness(r, new MemoryState(), 1);
 		r.sim.configure({ latencyMs: 150 });
-		const targets = groupsOf(r).filter((g) => !/-(07|19|31|40|12|27|38)$/.test(g.name)).slice(0, 10).map((group) => ({ profileId: 'p', project: failover, group }));
+		const targets = groupsOf(r)
+			.filter((g) => !/-(07|19|31|40|12|27|38)$/.test(g.name))
+			.slice(0, 10)
+			.map((group) => ({ profileId: 'p', project: failover, group }));
 		const plan = await h.workflow.batches.plan(targets, 'enableAgain');
 		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain');
 		while (Object.keys(r.sim.stats.jobsCreated).length < 2) {
@@ -171,7 +196,10 @@ describe('batches: many groups as one plan', () => {
 	it('a group waiting in an unfinished batch is not eligible for another plan, and the check says so', async () => {
 		h = harness(r, new MemoryState(), 1);
 		r.sim.configure({ latencyMs: 100 });
-		const targets = groupsOf(r).filter((g) => !/-(07|19|31|40|12|27|38)$/.test(g.name)).slice(0, 6).map((group) => ({ profileId: 'p', project: failover, group }));
+		const targets = groupsOf(r)
+			.filter((g) => !/-(07|19|31|40|12|27|38)$/.test(g.name))
+			.slice(0, 6)
+			.map((group) => ({ profileId: 'p', project: failover, group }));
 		const { batch, done } = await h.workflow.batches.start(await h.workflow.batches.plan(targets, 'enableAgain'), 'enableAgain');
 		const again = await h.workflow.batches.plan(targets.slice(-1), 'enableAgain');
 		assert.equal(again[0].eligible, false);
@@ -183,7 +211,9 @@ describe('batches: many groups as one plan', () => {
 
 	it('a lost answer inside a batch is reconciled by reading its group, never sent again', async () => {
 		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: 'late-apply', count: 1, applyAfterMs: 500 }] });
-		const targets = groupsOf(r).slice(0, 3).map((group) => ({ profileId: 'p', project: failover, group }));
+		const targets = groupsOf(r)
+			.slice(0, 3)
+			.map((group) => ({ profileId: 'p', project: failover, group }));
 		const plan = await h.workflow.batches.plan(targets, 'enableAgain');
 		const { batch, done } = await h.workflow.batches.start(plan, 'enableAgain');
 		const counts = await done;
@@ -203,7 +233,10 @@ describe('batches: many groups as one plan', () => {
 		for (const g of r.sim.groups().filter((x) => x.projectId === failover.id)) {
 			r.sim.patchGroup(g.id, { jobDurationMs: 1500 });
 		}
-		const targets = groupsOf(r).filter((g) => !/-(07|19|31|40|12|27|38|15|33)$/.test(g.name)).slice(0, 6).map((group) => ({ profileId: 'p', project: failover, group }));
+		const targets = groupsOf(r)
+			.filter((g) => !/-(07|19|31|40|12|27|38|15|33)$/.test(g.name))
+			.slice(0, 6)
+			.map((group) => ({ profileId: 'p', project: failover, group }));
 		const plan = await h.workflow.batches.plan(targets, 'enableAgain');
 		const { batch } = await h.workflow.batches.start(plan, 'enableAgain');
 		while (Object.keys(r.sim.stats.jobsCreated).length < 2) {
@@ -260,10 +293,35 @@ describe('batches tell the truth', () => {
 
 	it('a batch’s outcome never depends on pruning: 300 jobs ended, then 100 more in another batch, and the first report is unchanged', async () => {
 		const store = new JobStore(new MemoryState());
-		const entry = (i: number, batchId: string): BatchEntry => ({ profile: 'p', projectId: 'pr', projectName: 'r', region: 'r', groupId: `${batchId}-g${i}`, groupName: `g${i}`, before: { status: 'failed-over' }, state: 'sent', jobId: `${batchId}-j${i}` });
+		const entry = (i: number, batchId: string): BatchEntry => ({
+			profile: 'p',
+			projectId: 'pr',
+			projectName: 'r',
+			region: 'r',
+			groupId: `${batchId}-g${i}`,
+			groupName: `g${i}`,
+			before: { status: 'failed-over' },
+			state: 'sent',
+			jobId: `${batchId}-j${i}`,
+		});
 		const fill = async (batchId: string, n: number): Promise<void> => {
 			await store.saveBatch({ batchId, action: 'enableAgain', startedAt: 1, entries: Array.from({ length: n }, (_, i) => entry(i, batchId)) });
-			await Promise.all(Array.from({ length: n }, (_, i) => store.save({ jobId: `${batchId}-j${i}`, batchId, profile: 'p', projectId: 'pr', projectName: 'r', region: 'r', groupId: `${batchId}-g${i}`, groupName: `g${i}`, action: 'enableAgain', startedAt: 1 })));
+			await Promise.all(
+				Array.from({ length: n }, (_, i) =>
+					store.save({
+						jobId: `${batchId}-j${i}`,
+						batchId,
+						profile: 'p',
+						projectId: 'pr',
+						projectName: 'r',
+						region: 'r',
+						groupId: `${batchId}-g${i}`,
+						groupName: `g${i}`,
+						action: 'enableAgain',
+						startedAt: 1,
+					}),
+				),
+			);
 			await Promise.all(Array.from({ length: n }, (_, i) => store.finish(`${batchId}-j${i}`, { outcome: i % 50 === 0 ? 'FAIL' : 'SUCCESS', errorCode: i % 50 === 0 ? 'SDRS.1032' : undefined })));
 			await store.finishBatch(batchId);
 		};
@@ -272,7 +330,11 @@ describe('batches tell the truth', () => {
 		assert.deepEqual({ succeeded: first.succeeded, failed: first.failed, notFollowed: first.notFollowed }, { succeeded: 294, failed: 6, notFollowed: 0 });
 		await fill('b', 100);
 		assert.ok(store.all().length <= 250, 'the job list is still pruned');
-		assert.deepEqual(batchCounts(store.batch('a')!, (id) => store.get(id)), first, 'the first report is unchanged');
+		assert.deepEqual(
+			batchCounts(store.batch('a')!, (id) => store.get(id)),
+			first,
+			'the first report is unchanged',
+		);
 		const failedJob = store.jobOrResult('a-j0');
 		assert.equal(failedJob?.errorCode, 'SDRS.1032', 'a pruned job’s end is still there for the report');
 	});
@@ -343,13 +405,20 @@ describe('batches tell the truth', () => {
 
 	it('stops at the first refused key (401 APIGW.0301): the rest is “not sent: authentication failed”, nothing else is tried', async () => {
 		const h = make(new MemoryState(), 1);
-		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: 'respond', status: 401, count: 100, body: JSON.stringify({ error_code: 'APIGW.0301', error_msg: 'Incorrect IAM authentication information' }) }] });
+		r.sim.configure({
+			faults: [{ match: '^POST .*/action$', kind: 'respond', status: 401, count: 100, body: JSON.stringify({ error_code: 'APIGW.0301', error_msg: 'Incorrect IAM authentication information' }) }],
+		});
 		const { batch, done } = await h.workflow.batches.start(await h.workflow.batches.plan(eligibleTargets(12), 'enableAgain'), 'enableAgain');
 		const counts = await done;
 		assert.equal(posts(), 1, 'one POST, then nothing');
 		assert.equal(counts?.refused, 1);
 		assert.equal(counts?.unsent, 11);
-		assert.ok(h.store.batch(batch.batchId)!.entries.filter((e) => e.state === 'unsent').every((e) => e.error === UNSENT.authFailed));
+		assert.ok(
+			h.store
+				.batch(batch.batchId)!
+				.entries.filter((e) => e.state === 'unsent')
+				.every((e) => e.error === UNSENT.authFailed),
+		);
 	});
 
 	it('Stop from another window is honoured before the next POST', async () => {

@@ -27,7 +27,10 @@ describe('chaos (short profile)', () => {
 		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 20, `faults were injected: ${JSON.stringify(r.faults)}`);
 		assert.ok(r.lateApplied >= 1, 'a POST was answered 502 and applied later');
 		for (const a of ['disable', 'plannedFailover', 'failover']) {
-			assert.ok(Object.keys(r.outcomes).some((k) => k.startsWith(`${a} started:SUCCESS`) || k.startsWith(`${a} applied:SUCCESS`)), `${a} succeeded at least once: ${JSON.stringify(r.outcomes)}`);
+			assert.ok(
+				Object.keys(r.outcomes).some((k) => k.startsWith(`${a} started:SUCCESS`) || k.startsWith(`${a} applied:SUCCESS`)),
+				`${a} succeeded at least once: ${JSON.stringify(r.outcomes)}`,
+			);
 		}
 	});
 

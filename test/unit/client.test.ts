@@ -39,7 +39,17 @@ describe('SdrsClient against the simulator', () => {
 
 	it('derives a sub-project’s region from its name when its parent is not listed', async () => {
 		const parent = r.sim.projects().find((p) => p.name === 'cn-north-4')!;
-		r.sim.configure({ faults: [{ match: '^GET /v3/auth/projects$', kind: 'respond', status: 200, count: 1, body: JSON.stringify({ projects: [{ id: 'a'.repeat(32), name: 'cn-north-4_dev', domain_id: parent.domain_id, parent_id: parent.id, enabled: true }] }) }] });
+		r.sim.configure({
+			faults: [
+				{
+					match: '^GET /v3/auth/projects$',
+					kind: 'respond',
+					status: 200,
+					count: 1,
+					body: JSON.stringify({ projects: [{ id: 'a'.repeat(32), name: 'cn-north-4_dev', domain_id: parent.domain_id, parent_id: parent.id, enabled: true }] }),
+				},
+			],
+		});
 		const [sub] = await r.client.listProjects();
 		assert.equal(sub.region, 'cn-north-4');
 		assert.equal(sub.isSubProject, true);
@@ -49,10 +59,31 @@ describe('SdrsClient against the simulator', () => {
 		const g = r.sim.findGroup('inventory-api');
 		const ids = r.sim.serversOf(g.id).map((s) => s.id);
 		const servers = await r.client.listServers(r.project, ids.slice(0, 1));
-		assert.deepEqual(servers.map((s) => s.id), ids.slice(0, 1));
-		r.sim.configure({ faults: [{ match: 'cloudservers', kind: 'respond', status: 200, count: 1, body: JSON.stringify({ servers: [{ id: 'other', name: 'x', status: 'SHUTOFF', 'OS-EXT-AZ:availability_zone': 'cn-north-4a' }, { id: ids[0], name: 'y', status: 'ACTIVE', 'OS-EXT-AZ:availability_zone': 'cn-north-4a' }] }) }] });
+		assert.deepEqual(
+			servers.map((s) => s.id),
+			ids.slice(0, 1),
+		);
+		r.sim.configure({
+			faults: [
+				{
+					match: 'cloudservers',
+					kind: 'respond',
+					status: 200,
+					count: 1,
+					body: JSON.stringify({
+						servers: [
+							{ id: 'other', name: 'x', status: 'SHUTOFF', 'OS-EXT-AZ:availability_zone': 'cn-north-4a' },
+							{ id: ids[0], name: 'y', status: 'ACTIVE', 'OS-EXT-AZ:availability_zone': 'cn-north-4a' },
+						],
+					}),
+				},
+			],
+		});
 		const filtered = await r.client.listServers(r.project, [ids[0]]);
-		assert.deepEqual(filtered.map((s) => s.id), [ids[0]]);
+		assert.deepEqual(
+			filtered.map((s) => s.id),
+			[ids[0]],
+		);
 	});
 
 	it('pages through 2,500 groups to the end: one page, then the rest at once, contiguous and without a trailing empty page', async () => {
@@ -110,13 +141,19 @@ describe('SdrsClient against the simulator', () => {
 		// Every page is the first page: the second brings no new id and ends the list.
 		r.sim.configure({ paging: 'ignoreOffset' });
 		const first = await r.client.listGroups(r.project, {}, AbortSignal.timeout(5000));
-		assert.deepEqual(first.map((g) => g.id), all.slice(0, 1000).map((g) => g.id));
+		assert.deepEqual(
+			first.map((g) => g.id),
+			all.slice(0, 1000).map((g) => g.id),
+		);
 		assert.ok(groupRequests() <= 4, `${groupRequests()} requests`);
 		// Every page is the whole list: read once, kept once.
 		const before = groupRequests();
 		r.sim.configure({ paging: 'ignoreOffsetAndLimit' });
 		const whole = await r.client.listGroups(r.project, {}, AbortSignal.timeout(5000));
-		assert.deepEqual(whole.map((g) => g.id), all.map((g) => g.id));
+		assert.deepEqual(
+			whole.map((g) => g.id),
+			all.map((g) => g.id),
+		);
 		assert.ok(groupRequests() - before <= 4, `${groupRequests() - before} requests`);
 	});
 
@@ -126,7 +163,17 @@ describe('SdrsClient against the simulator', () => {
 		const at = new Date().toISOString();
 		const seeded = r.sim.data.drills.filter((d) => d.groupId === g.id).length;
 		for (let n = seeded; n < 1500; n++) {
-			r.sim.data.drills.push({ id: `drill-${String(n).padStart(5, '0')}`, projectId: g.projectId, groupId: g.id, name: `d${n}`, status: 'available', drill_vpc_id: 'vpc', drill_servers: [], created_at: at, updated_at: at });
+			r.sim.data.drills.push({
+				id: `drill-${String(n).padStart(5, '0')}`,
+				projectId: g.projectId,
+				groupId: g.id,
+				name: `d${n}`,
+				status: 'available',
+				drill_vpc_id: 'vpc',
+				drill_servers: [],
+				created_at: at,
+				updated_at: at,
+			});
 		}
 		const calls = (route: string): number => r.sim.stats.byRoute[`GET /v1/{id}/${route}`] ?? 0;
 		r.sim.configure({ paging: 'ignoreOffset' });
@@ -154,7 +201,10 @@ describe('SdrsClient against the simulator', () => {
 		const g = r.sim.findGroup('erp-prod');
 		const [instances, pairs, drills] = await Promise.all([r.client.listProtectedInstances(r.project, g.id), r.client.listReplications(r.project, g.id), r.client.listDrills(r.project, g.id)]);
 		assert.ok(instances.length > 0 && instances.length === r.sim.serversOf(g.id).length / 2);
-		assert.ok(instances.every((i) => i.progress === g.progress), 'each instance’s progress, a field of the official model');
+		assert.ok(
+			instances.every((i) => i.progress === g.progress),
+			'each instance’s progress, a field of the official model',
+		);
 		assert.equal(pairs.length, g.replication_num);
 		assert.equal(drills.length, 2);
 		assert.ok(pairs.every((p) => p.volumeIds.length === 2 && p.faultLevel === 0 && p.replicationStatus === 'active'));
@@ -208,7 +258,10 @@ describe('SdrsClient against the simulator', () => {
 		assert.equal(instances.length, 2);
 		const pairs = await r.client.listReplications(r.project, g.id);
 		assert.equal(pairs.length, 2);
-		const servers = await r.client.listServers(r.project, instances.flatMap((i) => [i.sourceServer, i.targetServer]));
+		const servers = await r.client.listServers(
+			r.project,
+			instances.flatMap((i) => [i.sourceServer, i.targetServer]),
+		);
 		assert.equal(servers.length, 4);
 		assert.ok(servers.some((s) => s.status === 'ACTIVE' && s.availabilityZone === 'cn-north-4a'));
 	});

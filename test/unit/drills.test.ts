@@ -20,7 +20,18 @@ import { DEMO_CREDENTIALS, type SimulatorOptions } from '../../src/simulator/sim
 import { rejects, rig, type Rig } from '../support/sim';
 
 const LIFECYCLE: Project = { id: projectIdFor(LIFECYCLE_REGION), name: LIFECYCLE_REGION, region: LIFECYCLE_REGION, isSubProject: false };
-const group = (status: string): ProtectionGroup => ({ id: 'g', name: 'g', description: '', status, sourceAz: 'a', targetAz: 'b', priorityStation: 'source', replicationNum: 1, protectedInstanceNum: 1, drDrillNum: 0 });
+const group = (status: string): ProtectionGroup => ({
+	id: 'g',
+	name: 'g',
+	description: '',
+	status,
+	sourceAz: 'a',
+	targetAz: 'b',
+	priorityStation: 'source',
+	replicationNum: 1,
+	protectedInstanceNum: 1,
+	drDrillNum: 0,
+});
 
 describe('DR drills: name, rule and words', () => {
 	it('validates the name as the API does: ≤ 64 bytes of CJK, letters, digits, . _ -', () => {
@@ -116,7 +127,12 @@ describe('DR drills: the client against the simulator', () => {
 		await rejects(r.client.createDrill(LIFECYCLE, { serverGroupId: g.id, name: 'x' }));
 		await rejects(r.client.deleteDrill(LIFECYCLE, 'whatever'));
 		assert.equal(r.sim.stats.byRoute['POST /v1/{id}/disaster-recovery-drills'], 1);
-		assert.equal(Object.entries(r.sim.stats.byRoute).filter(([k]) => k.startsWith('DELETE')).reduce((n, [, v]) => n + v, 0), 1);
+		assert.equal(
+			Object.entries(r.sim.stats.byRoute)
+				.filter(([k]) => k.startsWith('DELETE'))
+				.reduce((n, [, v]) => n + v, 0),
+			1,
+		);
 	});
 
 	it('refuses the group’s own VPC with SDRS.1907', async () => {

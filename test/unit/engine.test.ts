@@ -11,7 +11,18 @@ import { LEASE_MS, recordOf, type StoredBatch, type StoredJob } from '../../src/
 import { MemoryState } from '../../src/core/sharedState';
 import { rig, type Rig } from '../support/sim';
 
-const job = (jobId: string, extra: Partial<StoredJob> = {}): StoredJob => ({ jobId, profile: 'p', projectId: 'pr', projectName: 'r', region: 'r', groupId: `g-${jobId}`, groupName: 'g', action: 'enable', startedAt: 1, ...extra });
+const job = (jobId: string, extra: Partial<StoredJob> = {}): StoredJob => ({
+	jobId,
+	profile: 'p',
+	projectId: 'pr',
+	projectName: 'r',
+	region: 'r',
+	groupId: `g-${jobId}`,
+	groupName: 'g',
+	action: 'enable',
+	startedAt: 1,
+	...extra,
+});
 const batchOf = (batchId: string, owner: string, groups: string[], extra: Partial<StoredBatch> = {}): StoredBatch => ({
 	batchId,
 	action: 'enableAgain',
@@ -101,7 +112,18 @@ describe('the job store', () => {
 	it('recordSent replaces a lost answer’s placeholder with the job a stalled window recorded late', async () => {
 		const store = new JobStore(new MemoryState());
 		await store.saveBatch({ ...batchOf('a', store.owner, ['g1']), entries: [{ ...batchOf('a', store.owner, ['g1']).entries[0], state: 'sending' }] });
-		const placeholder = recordOf({ profile: 'p', project: { id: 'pr', name: 'r', region: 'r', isSubProject: false }, group: { id: 'g1', name: 'g1' }, before: { status: 'failed-over' }, action: 'enableAgain', at: 5, batchId: 'a' }, 1000);
+		const placeholder = recordOf(
+			{
+				profile: 'p',
+				project: { id: 'pr', name: 'r', region: 'r', isSubProject: false },
+				group: { id: 'g1', name: 'g1' },
+				before: { status: 'failed-over' },
+				action: 'enableAgain',
+				at: 5,
+				batchId: 'a',
+			},
+			1000,
+		);
 		await store.recordSent('a', placeholder);
 		assert.equal(store.batch('a')!.entries[0].jobId, placeholder.jobId);
 		await store.recordSent('a', { ...placeholder, jobId: 'real', trackBy: 'job', reconcile: undefined });
@@ -160,7 +182,17 @@ describe('the job follower', () => {
 			progress: (_w, task) => task(() => undefined),
 			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
 		};
-		return new JobFollower({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 30_000, reconcileMs: 1500, reconcileReadMs: 100, announce: () => undefined, heartbeat: new Heartbeat(store, { jobs: () => [], batches: () => [] }, () => undefined, 1e9) });
+		return new JobFollower({
+			store,
+			clientFor: () => r.client,
+			ports,
+			log: silentLogger,
+			jobTimeoutMs: () => 30_000,
+			reconcileMs: 1500,
+			reconcileReadMs: 100,
+			announce: () => undefined,
+			heartbeat: new Heartbeat(store, { jobs: () => [], batches: () => [] }, () => undefined, 1e9),
+		});
 	};
 
 	it('follows a job to its end and reports it once, even when two windows follow it', async () => {
@@ -169,7 +201,9 @@ describe('the job follower', () => {
 		const [a, b] = [new JobStore(state), new JobStore(state)];
 		const said: Notice[] = [];
 		const { jobId } = await r.client.startProtectionGroup(r.project, r.sim.findGroup('crm-web').id);
-		const rec = { ...recordOf({ profile: 'p', project: r.project, group: { id: r.sim.findGroup('crm-web').id, name: 'crm-web' }, before: { status: 'available' }, action: 'enable', at: Date.now(), jobId }, 1000) };
+		const rec = {
+			...recordOf({ profile: 'p', project: r.project, group: { id: r.sim.findGroup('crm-web').id, name: 'crm-web' }, before: { status: 'available' }, action: 'enable', at: Date.now(), jobId }, 1000),
+		};
 		await a.save(rec);
 		const [x, y] = await Promise.all([follower(a, said).follow(rec), follower(b, said).follow(rec)]);
 		assert.equal(x?.kind, 'SUCCESS');
@@ -187,7 +221,10 @@ describe('the job follower', () => {
 		await store.save(rec);
 		const out = await follower(store, said).follow(rec);
 		assert.equal(out?.kind, 'NOT_APPLIED');
-		assert.deepEqual(said.map((n) => n.kind), ['notApplied']);
+		assert.deepEqual(
+			said.map((n) => n.kind),
+			['notApplied'],
+		);
 		assert.equal(r.sim.stats.actionPosts[g.id], undefined, 'nothing was sent');
 	});
 });

@@ -51,6 +51,9 @@ describe('keys and requests from the environment (remote windows, dev containers
 	});
 
 	it('says nothing for an ordinary environment: TLS checks on, memory options, empty proxies, OpenSSL paths Node does not read', () => {
-		assert.deepEqual(requestRoutingVariables({ NODE_TLS_REJECT_UNAUTHORIZED: '1', NODE_OPTIONS: '--max-old-space-size=4096', HTTPS_PROXY: ' ', SSL_CERT_FILE: '/etc/ssl/cert.pem', PATH: '/usr/bin' }), []);
+		assert.deepEqual(
+			requestRoutingVariables({ NODE_TLS_REJECT_UNAUTHORIZED: '1', NODE_OPTIONS: '--max-old-space-size=4096', HTTPS_PROXY: ' ', SSL_CERT_FILE: '/etc/ssl/cert.pem', PATH: '/usr/bin' }),
+			[],
+		);
 	});
 });

@@ -60,10 +60,7 @@ describe('HttpPipeline over real sockets', () => {
 
 	it('honours Retry-After on 429', async () => {
 		const slept: number[] = [];
-		r = await rig(
-			{ faults: [{ match: 'server-groups/', kind: '429', count: 1 }] },
-			{ sleep: (ms) => (slept.push(ms), Promise.resolve()) },
-		);
+		r = await rig({ faults: [{ match: 'server-groups/', kind: '429', count: 1 }] }, { sleep: (ms) => (slept.push(ms), Promise.resolve()) });
 		await r.client.getGroup(r.project, r.sim.findGroup('crm-web').id);
 		assert.deepEqual(slept, [1000]);
 		assert.equal(retryAfterMs('2', 0), 2000);
@@ -73,10 +70,7 @@ describe('HttpPipeline over real sockets', () => {
 
 	it('backs off exponentially with jitter when there is no Retry-After', async () => {
 		const slept: number[] = [];
-		r = await rig(
-			{ faults: [{ match: 'server-groups/', kind: '503', count: 3 }] },
-			{ sleep: (ms) => (slept.push(ms), Promise.resolve()), random: () => 1, baseBackoffMs: 100, maxBackoffMs: 10_000 },
-		);
+		r = await rig({ faults: [{ match: 'server-groups/', kind: '503', count: 3 }] }, { sleep: (ms) => (slept.push(ms), Promise.resolve()), random: () => 1, baseBackoffMs: 100, maxBackoffMs: 10_000 });
 		await r.client.getGroup(r.project, r.sim.findGroup('crm-web').id);
 		assert.deepEqual(slept, [100, 200, 400]);
 	});
@@ -181,7 +175,7 @@ describe('HttpPipeline over real sockets', () => {
 				inFlight++;
 				peak = Math.max(peak, inFlight);
 				try {
-					return (await fetch(url, init));
+					return await fetch(url, init);
 				} finally {
 					inFlight--;
 				}
@@ -195,7 +189,10 @@ describe('HttpPipeline over real sockets', () => {
 		const creds = { accessKey: 'TEMPAKREDACT01', secretKey: 'the-wrong-secret-key', securityToken: 'tok-0123456789abcdef-secret' };
 		const lines: string[] = [];
 		const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m), debug: (m: string) => lines.push(m) };
-		r = await rig({ temporaryCredentials: { TEMPAKREDACT01: { secretKey: 'the-right-secret-key', securityToken: creds.securityToken, expiresAt: Date.now() + 60_000 } } }, { credentials: () => creds, logger });
+		r = await rig(
+			{ temporaryCredentials: { TEMPAKREDACT01: { secretKey: 'the-right-secret-key', securityToken: creds.securityToken, expiresAt: Date.now() + 60_000 } } },
+			{ credentials: () => creds, logger },
+		);
 		const err = await rejects(r.client.listProjects());
 		assert.ok(err instanceof SdrsError);
 		assert.equal(err.status, 401);

@@ -47,7 +47,11 @@ describe('job tracker', () => {
 		assert.equal(out.kind, 'FAIL', JSON.stringify(out).slice(0, 200));
 		if (out.kind === 'FAIL') {
 			assert.equal(out.errorCode, 'SDRS.1027');
-			assert.deepEqual(out.failedSubJobs.map((j) => j.jobId), Array.from({ length: MAX_SUB_JOB_DEPTH }, (_, i) => `j${i + 1}`), 'the first levels, in order');
+			assert.deepEqual(
+				out.failedSubJobs.map((j) => j.jobId),
+				Array.from({ length: MAX_SUB_JOB_DEPTH }, (_, i) => `j${i + 1}`),
+				'the first levels, in order',
+			);
 			assert.doesNotThrow(() => JSON.stringify(out.job));
 		}
 		// Parsed directly, and a tree built by hand (not through toJob) walked without recursion.
@@ -62,11 +66,24 @@ describe('job tracker', () => {
 	it('keeps failed sub-jobs in depth-first order, a parent before its own', () => {
 		const j = (jobId: string, status: string, subJobs: Job[] = []): Job => ({ jobId, status, jobType: '', subJobs });
 		const tree = j('r', 'FAIL', [j('a', 'FAIL', [j('a1', 'FAIL'), j('a2', 'SUCCESS', [j('a2x', 'FAIL')])]), j('b', 'SUCCESS'), j('c', 'FAIL')]);
-		assert.deepEqual(failedSubJobs(tree).map((x) => x.jobId), ['a', 'a1', 'a2x', 'c']);
+		assert.deepEqual(
+			failedSubJobs(tree).map((x) => x.jobId),
+			['a', 'a1', 'a2x', 'c'],
+		);
 	});
 
 	it('keeps going through transient errors (5xx, resets, malformed bodies)', async () => {
-		r = await rig({ jobDurationMs: 1200, faults: [{ match: '/jobs/', kind: '503', count: 2 }, { match: '/jobs/', kind: 'reset', count: 1 }, { match: '/jobs/', kind: 'malformed', count: 1 }] }, { maxAttempts: 1 });
+		r = await rig(
+			{
+				jobDurationMs: 1200,
+				faults: [
+					{ match: '/jobs/', kind: '503', count: 2 },
+					{ match: '/jobs/', kind: 'reset', count: 1 },
+					{ match: '/jobs/', kind: 'malformed', count: 1 },
+				],
+			},
+			{ maxAttempts: 1 },
+		);
 		const { jobId } = await r.client.startProtectionGroup(r.project, r.sim.findGroup('crm-web').id);
 		let transient = 0;
 		const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (id) => r.client.getJob(r.project, id), onTransientError: () => transient++ });
@@ -111,7 +128,14 @@ describe('job tracker', () => {
 	it('resumes from a serialised record after the watcher was gone', async () => {
 		r = await rig({ jobDurationMs: 800 });
 		const g = r.sim.findGroup('crm-web');
-		const record = { jobId: (await r.client.startProtectionGroup(r.project, g.id)).jobId, projectId: r.project.id, region: r.project.region, groupId: g.id, action: 'enable' as const, startedAt: Date.now() };
+		const record = {
+			jobId: (await r.client.startProtectionGroup(r.project, g.id)).jobId,
+			projectId: r.project.id,
+			region: r.project.region,
+			groupId: g.id,
+			action: 'enable' as const,
+			startedAt: Date.now(),
+		};
 		const revived = JSON.parse(JSON.stringify(record)) as typeof record;
 		await new Promise((res) => setTimeout(res, 1000)); // the job ended while nobody watched
 		const out = await trackJob(revived, { getJob: (id) => r.client.getJob({ id: revived.projectId, region: revived.region }, id) });

@@ -69,7 +69,10 @@ describe('KooCLI config.json', () => {
 		assert.throws(() => parseKooCliConfig(huge), isConfig);
 		assert.throws(() => parseKooCliConfig(Buffer.from(huge)), isConfig);
 		const deep = `{"profiles":[],"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-		assert.throws(() => parseKooCliConfig(deep), (e: unknown) => isConfig(e) && /nests deeper/.test((e as Error).message));
+		assert.throws(
+			() => parseKooCliConfig(deep),
+			(e: unknown) => isConfig(e) && /nests deeper/.test((e as Error).message),
+		);
 		// Brackets inside strings are not nesting.
 		assert.equal(parseKooCliConfig(wrap([{ name: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[', mode: 'AKSK' }])).profiles.length, 1);
 		for (const bad of ['', 'not json', '[]', 'null', '{"profiles": {}}', '{"profiles": "x"}', '{"current": "a"}']) {
@@ -137,7 +140,10 @@ describe('KooCLI config.json', () => {
 		assert.deepEqual(profile(r, 'line break').agency, { domainId: undefined, domainName: 'partner', agencyName: 'operator' });
 		assert.equal(r.unsupported[0].name.length, 64);
 		assert.equal(r.unsupported[0].mode, 'SSO');
-		assert.ok(r.warnings.some((w) => /no name/.test(w)), 'a name of only invisible characters is no name');
+		assert.ok(
+			r.warnings.some((w) => /no name/.test(w)),
+			'a name of only invisible characters is no name',
+		);
 		assert.equal(neutralizeName('a\u061cb\u2069c\ufeff'), 'abc');
 	});
 

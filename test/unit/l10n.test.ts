@@ -10,8 +10,16 @@ describe('localisation (English and Simplified Chinese)', () => {
 		assert.deepEqual(nonLiteral, [], 'l10n.t must be called with a string literal');
 		assert.ok(keys.length > 50);
 		const zh = json('l10n/bundle.l10n.zh-cn.json');
-		assert.deepEqual(keys.filter((k) => !(k in zh)), [], 'missing in l10n/bundle.l10n.zh-cn.json');
-		assert.deepEqual(Object.keys(zh).filter((k) => !keys.includes(k)), [], 'unused in l10n/bundle.l10n.zh-cn.json');
+		assert.deepEqual(
+			keys.filter((k) => !(k in zh)),
+			[],
+			'missing in l10n/bundle.l10n.zh-cn.json',
+		);
+		assert.deepEqual(
+			Object.keys(zh).filter((k) => !keys.includes(k)),
+			[],
+			'unused in l10n/bundle.l10n.zh-cn.json',
+		);
 		for (const [k, v] of Object.entries(zh)) {
 			const placeholders = (s: string): string => (s.match(/\{\d+\}/g) ?? []).sort().join();
 			assert.equal(placeholders(v), placeholders(k), `placeholders differ for “${k}”`);

@@ -17,7 +17,19 @@ import { LIFECYCLE_REGION, projectIdFor } from '../../src/simulator/seed';
 import { rig, type Rig } from '../support/sim';
 
 const lifecycle: Project = { id: projectIdFor(LIFECYCLE_REGION), name: LIFECYCLE_REGION, region: LIFECYCLE_REGION, isSubProject: false };
-const pg = (over: Partial<ProtectionGroup>): ProtectionGroup => ({ id: 'g', name: 'g', description: '', status: 'protected', sourceAz: 'az-a', targetAz: 'az-b', priorityStation: 'source', replicationNum: 1, protectedInstanceNum: 1, drDrillNum: 0, ...over });
+const pg = (over: Partial<ProtectionGroup>): ProtectionGroup => ({
+	id: 'g',
+	name: 'g',
+	description: '',
+	status: 'protected',
+	sourceAz: 'az-a',
+	targetAz: 'az-b',
+	priorityStation: 'source',
+	replicationNum: 1,
+	protectedInstanceNum: 1,
+	drDrillNum: 0,
+	...over,
+});
 
 describe('lifecycle actions: bodies and evidence', () => {
 	it('each new row sends its own body; a planned failover names the site opposite the current one', () => {
@@ -69,10 +81,16 @@ describe('lifecycle actions: pre-flight checks on the la-south-2 demo groups', (
 	it('a blocked switchover names the running production server and where it runs', async () => {
 		const { ok, failed } = await check('dr-switchover-blocked', 'plannedFailover');
 		assert.equal(ok, false);
-		assert.deepEqual(failed.map((c) => c.id), ['productionServersStopped']);
+		assert.deepEqual(
+			failed.map((c) => c.id),
+			['productionServersStopped'],
+		);
 		const running = r.sim.serversOf(r.sim.findGroup('dr-switchover-blocked').id).filter((s) => s.az === 'la-south-2a' && s.status !== 'SHUTOFF');
 		assert.equal(running.length, 1);
-		assert.deepEqual(failed[0].runningServers!.map((s) => s.name), [running[0].name]);
+		assert.deepEqual(
+			failed[0].runningServers!.map((s) => s.name),
+			[running[0].name],
+		);
 		assert.equal(failed[0].facts.drAz, 'la-south-2a', 'the AZ whose servers must be stopped');
 		assert.match(failed[0].detail, new RegExp(`running in la-south-2a: ${running[0].name}`));
 	});
@@ -83,15 +101,24 @@ describe('lifecycle actions: pre-flight checks on the la-south-2 demo groups', (
 		assert.ok(sync, JSON.stringify(failed));
 		const pairs = await r.client.listReplications(lifecycle, r.sim.findGroup('dr-syncing').id);
 		assert.ok(pairs.length > 0);
-		assert.deepEqual(sync.facts.pairNames, pairs.map((p) => p.name));
+		assert.deepEqual(
+			sync.facts.pairNames,
+			pairs.map((p) => p.name),
+		);
 	});
 
 	it('a broken link refuses failover naming the pair; a degraded pair is named as why failover is advised', async () => {
 		const broken = await check('dr-failover-broken', 'failover');
 		assert.equal(broken.ok, false);
-		assert.deepEqual(broken.failed.map((c) => c.id), ['linkIntact']);
+		assert.deepEqual(
+			broken.failed.map((c) => c.id),
+			['linkIntact'],
+		);
 		const brokenPairs = await r.client.listReplications(lifecycle, r.sim.findGroup('dr-failover-broken').id);
-		assert.deepEqual(broken.failed[0].facts.pairNames, brokenPairs.filter((p) => p.faultLevel === 5).map((p) => p.name));
+		assert.deepEqual(
+			broken.failed[0].facts.pairNames,
+			brokenPairs.filter((p) => p.faultLevel === 5).map((p) => p.name),
+		);
 		assert.equal(broken.failed[0].facts.pairNames?.length, 1);
 
 		const degraded = await check('dr-failover-degraded', 'failover');
@@ -106,7 +133,10 @@ describe('lifecycle actions: pre-flight checks on the la-south-2 demo groups', (
 	it('Disable needs only protected with pairs: it passes on a ready group and is refused by status on an available one', async () => {
 		assert.ok((await check('dr-switchover-ready', 'disable')).ok);
 		const other = await runPreflight(r.client, { ...lifecycle, id: projectIdFor('cn-north-4'), name: 'cn-north-4', region: 'cn-north-4' }, r.sim.findGroup('crm-web').id, 'disable', undefined);
-		assert.deepEqual(other.checks.filter((c) => !c.ok).map((c) => c.id), ['status']);
+		assert.deepEqual(
+			other.checks.filter((c) => !c.ok).map((c) => c.id),
+			['status'],
+		);
 	});
 });
 
@@ -142,7 +172,17 @@ describe('lifecycle actions through the engine', () => {
 			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
 		};
 		store = new JobStore(new MemoryState());
-		workflow = new Workflow({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 30_000, reconcileMs: 2500, maxConcurrentRequests: () => 4, heartbeatMs: 200, random: () => 0 });
+		workflow = new Workflow({
+			store,
+			clientFor: () => r.client,
+			ports,
+			log: silentLogger,
+			jobTimeoutMs: () => 30_000,
+			reconcileMs: 2500,
+			maxConcurrentRequests: () => 4,
+			heartbeatMs: 200,
+			random: () => 0,
+		});
 	});
 	afterEach(async () => {
 		await workflow.suspend();
@@ -257,14 +297,26 @@ describe('lifecycle actions through the engine', () => {
 		const names = ['dr-switchover-ready', 'dr-failover-degraded', 'dr-failover-broken', 'dr-drill-ready'];
 		const targets = await Promise.all(names.map(async (n) => ({ profileId: 'p', project: lifecycle, group: await r.client.getGroup(lifecycle, r.sim.findGroup(n).id) })));
 		const plan = await workflow.batches.plan(targets, 'failover');
-		assert.deepEqual(plan.filter((p) => !p.eligible).map((p) => p.group.name), ['dr-failover-broken']);
-		assert.deepEqual(plan.find((p) => !p.eligible)!.checks.filter((c) => !c.ok).map((c) => c.id), ['linkIntact']);
+		assert.deepEqual(
+			plan.filter((p) => !p.eligible).map((p) => p.group.name),
+			['dr-failover-broken'],
+		);
+		assert.deepEqual(
+			plan
+				.find((p) => !p.eligible)!
+				.checks.filter((c) => !c.ok)
+				.map((c) => c.id),
+			['linkIntact'],
+		);
 		const { batch, done } = await workflow.batches.start(plan, 'failover');
 		assert.equal(batch.entries.length, 3);
 		const counts = await done;
 		assert.equal(counts?.succeeded, 3, JSON.stringify(counts));
 		const stored = store.batch(batch.batchId)!;
-		assert.deepEqual(batchCounts(stored, (id) => store.get(id)), counts);
+		assert.deepEqual(
+			batchCounts(stored, (id) => store.get(id)),
+			counts,
+		);
 		for (const n of names) {
 			const g = r.sim.findGroup(n);
 			const broken = n === 'dr-failover-broken';

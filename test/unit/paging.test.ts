@@ -17,7 +17,10 @@ describe('reading a paged list', () => {
 			return { items, size: items.length, count: 25 };
 		});
 		const out = await readAllPages(s.fetch, { pageSize: 10 });
-		assert.deepEqual(out.map((x) => x.id), ids(0, 25).map((x) => x.id));
+		assert.deepEqual(
+			out.map((x) => x.id),
+			ids(0, 25).map((x) => x.id),
+		);
 		assert.deepEqual(s.offsets, [0, 10, 20, 30], 'the planned pages, then on until the short one');
 	});
 

@@ -63,7 +63,13 @@ describe('signer', () => {
 
 	it('sorts query keys by byte order, repeats keys, keeps empty values and encodes spaces as %20', () => {
 		assert.equal(canonicalQuery(parseQuery('?b=2&a=x&B=1&a=c&e=&s=a%20b')), 'B=1&a=c&a=x&b=2&e=&s=a%20b');
-		assert.equal(canonicalQuery([['名', '值'], ['z', 'a+b']]), 'z=a%2Bb&%E5%90%8D=%E5%80%BC');
+		assert.equal(
+			canonicalQuery([
+				['名', '值'],
+				['z', 'a+b'],
+			]),
+			'z=a%2Bb&%E5%90%8D=%E5%80%BC',
+		);
 		assert.equal(canonicalQuery([]), '');
 	});
 
@@ -100,7 +106,7 @@ describe('signer', () => {
 	describe('cross-check against the official Node SDK signer', () => {
 		// A small deterministic generator: the same 300 requests on every run.
 		let seed = 12345;
-		const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 		const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 		// url.parse() in the SDK escapes some ASCII itself, so paths avoid those; queries do not.
 		const pathChars = ['a', 'Z', '0', '-', '_', '.', '~', '中', 'é', '@', ':', '!', '*', '(', '$', '😀'];
@@ -183,7 +189,7 @@ describe('signRequest and URLs', () => {
 describe('canonicalQuery', () => {
 	it('is stable: a canonical query read back and rebuilt is unchanged, for 3,000 raw and canonical queries', () => {
 		let seed = 99;
-		const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 		const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
 		// Raw pieces, canonical or not: unreserved text, upper- and lower-case escapes, escapes of
 		// unreserved characters (%41 is "A"), multi-byte and broken escapes, '+', '=' and '&'.
@@ -213,7 +219,7 @@ describe('byteCompare', () => {
 	it('orders strings as their UTF-8 bytes do, surrogate pairs and U+E000–FFFF included', () => {
 		const chars = ['a', 'Z', '~', '%', '0', 'é', '中', '\uE000', '\uFFFF', '😀', '𠀀'];
 		let seed = 5;
-		const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+		const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 		const word = (): string => Array.from({ length: Math.floor(rnd() * 5) }, () => chars[Math.floor(rnd() * chars.length)]).join('');
 		for (let i = 0; i < 5000; i++) {
 			const a = word();
@@ -231,7 +237,9 @@ describe('signatureFor', () => {
 		for (const key of ['k', 'SK-0123456789', 'x'.repeat(64), 'y'.repeat(65), '密钥-ключ', 'z'.repeat(300)]) {
 			for (const date of ['20191115T033655Z', 'not-a-date']) {
 				const canonical = `GET\n/${key}/\n\nhost:h\n\nhost\n${h('')}`;
-				const expected = createHmac('sha256', key).update(`SDK-HMAC-SHA256\n${date}\n${h(canonical)}`).digest('hex');
+				const expected = createHmac('sha256', key)
+					.update(`SDK-HMAC-SHA256\n${date}\n${h(canonical)}`)
+					.digest('hex');
 				assert.equal(signatureFor(canonical, date, key), expected, `${key.slice(0, 10)} ${date}`);
 			}
 		}

@@ -14,7 +14,11 @@ describe('simulator says no', () => {
 		await r.sim.stop();
 	});
 
-	async function call(method: string, path: string, opts: { creds?: typeof DEMO_CREDENTIALS & { securityToken?: string }; date?: Date; body?: string; tamper?: (h: Record<string, string>) => void } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+	async function call(
+		method: string,
+		path: string,
+		opts: { creds?: typeof DEMO_CREDENTIALS & { securityToken?: string }; date?: Date; body?: string; tamper?: (h: Record<string, string>) => void } = {},
+	): Promise<{ status: number; json: Record<string, unknown> }> {
 		const url = r.sim.url + path;
 		const headers = signRequest({ method, url, headers: { 'Content-Type': 'application/json' }, body: opts.body }, opts.creds ?? DEMO_CREDENTIALS, opts.date ?? new Date());
 		opts.tamper?.(headers);
@@ -110,7 +114,9 @@ describe('simulator says no', () => {
 	it('checks temporary credentials: the token must be present, signed and unexpired', async () => {
 		await r.sim.stop();
 		const temp = { accessKey: 'TEMPAK', secretKey: 'TEMPSK', securityToken: 'tok' };
-		r = await rig({ temporaryCredentials: { TEMPAK: { secretKey: 'TEMPSK', securityToken: 'tok', expiresAt: Date.now() + 60_000 }, OLDAK: { secretKey: 'x', securityToken: 't', expiresAt: Date.now() - 1 } } });
+		r = await rig({
+			temporaryCredentials: { TEMPAK: { secretKey: 'TEMPSK', securityToken: 'tok', expiresAt: Date.now() + 60_000 }, OLDAK: { secretKey: 'x', securityToken: 't', expiresAt: Date.now() - 1 } },
+		});
 		assert.equal((await call('GET', '/v3/auth/projects', { creds: temp })).status, 200);
 		assert.equal((await call('GET', '/v3/auth/projects', { creds: { ...temp, securityToken: undefined } })).status, 401);
 		const expired = await call('GET', '/v3/auth/projects', { creds: { accessKey: 'OLDAK', secretKey: 'x', securityToken: 't' } });
@@ -172,12 +178,35 @@ describe('simulator says no', () => {
 
 	it('seeds every documented group status, at least 30 groups, DR servers running and stopped', () => {
 		const statuses = new Set(r.sim.groups().map((g) => g.status));
-		for (const s of ['creating', 'available', 'protected', 'deleting', 'error-deleting', 'error', 'starting', 'error-starting', 'reprotecting', 'error-reprotecting', 'stopping', 'error-stopping', 'reversing', 'error-reversing', 'failing-over', 'failed-over', 'error-failing-over']) {
+		for (const s of [
+			'creating',
+			'available',
+			'protected',
+			'deleting',
+			'error-deleting',
+			'error',
+			'starting',
+			'error-starting',
+			'reprotecting',
+			'error-reprotecting',
+			'stopping',
+			'error-stopping',
+			'reversing',
+			'error-reversing',
+			'failing-over',
+			'failed-over',
+			'error-failing-over',
+		]) {
 			assert.ok(statuses.has(s), s);
 		}
 		assert.ok(r.sim.groups().length >= 30);
 		const failedOver = r.sim.groups().filter((g) => g.status === 'failed-over');
-		const drStates = failedOver.flatMap((g) => r.sim.serversOf(g.id).filter((s) => s.az === g.source_availability_zone).map((s) => s.status));
+		const drStates = failedOver.flatMap((g) =>
+			r.sim
+				.serversOf(g.id)
+				.filter((s) => s.az === g.source_availability_zone)
+				.map((s) => s.status),
+		);
 		assert.ok(drStates.includes('ACTIVE') && drStates.includes('SHUTOFF'));
 	});
 

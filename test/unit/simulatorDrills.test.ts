@@ -34,7 +34,8 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 	const vpcId = (name: string): string => r.sim.data.vpcs.find((v) => v.name === name)!.id;
 	const job = async (id: unknown): Promise<Json> => (await call('GET', `jobs/${String(id)}`)).json;
 	const drill = async (id: unknown): Promise<{ status: number; json: Json }> => call('GET', `disaster-recovery-drills/${String(id)}`);
-	const create = (params: Json): Promise<{ status: number; json: Json; text: string }> => call('POST', 'disaster-recovery-drills', { disaster_recovery_drill: { server_group_id: gid('dr-drill-ready'), name: 'drill-1', ...params } });
+	const create = (params: Json): Promise<{ status: number; json: Json; text: string }> =>
+		call('POST', 'disaster-recovery-drills', { disaster_recovery_drill: { server_group_id: gid('dr-drill-ready'), name: 'drill-1', ...params } });
 	const failures = async (query = ''): Promise<Json[]> => (await call('GET', `task-center/failure-jobs${query}`)).json.failure_jobs as Json[];
 
 	it('creates a drill without a drill VPC: the service makes one; the job names the drill; drill servers come from the DR site', async () => {
@@ -99,7 +100,10 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 		const legacy = await create({ drill_vpc_id: vpcId('vpc-santiago-legacy') });
 		const empty = await create({ name: 'drill-2', drill_vpc_id: vpcId('vpc-santiago-empty') });
 		await settle();
-		for (const [res, detail] of [[legacy, /SDRS\.1909.*192\.168\.1\.0\/24/], [empty, /SDRS\.1908/]] as const) {
+		for (const [res, detail] of [
+			[legacy, /SDRS\.1909.*192\.168\.1\.0\/24/],
+			[empty, /SDRS\.1908/],
+		] as const) {
 			const j = await job(res.json.job_id);
 			assert.deepEqual([j.status, j.error_code], ['FAIL', 'SDRS.1922']);
 			assert.match(String(j.fail_reason), detail);
@@ -162,7 +166,8 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 			['erp-prod-drill-1', 'available', gid('erp-prod')],
 			['erp-prod-drill-2', 'error', gid('erp-prod')],
 		]);
-		const list = async (q: string): Promise<string[]> => ((await call('GET', `disaster-recovery-drills${q}`, undefined, projectIdFor('cn-north-4'))).json.disaster_recovery_drills as Json[]).map((d) => String(d.name));
+		const list = async (q: string): Promise<string[]> =>
+			((await call('GET', `disaster-recovery-drills${q}`, undefined, projectIdFor('cn-north-4'))).json.disaster_recovery_drills as Json[]).map((d) => String(d.name));
 		assert.deepEqual(await list('?name=drill-2'), ['erp-prod-drill-2']);
 		assert.deepEqual(await list('?status=available'), ['erp-prod-drill-1']);
 		assert.deepEqual(await list('?limit=1&offset=1'), ['erp-prod-drill-2']);
@@ -171,10 +176,13 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 		// The available one's drill servers run in the DR AZ; deleting the drill removes them.
 		const servers = ((all.disaster_recovery_drills as Json[])[0].drill_servers as { drill_server_id: string }[]).map((x) => x.drill_server_id);
 		const ecs = async (): Promise<Json[]> => (await call('GET', `cloudservers/detail?server_id=${servers.join(',')}`, undefined, projectIdFor('cn-north-4'))).json.servers as Json[];
-		assert.deepEqual((await ecs()).map((x) => [x.status, x['OS-EXT-AZ:availability_zone']]), [
-			['ACTIVE', 'cn-north-4b'],
-			['ACTIVE', 'cn-north-4b'],
-		]);
+		assert.deepEqual(
+			(await ecs()).map((x) => [x.status, x['OS-EXT-AZ:availability_zone']]),
+			[
+				['ACTIVE', 'cn-north-4b'],
+				['ACTIVE', 'cn-north-4b'],
+			],
+		);
 		const del = await call('DELETE', `disaster-recovery-drills/${String((all.disaster_recovery_drills as Json[])[0].id)}`, undefined, projectIdFor('cn-north-4'));
 		assert.equal(del.status, 200);
 		await settle();
@@ -185,7 +193,10 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 		const res = await call('GET', 'vpcs');
 		assert.equal(res.status, 200);
 		const vpcs = res.json.vpcs as Json[];
-		assert.deepEqual(vpcs.map((v) => v.name), ['vpc-santiago-prod', 'vpc-santiago-drill', 'vpc-santiago-legacy', 'vpc-santiago-empty']);
+		assert.deepEqual(
+			vpcs.map((v) => v.name),
+			['vpc-santiago-prod', 'vpc-santiago-drill', 'vpc-santiago-legacy', 'vpc-santiago-empty'],
+		);
 		assert.deepEqual(Object.keys(res.json), ['vpcs']);
 		const v = vpcs[0];
 		assert.deepEqual([v.cidr, v.status, v.tenant_id, v.routes], ['192.168.0.0/16', 'OK', PID, []]);
@@ -199,7 +210,10 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 		assert.equal((await call('GET', 'vpcs?limit=-1')).status, 400);
 		assert.equal((await call('GET', 'vpcs?marker=nope')).status, 400);
 		// Each project has its own: cn-north-4 holds the VPC of erp-prod's drills.
-		assert.deepEqual(((await call('GET', 'vpcs', undefined, projectIdFor('cn-north-4'))).json.vpcs as Json[]).map((x) => x.name), ['erp-prod-drill-vpc']);
+		assert.deepEqual(
+			((await call('GET', 'vpcs', undefined, projectIdFor('cn-north-4'))).json.vpcs as Json[]).map((x) => x.name),
+			['erp-prod-drill-vpc'],
+		);
 	});
 
 	it('Task Center: filters, paging, and the three deletes (204), which remove records and nothing else', async () => {
@@ -227,7 +241,10 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 
 		const byGroup = await call('DELETE', `task-center/${gid('dr-switchover-blocked')}/failure-jobs/batch`);
 		assert.equal(byGroup.status, 204);
-		assert.deepEqual((await failures()).map((f) => f.resource_name), ['dr-failover-degraded']);
+		assert.deepEqual(
+			(await failures()).map((f) => f.resource_name),
+			['dr-failover-degraded'],
+		);
 		assert.equal(code((await call('DELETE', 'task-center/00000000-0000-4000-a000-000000000000/failure-jobs/batch')).json), 'SDRS.1013');
 
 		assert.equal((await call('DELETE', 'task-center/failure-jobs/batch')).status, 204);

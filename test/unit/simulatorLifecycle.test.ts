@@ -47,7 +47,11 @@ describe('simulator: the DR lifecycle', () => {
 	};
 
 	it('seeds a group for each step in la-south-2, with the VPCs to drill into', () => {
-		const servers = (name: string, az: string): string[] => r.sim.serversOf(gid(name)).filter((s) => s.az === az).map((s) => s.status);
+		const servers = (name: string, az: string): string[] =>
+			r.sim
+				.serversOf(gid(name))
+				.filter((s) => s.az === az)
+				.map((s) => s.status);
 		assert.deepEqual(servers('dr-switchover-ready', 'la-south-2a'), ['SHUTOFF', 'SHUTOFF']);
 		assert.deepEqual(servers('dr-switchover-blocked', 'la-south-2a'), ['ACTIVE', 'SHUTOFF']);
 		assert.deepEqual(r.sim.findGroup('dr-failover-degraded').faultLevels, [2, 0]);
@@ -110,7 +114,10 @@ describe('simulator: the DR lifecycle', () => {
 		assert.deepEqual([g.status, g.priority_station, g.source_availability_zone, g.target_availability_zone], ['protected', 'target', 'la-south-2a', 'la-south-2b']);
 		const after = await instances('dr-switchover-ready');
 		// The servers keep their creation-time roles; priority_station says which one is production now.
-		assert.deepEqual(after.map((i) => [i.source_server, i.target_server]), before.map((i) => [i.source_server, i.target_server]));
+		assert.deepEqual(
+			after.map((i) => [i.source_server, i.target_server]),
+			before.map((i) => [i.source_server, i.target_server]),
+		);
 		assert.ok(after.every((i) => i.priority_station === 'target' && i.status === 'protected'));
 		assert.ok((await pairs('dr-switchover-ready')).every((p) => p.priority_station === 'target' && p.replication_status === 'active'));
 
@@ -128,7 +135,10 @@ describe('simulator: the DR lifecycle', () => {
 		const broken = await act('dr-failover-broken', { 'failover-server-group': {} });
 		assert.equal(broken.status, 400);
 		assert.equal(code(broken.json), 'SDRS.1824');
-		assert.deepEqual((await pairs('dr-failover-broken')).map((p) => p.fault_level), ['5', '0']);
+		assert.deepEqual(
+			(await pairs('dr-failover-broken')).map((p) => p.fault_level),
+			['5', '0'],
+		);
 		assert.equal(code((await act('dr-syncing', { 'failover-server-group': {} })).json), 'SDRS.1830');
 		const ok = await act('dr-failover-degraded', { 'failover-server-group': {} });
 		assert.equal(ok.status, 200);
@@ -139,7 +149,10 @@ describe('simulator: the DR lifecycle', () => {
 		const g = await group('dr-failover-degraded');
 		assert.deepEqual([g.status, g.priority_station], ['failed-over', 'target']);
 		const ps = await pairs('dr-failover-degraded');
-		assert.ok(ps.every((p) => p.status === 'failed-over' && p.replication_status === 'active-stopped' && p.fault_level === '0' && p.priority_station === 'target'), JSON.stringify(ps));
+		assert.ok(
+			ps.every((p) => p.status === 'failed-over' && p.replication_status === 'active-stopped' && p.fault_level === '0' && p.priority_station === 'target'),
+			JSON.stringify(ps),
+		);
 		assert.ok((await instances('dr-failover-degraded')).every((i) => i.status === 'failed-over' && i.priority_station === 'target'));
 		assert.equal(code((await act('dr-failover-degraded', { 'failover-server-group': {} })).json), 'SDRS.1002');
 		// From error-reversing too (gateway-b in ap-southeast-3).

@@ -175,7 +175,16 @@ export class Batches {
 		const stopped = (): boolean => run.stop.signal.aborted || !!store.batch(batchId)?.stopped;
 		await ports.progress({ kind: 'batch', batchId, action: batch.action, counts, stop: () => this.stop(batchId), stopped }, async (report) => {
 			const sending = run.sending ? sendBatch(this.deps, run, () => report('')).finally(() => (run.sending = false)) : Promise.resolve();
-			await Promise.all([sending, followBatch(this.deps, run, counts, (id, c) => this.ended(id, c), () => report(''))]);
+			await Promise.all([
+				sending,
+				followBatch(
+					this.deps,
+					run,
+					counts,
+					(id, c) => this.ended(id, c),
+					() => report(''),
+				),
+			]);
 		});
 		if (this.runs.get(batchId) === run && (run.closing.signal.aborted || run.lost)) {
 			this.runs.delete(batchId);

@@ -116,7 +116,15 @@ async function round(deps: BatchDeps, run: Run, key: string, jobs: StoredJob[], 
 }
 
 /** What one job's group in the listing says, and the job's detail when the listing cannot tell. */
-async function read(deps: BatchDeps, run: Run, client: SdrsClient, project: Project, j: StoredJob, group: ProtectionGroup | undefined, memo: { seenMoving: Set<string>; lastAsked: Map<string, number> }): Promise<void> {
+async function read(
+	deps: BatchDeps,
+	run: Run,
+	client: SdrsClient,
+	project: Project,
+	j: StoredJob,
+	group: ProtectionGroup | undefined,
+	memo: { seenMoving: Set<string>; lastAsked: Map<string, number> },
+): Promise<void> {
 	const { store, log } = deps;
 	const clock = deps.ports.clock;
 	// A batch sends only actions of the table (never a drill).

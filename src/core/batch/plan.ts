@@ -37,7 +37,13 @@ export const groupKey = (projectId: string, groupId: string): string => `${proje
  * Runs every pre-flight check for every group, a few groups at a time. A group that cannot be
  * read is not eligible (and says why). `onChecked` counts the groups done.
  */
-export async function planBatch(deps: Pick<BatchDeps, 'store' | 'clientFor' | 'announce' | 'maxConcurrentRequests'>, targets: readonly ActionTarget[], action: ActionKind, onChecked?: (done: number, total: number) => void, signal?: AbortSignal): Promise<PlanEntry[]> {
+export async function planBatch(
+	deps: Pick<BatchDeps, 'store' | 'clientFor' | 'announce' | 'maxConcurrentRequests'>,
+	targets: readonly ActionTarget[],
+	action: ActionKind,
+	onChecked?: (done: number, total: number) => void,
+	signal?: AbortSignal,
+): Promise<PlanEntry[]> {
 	const { store } = deps;
 	const sem = new Semaphore(Math.min(PLAN_CONCURRENCY, deps.maxConcurrentRequests?.() ?? PLAN_CONCURRENCY));
 	let done = 0;

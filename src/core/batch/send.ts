@@ -82,7 +82,9 @@ export async function sendBatch(deps: BatchDeps, run: Run, changed: () => void):
 	const left = store.batch(run.batchId)?.entries.filter((e) => e.state === 'queued').length ?? 0;
 	if (left && !run.closing.signal.aborted && !run.lost && (stopped || run.authFailed)) {
 		const error = run.authFailed ? UNSENT.authFailed : UNSENT.stopped;
-		await store.writeBatches((batches) => batches.map((b) => (b.batchId !== run.batchId ? b : { ...b, stopped: stopped || b.stopped, entries: b.entries.map((e) => (e.state === 'queued' ? { ...e, state: 'unsent', error } : e)) })));
+		await store.writeBatches((batches) =>
+			batches.map((b) => (b.batchId !== run.batchId ? b : { ...b, stopped: stopped || b.stopped, entries: b.entries.map((e) => (e.state === 'queued' ? { ...e, state: 'unsent', error } : e)) })),
+		);
 		log.info(`Batch ${run.batchId}: ${run.authFailed ? 'the keys were refused' : 'stopped'}; ${left} group(s) not sent.`);
 	} else if (stopped) {
 		await store.patchBatch(run.batchId, { stopped: true });
@@ -170,4 +172,3 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 	}
 	return 'ok';
 }
-

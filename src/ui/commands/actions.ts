@@ -33,5 +33,7 @@ export async function startDemo(c: CommandContext): Promise<void> {
 	await vscode.commands.executeCommand('sdrs.protectionGroups.focus');
 	// A second account, reached through an agency, shows several accounts side by side.
 	const partner = c.profiles.list().some((p) => p.simulated) ? undefined : vscode.l10n.t('Add the Partner Account (via Agency)');
-	void say.info(vscode.l10n.t('The demo runs against a simulated SDRS on this computer. Nothing reaches Huawei Cloud.'), ...(partner ? [partner] : [])).then((choice) => (choice ? c.demo.ensurePartner() : undefined));
+	void say
+		.info(vscode.l10n.t('The demo runs against a simulated SDRS on this computer. Nothing reaches Huawei Cloud.'), ...(partner ? [partner] : []))
+		.then((choice) => (choice ? c.demo.ensurePartner() : undefined));
 }

@@ -48,7 +48,11 @@ async function askBase(c: CommandContext): Promise<Base | undefined> {
 				...bases.map((p) => ({ label: pickText(p.name), description: pickText(profileDescription(p, p.id === active)), profile: p })),
 				{ label: vscode.l10n.t('$(key) Enter an access key…'), description: vscode.l10n.t('kept only in VS Code’s secret storage'), profile: undefined as Profile | undefined },
 			],
-			{ title: vscode.l10n.t('Add Agency Profile (1/4): whose keys assume the agency?'), placeHolder: vscode.l10n.t('The base keys: an AK/SK of your own account whose user may assume the agency'), ignoreFocusOut: true },
+			{
+				title: vscode.l10n.t('Add Agency Profile (1/4): whose keys assume the agency?'),
+				placeHolder: vscode.l10n.t('The base keys: an AK/SK of your own account whose user may assume the agency'),
+				ignoreFocusOut: true,
+			},
 		);
 		if (!pick) {
 			return undefined;
@@ -125,12 +129,20 @@ export async function checkAndSaveAgency(
 		return undefined;
 	}
 	const account = agency.domainName ?? agency.domainId ?? '';
-	const name = opts.suggestion ?? (await askProfileName(c, `${agency.agencyName}@${account}`, vscode.l10n.t('Checked: through the agency, the keys can see {0} project(s) of account {1}.', projects.length, account)));
+	const name =
+		opts.suggestion ??
+		(await askProfileName(c, `${agency.agencyName}@${account}`, vscode.l10n.t('Checked: through the agency, the keys can see {0} project(s) of account {1}.', projects.length, account)));
 	if (!name) {
 		return undefined;
 	}
 	const accountId = projects.find((p) => p.domainId)?.domainId;
-	return saveChecked(c, id, { name, kind: 'agency', temporary: false, agency, account: { id: accountId ?? agency.domainId, name: agency.domainName }, simulated: opts.simulated || undefined }, own, opts.quiet);
+	return saveChecked(
+		c,
+		id,
+		{ name, kind: 'agency', temporary: false, agency, account: { id: accountId ?? agency.domainId, name: agency.domainName }, simulated: opts.simulated || undefined },
+		own,
+		opts.quiet,
+	);
 }
 
 export async function addAgencyProfile(c: CommandContext): Promise<Profile | undefined> {

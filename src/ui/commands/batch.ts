@@ -130,7 +130,9 @@ export async function projectPlan(c: CommandContext, action: ActionKind, node?: 
 	}
 	const { profile, project } = picked;
 	const filter = c.filters.get(profile.id);
-	const all = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => c.clients.client(profile).listGroups(project, filter));
+	const all = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () =>
+		c.clients.client(profile).listGroups(project, filter),
+	);
 	const groups = all.filter((g) => actionsFor(g.status).includes(action)).map((group): GroupNode => ({ type: 'group', profile, project, group }));
 	if (!groups.length) {
 		void say.info(vscode.l10n.t('No protection group in {0} is waiting for {1} (status {2}).', project.name, actionTitle(action), statusesText(ACTIONS[action].from)));
@@ -150,7 +152,12 @@ async function whichBatch(c: CommandContext, given: { batch: StoredBatch } | und
 		return batches[0];
 	}
 	const pick = await vscode.window.showQuickPick(
-		[...batches].reverse().map((b) => ({ label: pickText(`${actionTitle(b.action)} · ${vscode.l10n.t('{0} protection groups', b.entries.length)}`), description: pickText(new Date(b.startedAt).toLocaleString()), detail: pickText(countsText(batchCounts(b, (id) => c.store.get(id)))), batch: b })),
+		[...batches].reverse().map((b) => ({
+			label: pickText(`${actionTitle(b.action)} · ${vscode.l10n.t('{0} protection groups', b.entries.length)}`),
+			description: pickText(new Date(b.startedAt).toLocaleString()),
+			detail: pickText(countsText(batchCounts(b, (id) => c.store.get(id)))),
+			batch: b,
+		})),
 		{ title },
 	);
 	return pick?.batch;

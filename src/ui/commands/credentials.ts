@@ -120,12 +120,24 @@ export async function addProfile(c: CommandContext): Promise<Profile | undefined
 	// request through a proxy or trust another certificate authority: say so (the names only).
 	const routing = requestRoutingVariables(process.env);
 	if (routing.length > 0) {
-		void say.warn(vscode.l10n.t('Requests signed with these keys follow these environment variables of the extension host: {0}. A proxy or an extra certificate authority can see or change them; go on only if you trust it.', routing.join(', ')));
+		void say.warn(
+			vscode.l10n.t(
+				'Requests signed with these keys follow these environment variables of the extension host: {0}. A proxy or an extra certificate authority can see or change them; go on only if you trust it.',
+				routing.join(', '),
+			),
+		);
 	}
 	// A real call before anything is saved: wrong keys never become a profile. Hosts off Huawei
 	// Cloud are asked about now, for the id the profile will have.
 	const id = randomUUID();
-	const projects = await checkWithIam(c, () => createClient(() => creds, readSettings().endpoints, c.log, (host) => c.approvals.approve(id, vscode.l10n.t('the new profile'), host)));
+	const projects = await checkWithIam(c, () =>
+		createClient(
+			() => creds,
+			readSettings().endpoints,
+			c.log,
+			(host) => c.approvals.approve(id, vscode.l10n.t('the new profile'), host),
+		),
+	);
 	if (projects === 'retry') {
 		return addProfile(c);
 	}
@@ -149,7 +161,11 @@ export function accountOf(projects: readonly Project[]): { id: string } | undefi
  * The IAM check before anything is saved: the projects the client sees, 'retry' when the user
  * asked to try again, or undefined (the failure was said).
  */
-export async function checkWithIam(c: CommandContext, client: () => SdrsClient, what = (cause: string): string => vscode.l10n.t('The credentials were not saved: {0}', cause)): Promise<Project[] | 'retry' | undefined> {
+export async function checkWithIam(
+	c: CommandContext,
+	client: () => SdrsClient,
+	what = (cause: string): string => vscode.l10n.t('The credentials were not saved: {0}', cause),
+): Promise<Project[] | 'retry' | undefined> {
 	try {
 		return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client().listProjects());
 	} catch (e) {

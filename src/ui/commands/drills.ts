@@ -69,7 +69,12 @@ async function askSpec(c: CommandContext, client: SdrsClient, project: Project, 
 				vpcId: v.id,
 			})),
 	];
-	const options: vscode.QuickPickOptions = { title: pickText(title), placeHolder: listError ? vscode.l10n.t('Drill VPC ({0})', listError) : vscode.l10n.t('Drill VPC: where the drill servers are created, isolated from production'), ignoreFocusOut: true, matchOnDescription: true };
+	const options: vscode.QuickPickOptions = {
+		title: pickText(title),
+		placeHolder: listError ? vscode.l10n.t('Drill VPC ({0})', listError) : vscode.l10n.t('Drill VPC: where the drill servers are created, isolated from production'),
+		ignoreFocusOut: true,
+		matchOnDescription: true,
+	};
 	const prompts = c.ports.prompts;
 	const vpc = await (prompts.pick ? prompts.pick(items, options) : vscode.window.showQuickPick(items, options));
 	if (!vpc) {
@@ -82,7 +87,9 @@ async function askSpec(c: CommandContext, client: SdrsClient, project: Project, 
 function confirmDelete(c: CommandContext, group: ProtectionGroup, drill: Drill): PromiseLike<boolean> {
 	return c.ports.prompts.confirm(
 		vscode.l10n.t('Delete DR drill “{0}” of protection group “{1}”?', drill.name, group.name),
-		vscode.l10n.t('Deleted: the drill servers of this drill, with their disks and NICs (an EIP bound to a drill server is unbound, not released). Kept: the drill VPC and its subnets. Production and replication are not touched.'),
+		vscode.l10n.t(
+			'Deleted: the drill servers of this drill, with their disks and NICs (an EIP bound to a drill server is unbound, not released). Kept: the drill VPC and its subnets. Production and replication are not touched.',
+		),
 		actionTitle('deleteDrill'),
 	);
 }

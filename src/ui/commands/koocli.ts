@@ -80,7 +80,11 @@ export function kooCliItems(profiles: readonly KooCliProfile[], unsupported: rea
 		detail: pickText(
 			[
 				p.agency ? vscode.l10n.t('agency {0} of account {1}', p.agency.agencyName, p.agency.domainName ?? p.agency.domainId ?? '?') : undefined,
-				p.needsKeys ? (encrypted ? vscode.l10n.t('the keys are encrypted (KooCLI’s scheme is not public): you type the secret key') : vscode.l10n.t('no usable keys in the file: you type them')) : vscode.l10n.t('keys in clear in the file'),
+				p.needsKeys
+					? encrypted
+						? vscode.l10n.t('the keys are encrypted (KooCLI’s scheme is not public): you type the secret key')
+						: vscode.l10n.t('no usable keys in the file: you type them')
+					: vscode.l10n.t('keys in clear in the file'),
 			]
 				.filter(Boolean)
 				.join(' · '),
@@ -116,10 +120,22 @@ async function importOne(c: CommandContext, p: KooCliProfile, encrypted: boolean
 	const endpoints = readSettings().endpoints;
 	const name = freeName(c, p.name);
 	if (p.agency) {
-		return checkAndSaveAgency(c, { domainId: p.agency.domainId, domainName: p.agency.domainName, agencyName: p.agency.agencyName, durationSeconds: 3600 }, () => creds, creds, { endpoints, simulated: false, suggestion: name, quiet: true });
+		return checkAndSaveAgency(c, { domainId: p.agency.domainId, domainName: p.agency.domainName, agencyName: p.agency.agencyName, durationSeconds: 3600 }, () => creds, creds, {
+			endpoints,
+			simulated: false,
+			suggestion: name,
+			quiet: true,
+		});
 	}
 	const id = randomUUID();
-	const projects = await checkWithIam(c, () => createClient(() => creds, endpoints, c.log, (host) => c.approvals.approve(id, name, host)));
+	const projects = await checkWithIam(c, () =>
+		createClient(
+			() => creds,
+			endpoints,
+			c.log,
+			(host) => c.approvals.approve(id, name, host),
+		),
+	);
 	if (!projects || projects === 'retry') {
 		return undefined;
 	}

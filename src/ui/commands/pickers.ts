@@ -35,7 +35,13 @@ export function groupPickItems(groups: readonly GroupNode['group'][], action: Ac
 		const a = availability(g, action, runningJobFor(g.id));
 		const eligible = a.ok;
 		const reason = a.blocked && blockReasonText(a.blocked);
-		return { label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${pickText(g.name)}`, description: pickText(statusLabel(g.status)), detail: reason && pickText(reason), group: g, blocked: reason };
+		return {
+			label: `${eligible ? '$(circle-large-outline)' : '$(circle-slash)'} ${pickText(g.name)}`,
+			description: pickText(statusLabel(g.status)),
+			detail: reason && pickText(reason),
+			group: g,
+			blocked: reason,
+		};
 	});
 	items.sort((a, b) => Number(!!a.blocked) - Number(!!b.blocked));
 	const firstBlocked = items.findIndex((i) => i.blocked);
@@ -86,5 +92,7 @@ export async function pickGroup(c: CommandContext, action: ActionKind): Promise<
 /** A profile in a picker: its account, simulated or not, and whether it is the default. */
 export function profileDescription(p: Profile, active: boolean): string {
 	const account = accountLabel(p);
-	return [account ? vscode.l10n.t('account {0}', account) : undefined, isSimulated(p) ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined].filter(Boolean).join(' · ');
+	return [account ? vscode.l10n.t('account {0}', account) : undefined, isSimulated(p) ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined]
+		.filter(Boolean)
+		.join(' · ');
 }

@@ -86,7 +86,12 @@ export class ClientCache {
 				} else if (!demoUrl || new URL(demoUrl).host !== host) {
 					// A demo job recorded by another window (its simulator on a port that may now
 					// belong to any process), or this window's demo not started: nothing is sent.
-					throw new SdrsError(vscode.l10n.t('Not sent: the simulated SDRS of the demo does not run in this window (a demo job started in another window is not followed here). Start it here with “SDRS: Try the Demo (Simulated SDRS)”.'), 'config');
+					throw new SdrsError(
+						vscode.l10n.t(
+							'Not sent: the simulated SDRS of the demo does not run in this window (a demo job started in another window is not followed here). Start it here with “SDRS: Try the Demo (Simulated SDRS)”.',
+						),
+						'config',
+					);
 				}
 			};
 			const onUnauthorized = (e: SdrsError): void => {

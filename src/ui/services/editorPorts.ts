@@ -125,7 +125,9 @@ export class EditorPorts implements Ports {
 
 	progress<T>(what: ProgressOf, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
 		if (what.kind === 'checking') {
-			return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name)) }, () => task(() => undefined));
+			return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name)) }, () =>
+				task(() => undefined),
+			);
 		}
 		if (what.kind === 'batch') {
 			return this.batchProgress(what, task);
@@ -197,17 +199,34 @@ export class EditorPorts implements Ports {
 				return;
 			case 'appliedAfterLostAnswer':
 				if (isDrillKind(n.action)) {
-					void say.warn(vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group’s DR drills show that it was applied. It was not sent again; the drill is followed until it settles.', actionTitle(n.action), n.group.name));
+					void say.warn(
+						vscode.l10n.t(
+							'The answer to {0} for “{1}” was lost, but the group’s DR drills show that it was applied. It was not sent again; the drill is followed until it settles.',
+							actionTitle(n.action),
+							n.group.name,
+						),
+					);
 					return;
 				}
 				void say.warn(
-					vscode.l10n.t('The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. It was not sent again; the group is followed until it settles.', actionTitle(n.action), n.group.name, statusLabel(n.group.status)),
+					vscode.l10n.t(
+						'The answer to {0} for “{1}” was lost, but the group is now “{2}”: the request was applied. It was not sent again; the group is followed until it settles.',
+						actionTitle(n.action),
+						n.group.name,
+						statusLabel(n.group.status),
+					),
 				);
 				return;
 			case 'noAnswer':
 				if (isDrillKind(n.action)) {
 					void say.warn(
-						vscode.l10n.t('No answer to {0} for “{1}” ({2}). It was not sent again; the group’s DR drills are read for up to {3} s to find out whether it was applied.', actionTitle(n.action), n.group.name, describeError(n.error), Math.round(n.windowMs / 1000)),
+						vscode.l10n.t(
+							'No answer to {0} for “{1}” ({2}). It was not sent again; the group’s DR drills are read for up to {3} s to find out whether it was applied.',
+							actionTitle(n.action),
+							n.group.name,
+							describeError(n.error),
+							Math.round(n.windowMs / 1000),
+						),
 					);
 					return;
 				}
@@ -223,17 +242,30 @@ export class EditorPorts implements Ports {
 				return;
 			case 'notApplied':
 				if (isDrillKind(n.action)) {
-					this.withLogButton(say.error(vscode.l10n.t('{0} for “{1}” was not applied: no answer came, and the group’s DR drills did not change. Nothing was sent twice; you can try again.', actionTitle(n.action), n.group.name), vscode.l10n.t('Show Log')));
+					this.withLogButton(
+						say.error(
+							vscode.l10n.t('{0} for “{1}” was not applied: no answer came, and the group’s DR drills did not change. Nothing was sent twice; you can try again.', actionTitle(n.action), n.group.name),
+							vscode.l10n.t('Show Log'),
+						),
+					);
 					return;
 				}
 				this.withLogButton(
-					say.error(vscode.l10n.t('{0} for “{1}” was not applied: no answer came, and the group did not change. Nothing was sent twice; you can try again.', actionTitle(n.action), n.group.name), vscode.l10n.t('Show Log')),
+					say.error(
+						vscode.l10n.t('{0} for “{1}” was not applied: no answer came, and the group did not change. Nothing was sent twice; you can try again.', actionTitle(n.action), n.group.name),
+						vscode.l10n.t('Show Log'),
+					),
 				);
 				return;
 			case 'outcomeUnknown':
 				this.withLogButton(
 					say.error(
-						vscode.l10n.t('{0} for “{1}” got no answer, and the group could not be read to find out{2}. It may have been applied: refresh before doing anything else; the job stays in the Jobs view.', actionTitle(n.action), n.group.name, n.error ? ` (${describeError(n.error)})` : ''),
+						vscode.l10n.t(
+							'{0} for “{1}” got no answer, and the group could not be read to find out{2}. It may have been applied: refresh before doing anything else; the job stays in the Jobs view.',
+							actionTitle(n.action),
+							n.group.name,
+							n.error ? ` (${describeError(n.error)})` : '',
+						),
 						vscode.l10n.t('Show Log'),
 					),
 				);

@@ -156,8 +156,10 @@ export class ProfileStore implements vscode.Disposable {
 	/** Sets the `sdrs.hasProfiles` context key that gates the welcome view and menus. */
 	async updateContext(): Promise<void> {
 		await setContextKey('sdrs.hasProfiles', this.list().length > 0);
-		await setContextKey('sdrs.hasAccountProfile', this.list().some((p) => !isSimulated(p)));
+		await setContextKey(
+			'sdrs.hasAccountProfile',
+			this.list().some((p) => !isSimulated(p)),
+		);
 		await setContextKey('sdrs.initialized', true);
 	}
 }
-

@@ -56,5 +56,7 @@ function userEndpoints(value: unknown): EndpointOverrides {
 
 /** The projects the settings show (sdrs.regions, then sdrs.projects by id or name): the tree and every picker. */
 export function visibleProjects<P extends { id: string; name: string; region: string }>(projects: readonly P[], settings: Pick<Settings, 'regions' | 'projects'> = readSettings()): P[] {
-	return projects.filter((p) => (settings.regions.length === 0 || settings.regions.includes(p.region)) && (settings.projects.length === 0 || settings.projects.includes(p.id) || settings.projects.includes(p.name)));
+	return projects.filter(
+		(p) => (settings.regions.length === 0 || settings.regions.includes(p.region)) && (settings.projects.length === 0 || settings.projects.includes(p.id) || settings.projects.includes(p.name)),
+	);
 }

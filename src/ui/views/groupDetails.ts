@@ -39,7 +39,8 @@ export interface DrillNode extends GroupRef {
 }
 export type DetailNode = InstanceNode | PairNode | DrillNode;
 
-export const sectionsOf = ({ profile, project, group }: GroupRef): SectionNode[] => (['instances', 'pairs', 'drills'] as const).map((section) => ({ type: 'section', section, profile, project, group }));
+export const sectionsOf = ({ profile, project, group }: GroupRef): SectionNode[] =>
+	(['instances', 'pairs', 'drills'] as const).map((section) => ({ type: 'section', section, profile, project, group }));
 
 /** Loads one section's items. */
 export async function loadSection(client: SdrsClient, node: SectionNode): Promise<DetailNode[]> {
@@ -107,7 +108,6 @@ export function faultWords(level: number | undefined): string | undefined {
 	}
 }
 
-
 const serverText = (s: Server | undefined): string => (s ? `${s.name} (${s.status}, ${s.availabilityZone})` : vscode.l10n.t('not found'));
 
 export function sectionItem(node: SectionNode, id: string): vscode.TreeItem {
@@ -159,7 +159,9 @@ export function detailItem(node: DetailNode, id: string): vscode.TreeItem {
 			],
 			running ? vscode.l10n.t('This DR-site server is running: Enable Protection Again needs every DR-site server stopped.') : undefined,
 		);
-		item.accessibilityInformation = { label: vscode.l10n.t('Protected instance {0}, status {1}{2}', instance.name, statusLabel(instance.status), running ? vscode.l10n.t(', DR-site server running') : '') };
+		item.accessibilityInformation = {
+			label: vscode.l10n.t('Protected instance {0}, status {1}{2}', instance.name, statusLabel(instance.status), running ? vscode.l10n.t(', DR-site server running') : ''),
+		};
 		item.contextValue = 'instance';
 		return item;
 	}
@@ -172,7 +174,10 @@ export function detailItem(node: DetailNode, id: string): vscode.TreeItem {
 		item.iconPath = fault ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')) : statusIcon(pair.status);
 		item.tooltip = untrustedTooltip(pair.name, [
 			[vscode.l10n.t('ID'), pair.id],
-			[vscode.l10n.t('Status'), `${statusLabel(pair.status)} (${pair.status}${pair.replicationStatus ? `, ${pair.replicationStatus}` : ''})${pair.progress !== undefined ? ` · ${pair.progress}%` : ''}`],
+			[
+				vscode.l10n.t('Status'),
+				`${statusLabel(pair.status)} (${pair.status}${pair.replicationStatus ? `, ${pair.replicationStatus}` : ''})${pair.progress !== undefined ? ` · ${pair.progress}%` : ''}`,
+			],
 			[vscode.l10n.t('Production disk'), pair.volumeIds[0]],
 			[vscode.l10n.t('DR disk'), pair.volumeIds[1]],
 			[vscode.l10n.t('Size'), pair.volumeSizeGb !== undefined ? `${pair.volumeSizeGb} GB` : undefined],

@@ -72,7 +72,12 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 		this.subscriptions = [
 			// A job started or ended: redraw those groups (spinner, menus).
 			jobs.onDidChange(() => {
-				const now = new Set(jobs.all().filter((j) => !j.outcome).map((j) => JSON.stringify([j.profile, j.projectId, j.groupId])));
+				const now = new Set(
+					jobs
+						.all()
+						.filter((j) => !j.outcome)
+						.map((j) => JSON.stringify([j.profile, j.projectId, j.groupId])),
+				);
 				for (const key of [...now, ...this.running].filter((k) => now.has(k) !== this.running.has(k))) {
 					const [profileId, projectId, groupId] = JSON.parse(key) as [string, string, string];
 					// A job started or ended: its group's insides change (a drill being created shows under DR drills).
@@ -288,7 +293,9 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 				item.iconPath = new vscode.ThemeIcon(project.isSubProject ? 'folder-library' : 'globe');
 				const region = regionName(project.region);
 				item.description = project.isSubProject ? vscode.l10n.t('sub-project of {0}', project.region) : (region ?? '');
-				item.tooltip = new vscode.MarkdownString().appendText(`${project.name}\n${vscode.l10n.t('Region')}: ${project.region}${region ? ` (${region})` : ''}\n${vscode.l10n.t('Project ID')}: ${project.id}`);
+				item.tooltip = new vscode.MarkdownString().appendText(
+					`${project.name}\n${vscode.l10n.t('Region')}: ${project.region}${region ? ` (${region})` : ''}\n${vscode.l10n.t('Project ID')}: ${project.id}`,
+				);
 				item.contextValue = 'project';
 				return item;
 			}

@@ -90,14 +90,18 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 		item.iconPath = job.notFollowed
 			? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground'))
 			: !job.outcome
-			? new vscode.ThemeIcon('loading~spin')
-			: job.outcome === 'SUCCESS'
-				? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
-				: job.outcome === 'FAIL'
-					? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
-					: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+				? new vscode.ThemeIcon('loading~spin')
+				: job.outcome === 'SUCCESS'
+					? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+					: job.outcome === 'FAIL'
+						? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+						: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
 		item.contextValue = job.outcome ? 'job finished' : job.notFollowed ? 'job notFollowed' : 'job running';
-		item.accessibilityInformation = { label: vscode.l10n.t('Job {0} on {1}: {2}, started {3}, {4}', actionTitle(job.action), job.groupName, state, new Date(job.startedAt).toLocaleString(), duration) + (account ? `, ${vscode.l10n.t('account {0}', account)}` : '') };
+		item.accessibilityInformation = {
+			label:
+				vscode.l10n.t('Job {0} on {1}: {2}, started {3}, {4}', actionTitle(job.action), job.groupName, state, new Date(job.startedAt).toLocaleString(), duration) +
+				(account ? `, ${vscode.l10n.t('account {0}', account)}` : ''),
+		};
 		item.tooltip = untrustedLines(summaryLines(job, this.profiles.get(job.profile)?.name, account));
 		item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [job] };
 		return item;
@@ -130,7 +134,6 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 	}
 }
 
-
 function entryItem({ entry }: EntryItem): vscode.TreeItem {
 	const item = new vscode.TreeItem(safeText(entry.groupName, 'tree'), vscode.TreeItemCollapsibleState.None);
 	const state = entryState(entry, undefined);
@@ -144,7 +147,10 @@ function entryItem({ entry }: EntryItem): vscode.TreeItem {
 	item.contextValue = 'batchEntry';
 	// An entry names its group as a job does: the same command reveals it.
 	item.command = { command: 'sdrs.revealGroup', title: vscode.l10n.t('Reveal the Protection Group'), arguments: [entry] };
-	item.tooltip = [entry.groupName, `${entry.projectName} (${entry.projectId})`, state, entry.error ?? ''].filter(Boolean).map((line) => safeText(line, 'tree')).join('\n');
+	item.tooltip = [entry.groupName, `${entry.projectName} (${entry.projectId})`, state, entry.error ?? '']
+		.filter(Boolean)
+		.map((line) => safeText(line, 'tree'))
+		.join('\n');
 	item.accessibilityInformation = { label: `${entry.groupName}: ${state}` };
 	return item;
 }
@@ -165,7 +171,6 @@ function summaryLines(job: StoredJob, profileName: string | undefined, account =
 		`${vscode.l10n.t('Outcome')}: ${jobState(job)}${job.failReason ? ` — ${job.failReason === PROFILE_REMOVED ? vscode.l10n.t('not followed: its profile was removed') : job.failReason}` : ''}`,
 	];
 }
-
 
 /** A Markdown record of a job for change tickets and DR audits. Server text is escaped. */
 export function jobSummaryMarkdown(job: StoredJob, profileName: string | undefined, account?: string): string {

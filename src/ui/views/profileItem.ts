@@ -24,7 +24,9 @@ export function profileItem(profile: Profile, active: boolean, profileName: (id:
 	const via = viaAgency(profile, profileName);
 	const expiry = profile.temporary && profile.expiresAt ? vscode.l10n.t('expires {0}', new Date(profile.expiresAt).toLocaleString()) : undefined;
 	item.description = safeText(
-		[account ? vscode.l10n.t('account {0}', account) : undefined, via, isSimulated(profile) ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined, expiry].filter(Boolean).join(' · '),
+		[account ? vscode.l10n.t('account {0}', account) : undefined, via, isSimulated(profile) ? vscode.l10n.t('simulated') : undefined, active ? vscode.l10n.t('default') : undefined, expiry]
+			.filter(Boolean)
+			.join(' · '),
 		'tree',
 	);
 	const md = new vscode.MarkdownString(undefined, false);
