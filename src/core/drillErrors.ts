@@ -1,7 +1,7 @@
 // Explanations of the DR-drill error codes (sdrs-api.md §2.4), in English and Simplified Chinese,
 // merged into errors.ts's table. Codes the reference groups (1924–1930) are explained as a group;
 // the internal ones (1911–1920 but 1913) say to contact support.
-import type { Explanation } from './errors';
+import type { Explanation } from './explanations';
 
 type Entry = Record<'en' | 'zh-cn', Explanation>;
 

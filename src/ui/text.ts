@@ -5,7 +5,8 @@ import type { CheckResult } from '../core/checks';
 import type { GroupFilter } from '../core/client';
 import type { ProtectionGroup } from '../core/model';
 import type { StoredJob } from '../core/records';
-import { categorize, explainCode, SdrsError } from '../core/errors';
+import { categorize, SdrsError } from '../core/errors';
+import { explainCode } from '../core/explanations';
 
 export function statusLabel(status: string): string {
 	const labels: Record<string, string> = {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { AGENCY_ERRORS, AgencyCredentials, parseCredential, type AgencyTarget } from '../../src/core/agency';
 import { SdrsClient } from '../../src/core/client';
-import { categorize, explainCode, KEYS_RENEWED, SdrsError } from '../../src/core/errors';
+import { categorize, KEYS_RENEWED, SdrsError } from '../../src/core/errors';
+import { explainCode } from '../../src/core/explanations';
 import { HttpPipeline } from '../../src/core/http';
 import { trackJob } from '../../src/core/jobTracker';
 import type { Project } from '../../src/core/model';

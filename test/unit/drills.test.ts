@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { DRILL, groupContextValue } from '../../src/core/actions';
 import { SdrsClient, VPC_MAX_PAGES, VPC_PAGE_SIZE } from '../../src/core/client';
 import { defaultDrillName, drillAsJob, drillNameProblem } from '../../src/core/drills';
-import { explainCode } from '../../src/core/errors';
+import { explainCode } from '../../src/core/explanations';
 import { HttpPipeline } from '../../src/core/http';
 import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';

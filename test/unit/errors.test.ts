@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { redactSecrets } from '../../src/core/redact';
-import { SdrsError, categorize, explainCode, isExpiredCredentials, parseErrorResponse } from '../../src/core/errors';
+import { SdrsError, categorize, isExpiredCredentials, parseErrorResponse } from '../../src/core/errors';
+import { explainCode } from '../../src/core/explanations';
 
 describe('error parsing', () => {
 	const cases: [string, number, string, string | undefined, RegExp][] = [

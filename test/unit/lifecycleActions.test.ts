@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { ACTIONS, reached, type ActionKind } from '../../src/core/actions';
 import { batchCounts, readListing } from '../../src/core/batch';
 import { runPreflight, type CheckResult } from '../../src/core/checks';
-import { explainCode } from '../../src/core/errors';
+import { explainCode } from '../../src/core/explanations';
 import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';
 import type { Project, ProtectionGroup } from '../../src/core/model';
