@@ -111,7 +111,7 @@ export class ClientCache {
 	/** The demo's profiles (an agency one through its base) use this window's simulator; the rest the settings. */
 	private endpointsOf(profile: Profile, demoUrl: string | undefined): EndpointOverrides {
 		if (isSimulated(profile)) {
-			return demoUrl ? { iam: demoUrl, sdrs: demoUrl, ecs: demoUrl } : {};
+			return demoUrl ? { iam: demoUrl, sdrs: demoUrl, ecs: demoUrl, vpc: demoUrl } : {};
 		}
 		return readSettings().endpoints;
 	}
