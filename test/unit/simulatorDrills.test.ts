@@ -1,12 +1,9 @@
 // DR drills, the VPC list and the Task Center in the simulator, over real sockets with signed
 // requests.
 import * as assert from 'node:assert/strict';
-import { signRequest } from '../../src/core/signer';
 import { LIFECYCLE_REGION, projectIdFor } from '../../src/simulator/seed';
-import { DEMO_CREDENTIALS } from '../../src/simulator/simulator';
-import { rig, type Rig } from '../support/sim';
+import { rig, signedCaller, type Json, type Rig } from '../support/sim';
 
-type Json = Record<string, unknown>;
 const PID = projectIdFor(LIFECYCLE_REGION);
 const JOB_MS = 400;
 const settle = (): Promise<void> => new Promise((res) => setTimeout(res, JOB_MS + 150));
@@ -20,17 +17,8 @@ describe('simulator: DR drills, VPCs and the Task Center', () => {
 		await r.sim.stop();
 	});
 
-	async function call(method: string, path: string, body?: unknown, pid = PID): Promise<{ status: number; json: Json; text: string }> {
-		const url = `${r.sim.url}/v1/${pid}/${path}`;
-		const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-		const headers = signRequest({ method, url, headers: { 'Content-Type': 'application/json' }, body: text }, DEMO_CREDENTIALS, new Date());
-		delete headers.Host;
-		const res = await fetch(url, { method, headers, body: text });
-		const raw = await res.text();
-		return { status: res.status, json: raw ? (JSON.parse(raw) as Json) : {}, text: raw };
-	}
+	const { call, code } = signedCaller(() => r, PID);
 	const gid = (name: string): string => r.sim.findGroup(name).id;
-	const code = (json: Json): string | undefined => ((json.badrequest ?? json.error ?? json.itemNotFound) as { code?: string } | undefined)?.code;
 	const vpcId = (name: string): string => r.sim.data.vpcs.find((v) => v.name === name)!.id;
 	const job = async (id: unknown): Promise<Json> => (await call('GET', `jobs/${String(id)}`)).json;
 	const drill = async (id: unknown): Promise<{ status: number; json: Json }> => call('GET', `disaster-recovery-drills/${String(id)}`);
