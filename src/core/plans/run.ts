@@ -59,6 +59,11 @@ export class PlanRunner {
 		return this.planPorts;
 	}
 
+	/** The record of every run. */
+	get runs(): PlanRunStore {
+		return this.deps.runs;
+	}
+
 	/** Runs being run in this window. */
 	running(): string[] {
 		return [...this.active.keys()];
