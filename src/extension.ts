@@ -9,6 +9,7 @@ import { registerCommands } from './ui/commands/index';
 import { ClientCache } from './ui/services/clients';
 import { Demo } from './ui/services/demo';
 import { EditorPorts } from './ui/services/editorPorts';
+import { editorPlanPorts } from './ui/services/planPorts';
 import { FilterState } from './ui/services/filterState';
 import { HostApprovals } from './ui/services/hostApprovals';
 import { createLog } from './ui/services/log';
@@ -55,12 +56,18 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	const tree = new ProtectionGroupsProvider(profiles, clients, (id) => filters.get(id), store, workflow.onGroupRead);
 	tree.setPrepare((profile) => demo.prepare(profile));
 	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-	const jobsView = new JobsProvider(store, profiles);
+	const jobsView = new JobsProvider(store, profiles, workflow.plans.runs);
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
 	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree);
 
 	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, log: channel });
 	ports.profileOf = (id) => profiles.get(id);
+	workflow.plans.planPorts = editorPlanPorts({
+		prompts: () => ports.prompts,
+		showReport: (runId) => void vscode.commands.executeCommand('sdrs.showPlanReport', runId),
+		continueRun: (runId) => void workflow.plans.continueRun(runId),
+		abandon: (runId) => void workflow.plans.abandon(runId),
+	});
 	ports.batchButtons = (what, batchId) => void vscode.commands.executeCommand(what === 'copy' ? 'sdrs.copyBatchSummary' : 'sdrs.showBatchReport', { batch: store.batch(batchId) });
 
 	// The one invalidation path: a profile, its keys (in any window) or a setting changed, so

@@ -83,7 +83,7 @@ async function recordAndFollow(
 		log.info(`Started ${kind} on ${group.id} (drill “${drill.name}”): job ${result.jobId}`);
 	}
 	engine.heartbeat.start();
-	return { kind: 'started', job, followed: engine.follower.follow(job) };
+	return { kind: 'started', job, followed: engine.follower.follow(job, job.startedAt, ports) };
 }
 
 /** Start DR Drill: the group re-read and checked, name and VPC asked, the POST sent once, the job followed. */

@@ -36,7 +36,7 @@ export type ProgressOf =
 	| { kind: 'checking'; action: JobKind; group: ProtectionGroup }
 	| { kind: 'following'; job: StoredJob }
 	/** One progress for a whole batch: its counts now, and Stop (nothing more is sent). */
-	| { kind: 'batch'; batchId: string; action: ActionKind; counts(): BatchCounts; stop(): void; stopped(): boolean };
+	| { kind: 'batch'; batchId: string; action: ActionKind; counts(): BatchCounts; stop(): void; stopped(): boolean; planRunId?: string };
 
 export interface Clock {
 	now(): number;

@@ -109,6 +109,8 @@ export interface StoredBatch {
 	reportedBy?: string;
 	/** Which window sends and follows the batch, and until when (renewed by its heartbeat). */
 	lease?: { owner: string; until: number };
+	/** A step of a recovery plan's run (plans/run.ts): the run reports it, and shows one progress. */
+	planRunId?: string;
 }
 
 /** The project a job or a batch entry names, as the client takes it. */

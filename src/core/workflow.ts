@@ -17,7 +17,9 @@ import type { JobStore } from './jobStore';
 import type { JobOutcome } from './jobTracker';
 import type { Drill, ProtectionGroup } from './model';
 import type { Logger } from './logger';
-import type { ActionTarget, GroupRead, Ports } from './ports';
+import { quietPorts, type ActionTarget, type GroupRead, type Ports } from './ports';
+import { PlanRunner, type PlanPorts } from './plans/run';
+import { PlanRunStore } from './plans/runStore';
 import { recordOf, type StoredJob } from './records';
 import { sendActionOnce } from './sendAction';
 
@@ -37,6 +39,8 @@ export interface WorkflowDeps {
 	/** sdrs.maxConcurrentRequests: how many POSTs a batch sends at once, at most. */
 	maxConcurrentRequests?(): number;
 	random?: () => number;
+	/** How recovery plan runs reach the editor (it may also be set later on `plans.planPorts`). */
+	planPorts?: PlanPorts;
 }
 
 export type RunResult = { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | Reconciled | undefined> } | { kind: 'cancelled' | 'refused' | 'failed' };
@@ -51,6 +55,8 @@ export class Workflow {
 	private readonly follower: JobFollower;
 	/** Many groups as one plan and one batch (batch/). */
 	readonly batches: Batches;
+	/** Recovery plans run step by step (plans/run.ts): each group step a batch, or a drill per group. */
+	readonly plans: PlanRunner;
 
 	constructor(readonly deps: WorkflowDeps) {
 		const announce = (read: GroupRead): void => this.groupRead.fire(read);
@@ -62,6 +68,13 @@ export class Workflow {
 			heartbeat: this.heartbeat,
 			record: (sent) => recordOf(sent, deps.reconcileMs ?? RECONCILE_MS),
 			followQuietly: (job, ports) => this.follower.follow(job, job.startedAt, ports),
+		});
+		this.plans = new PlanRunner({
+			...deps,
+			runs: new PlanRunStore(deps.store.state, deps.store.owner, () => deps.ports.clock.now()),
+			batches: this.batches,
+			check: { store: deps.store, clientFor: (id) => deps.clientFor(id), announce, maxConcurrentRequests: () => deps.maxConcurrentRequests?.() ?? 4 },
+			startDrill: (target, name, alert) => this.startDrillQuietly(target, name, alert),
 		});
 	}
 
@@ -87,6 +100,16 @@ export class Workflow {
 	/** Delete DR Drill (drillFlow.ts), under the same guard as an action. */
 	deleteDrill(target: ActionTarget, drill: Drill, confirm: (group: ProtectionGroup, drill: Drill) => PromiseLike<boolean>): Promise<RunResult> {
 		return this.guarded(target, () => deleteDrill(this.drillEngine(), target, drill, confirm));
+	}
+
+	/**
+	 * A DR drill of a plan's rehearsal: named for it, with no question, progress or message of its
+	 * own (the run reports); a refusal goes to `alert`. The same guard and flow as Start DR Drill.
+	 */
+	startDrillQuietly(target: ActionTarget, name: string, alert: Ports['alert']): Promise<RunResult> {
+		const engine = this.drillEngine();
+		const ports: Ports = { ...quietPorts(this.deps.ports, this.deps.log), alert };
+		return this.guarded(target, () => startDrill({ ...engine, deps: { ...engine.deps, ports } }, target, { spec: () => Promise.resolve({ name }) }));
 	}
 
 	private drillEngine(): Parameters<typeof startDrill>[0] {
@@ -168,7 +191,7 @@ export class Workflow {
 	 */
 	resumeAll(): number {
 		this.heartbeat.start();
-		return this.batches.resumeAll() + this.follower.resumeJobs();
+		return this.batches.resumeAll() + this.follower.resumeJobs() + this.plans.resumeAll();
 	}
 
 	/** Follows a job put aside as not followed again, with a new timeout counted from now. */
@@ -184,6 +207,6 @@ export class Workflow {
 	/** Stops following every job and batch here (the window closes); their leases are released. */
 	async suspend(): Promise<void> {
 		this.heartbeat.stop();
-		await Promise.all([this.batches.suspend(), this.follower.suspend()]);
+		await Promise.all([this.batches.suspend(), this.follower.suspend(), this.plans.suspend()]);
 	}
 }

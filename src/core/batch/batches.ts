@@ -68,7 +68,7 @@ export class Batches {
 	 * sent; one planned a while ago that another window or batch has in flight by now is recorded as
 	 * not sent), then sends and follows it. Resolves once recorded; `done` settles when it has ended.
 	 */
-	async start(chosen: readonly PlanEntry[], action: ActionKind): Promise<{ batch: StoredBatch; done: Promise<BatchCounts | undefined> }> {
+	async start(chosen: readonly PlanEntry[], action: ActionKind, planRunId?: string): Promise<{ batch: StoredBatch; done: Promise<BatchCounts | undefined> }> {
 		const { store, ports } = this.deps;
 		const seen = new Set<string>();
 		const entries: BatchEntry[] = chosen
@@ -88,7 +88,14 @@ export class Batches {
 					...(busy ? { state: 'unsent', error: UNSENT.inFlight } : { state: 'queued' }),
 				};
 			});
-		const batch: StoredBatch = { batchId: `batch-${randomUUID()}`, action, startedAt: ports.clock.now(), entries, lease: { owner: store.owner, until: ports.clock.now() + LEASE_MS } };
+		const batch: StoredBatch = {
+			batchId: `batch-${randomUUID()}`,
+			action,
+			startedAt: ports.clock.now(),
+			entries,
+			lease: { owner: store.owner, until: ports.clock.now() + LEASE_MS },
+			...(planRunId ? { planRunId } : {}),
+		};
 		await store.saveBatch(batch);
 		this.deps.log.info(`Batch ${batch.batchId}: ${action} for ${entries.length} group(s)`);
 		return { batch, done: this.run(this.newRun(batch.batchId, true)) };
@@ -173,7 +180,7 @@ export class Batches {
 		}
 		const counts = (): BatchCounts => batchCounts(store.batch(batchId) ?? batch, (id) => store.get(id));
 		const stopped = (): boolean => run.stop.signal.aborted || !!store.batch(batchId)?.stopped;
-		await ports.progress({ kind: 'batch', batchId, action: batch.action, counts, stop: () => this.stop(batchId), stopped }, async (report) => {
+		await ports.progress({ kind: 'batch', batchId, action: batch.action, counts, stop: () => this.stop(batchId), stopped, planRunId: batch.planRunId }, async (report) => {
 			const sending = run.sending ? sendBatch(this.deps, run, () => report('')).finally(() => (run.sending = false)) : Promise.resolve();
 			await Promise.all([
 				sending,

@@ -98,7 +98,15 @@ export interface RunGroup {
 	result?: EntryResult;
 	/** Drill mode: the drill created (id once known) and its drill servers' names. */
 	drill?: { name: string; id?: string; servers?: string[] };
+	/** How the group's part of the step ended (the report words it); none while it runs. */
+	end?: GroupEnd;
+	/** refused / unsent: the service's message or why it was not sent (English, for the log; server text). */
+	error?: string;
+	errorCode?: string;
 }
+
+/** How one group of a step ended: a job's outcome, a POST refused, never sent, or skipped by its checks. */
+export type GroupEnd = 'succeeded' | 'failed' | 'refused' | 'notApplied' | 'notFollowed' | 'unsent' | 'skipped';
 
 export type RunStepState = 'pending' | 'running' | 'done' | 'failed' | 'halted' | 'skipped';
 
@@ -140,4 +148,8 @@ export interface StoredPlanRun {
 	haltReason?: string;
 	lease?: { owner: string; until: number };
 	reportedBy?: string;
+	/** The user pressed Stop (in any window): nothing more is started. */
+	stopRequested?: boolean;
+	/** Drill mode: when Clean Up Drills deleted the drills this rehearsal created (the report stops reminding). */
+	cleanedUpAt?: number;
 }

@@ -10,11 +10,12 @@ import type { StoredJob } from '../../core/records';
 import type { CommandContext } from './context';
 import { describeError } from '../text';
 import type { Node } from '../views/groupsTree';
-import type { BatchItem } from '../views/jobsView';
+import type { BatchItem, PlanRunItem } from '../views/jobsView';
 import { runAction, startDemo } from './actions';
 import { addAgencyProfile } from './agency';
 import { importKooCliProfiles } from './koocli';
 import { copyBatchSummary, projectPlan, showBatchReport, stopBatch } from './batch';
+import { cleanUpPlanDrills, copyPlanReport, drillPlan, runPlan, showPlanReport, stopPlan } from './plans';
 import { addProfile, removeProfile, selectProfile } from './credentials';
 import { deleteDrillCommand, startDrillCommand } from './drills';
 import { clearFilter, setFilter } from './filters';
@@ -48,6 +49,12 @@ export interface Commands {
 	'sdrs.stopBatch': (item?: BatchItem) => unknown;
 	'sdrs.showBatchReport': (item?: BatchItem) => unknown;
 	'sdrs.copyBatchSummary': (item?: BatchItem) => unknown;
+	'sdrs.runPlan': (uri?: vscode.Uri) => unknown;
+	'sdrs.drillPlan': (uri?: vscode.Uri) => unknown;
+	'sdrs.cleanUpPlanDrills': (item?: PlanRunItem | string) => unknown;
+	'sdrs.stopPlan': (item?: PlanRunItem | string) => unknown;
+	'sdrs.showPlanReport': (item?: PlanRunItem | string) => unknown;
+	'sdrs.copyPlanReport': (item?: PlanRunItem | string) => unknown;
 	'sdrs.copyId': (node?: Node) => unknown;
 	'sdrs.openInConsole': (node?: Node) => unknown;
 	'sdrs.showLog': () => unknown;
@@ -85,6 +92,12 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.stopBatch': (item) => stopBatch(c, item),
 		'sdrs.showBatchReport': (item) => showBatchReport(c, item),
 		'sdrs.copyBatchSummary': (item) => copyBatchSummary(c, item),
+		'sdrs.runPlan': (uri) => runPlan(c, uri),
+		'sdrs.drillPlan': (uri) => drillPlan(c, uri),
+		'sdrs.cleanUpPlanDrills': (item) => cleanUpPlanDrills(c, item),
+		'sdrs.stopPlan': (item) => stopPlan(c, item),
+		'sdrs.showPlanReport': (item) => showPlanReport(c, item),
+		'sdrs.copyPlanReport': (item) => copyPlanReport(c, item),
 		'sdrs.copyId': async (n) => {
 			const id =
 				n?.type === 'group'

@@ -130,7 +130,8 @@ export class EditorPorts implements Ports {
 			);
 		}
 		if (what.kind === 'batch') {
-			return this.batchProgress(what, task);
+			// A plan's step: the plan's one progress shows it.
+			return what.planRunId ? Promise.resolve(task(() => undefined)) : this.batchProgress(what, task);
 		}
 		const { job } = what;
 		const title = noteText(vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName));
@@ -176,6 +177,9 @@ export class EditorPorts implements Ports {
 	notify(n: Notice): void {
 		switch (n.kind) {
 			case 'batchEnded': {
+				if (n.batch.planRunId) {
+					return; // the plan's run reports its steps
+				}
 				const report = vscode.l10n.t('Show Report');
 				const copy = vscode.l10n.t('Copy Summary');
 				const c = n.counts;

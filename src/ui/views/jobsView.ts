@@ -11,6 +11,9 @@ import { batchProgressText, entryState } from '../batchReport';
 import { markdownText, safeText } from '../../core/safeText';
 import { actionTitle, explain, formatElapsed, jobState } from '../text';
 import { untrustedLines } from './untrusted';
+import { runEnded, type PlanRunStore } from '../../core/plans/runStore';
+import type { StoredPlanRun } from '../../core/plans/types';
+import { drillsLeft, modeTitle, planProgressText, runStateText } from '../planReport';
 
 /** A batch in the Jobs view: one parent, its groups as children. */
 export interface BatchItem {
@@ -25,7 +28,13 @@ export interface EntryItem {
 	entry: BatchEntry;
 }
 
-export type JobsElement = StoredJob | BatchItem | EntryItem;
+/** A recovery plan's run: one parent, its steps' batches (or a rehearsal's drill jobs) as children. */
+export interface PlanRunItem {
+	kind: 'planRun';
+	run: StoredPlanRun;
+}
+
+export type JobsElement = StoredJob | BatchItem | EntryItem | PlanRunItem;
 
 const isJob = (e: JobsElement): e is StoredJob => !('kind' in e);
 
@@ -35,11 +44,15 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 	private readonly subscription: vscode.Disposable;
 	private readonly ticker: NodeJS.Timeout;
 
+	private readonly runsChanged?: vscode.Disposable;
+
 	constructor(
 		private readonly jobs: JobStore,
 		private readonly profiles: ProfileStore,
+		private readonly runs?: PlanRunStore,
 	) {
 		this.subscription = jobs.onDidChange(() => this.changed.fire(undefined));
+		this.runsChanged = runs?.onDidChange(() => this.changed.fire(undefined));
 		// Running jobs show their duration; redraw them while any runs.
 		this.ticker = setInterval(() => {
 			if (this.jobs.all().some((j) => !j.outcome) || this.jobs.batches().some((b) => !b.endedAt)) {
@@ -51,6 +64,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 	dispose(): void {
 		clearInterval(this.ticker);
 		this.subscription.dispose();
+		this.runsChanged?.dispose();
 		this.changed.dispose();
 	}
 
@@ -60,16 +74,29 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 			const batch = this.jobs.batch(element.batch.batchId) ?? element.batch;
 			return batch.entries.map((entry): JobsElement => (entry.jobId && this.jobs.jobOrResult(entry.jobId)) || { kind: 'entry', batch, entry });
 		}
+		if (element && 'kind' in element && element.kind === 'planRun') {
+			const run = this.runs?.get(element.run.runId) ?? element.run;
+			return run.steps.flatMap((s): JobsElement[] => {
+				const batch = s.batchId ? this.jobs.batch(s.batchId) : undefined;
+				if (batch) {
+					return [{ kind: 'batch', batch }];
+				}
+				return (s.groups ?? []).flatMap((g) => (g.jobId ? (this.jobs.jobOrResult(g.jobId) ?? []) : []));
+			});
+		}
 		if (element) {
 			return [];
 		}
-		const batches = this.jobs.batches();
-		const known = new Set(batches.map((b) => b.batchId));
+		const runs = this.runs?.all() ?? [];
+		const inRun = new Set(runs.flatMap((r) => r.steps.flatMap((s) => [...(s.batchId ? [s.batchId] : []), ...(s.groups ?? []).flatMap((g) => (g.jobId ? [g.jobId] : []))])));
+		const batches = this.jobs.batches().filter((b) => !b.planRunId);
+		const known = new Set(this.jobs.batches().map((b) => b.batchId));
 		const top: { el: JobsElement; running: boolean; at: number }[] = [
+			...runs.map((run) => ({ el: { kind: 'planRun' as const, run }, running: !runEnded(run), at: run.confirmedAt })),
 			...batches.map((batch) => ({ el: { kind: 'batch' as const, batch }, running: !batch.endedAt, at: batch.startedAt })),
 			...this.jobs
 				.all()
-				.filter((j) => !j.batchId || !known.has(j.batchId))
+				.filter((j) => (!j.batchId || !known.has(j.batchId)) && !inRun.has(j.jobId))
 				.map((j) => ({ el: j, running: !j.outcome, at: j.startedAt })),
 		];
 		// Running first, then newest first.
@@ -78,7 +105,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 
 	getTreeItem(element: JobsElement): vscode.TreeItem {
 		if (!isJob(element)) {
-			return element.kind === 'batch' ? this.batchItem(element.batch) : entryItem(element);
+			return element.kind === 'batch' ? this.batchItem(element.batch) : element.kind === 'planRun' ? this.runItem(element.run) : entryItem(element);
 		}
 		const job = element;
 		const item = new vscode.TreeItem(safeText(job.groupName, 'tree'), vscode.TreeItemCollapsibleState.None);
@@ -111,6 +138,25 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 	accountOf(job: StoredJob): string | undefined {
 		const profile = this.profiles.get(job.profile);
 		return (profile && accountText(profile, job.account)) ?? job.account;
+	}
+
+	private runItem(stored: StoredPlanRun): vscode.TreeItem {
+		const run = this.runs?.get(stored.runId) ?? stored;
+		const ended = runEnded(run);
+		// The plan's name is text from a repository: shown as text only.
+		const item = new vscode.TreeItem(safeText(vscode.l10n.t('Plan “{0}” · {1}', run.planName, modeTitle(run.mode)), 'tree'), vscode.TreeItemCollapsibleState.Collapsed);
+		item.id = `planRun/${run.runId}`;
+		item.description = safeText(`${ended ? runStateText(run) : planProgressText(run)} · ${new Date(run.confirmedAt).toLocaleTimeString()}`, 'tree');
+		item.iconPath = !ended
+			? new vscode.ThemeIcon(run.state === 'paused' ? 'debug-pause' : 'loading~spin')
+			: run.state === 'ended' && !run.steps.some((s) => s.state === 'failed')
+				? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+				: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+		item.contextValue = `planRun ${ended ? 'finished' : 'running canStopPlan'}${drillsLeft(run).length ? ' hasDrills' : ''}`;
+		item.tooltip = untrustedLines([run.planName, run.source, `${run.projectName} (${run.projectId})`, runStateText(run)]);
+		item.accessibilityInformation = { label: vscode.l10n.t('Plan “{0}” · {1}', run.planName, modeTitle(run.mode)) };
+		item.command = { command: 'sdrs.showPlanReport', title: vscode.l10n.t('Show Plan Report'), arguments: [run.runId] };
+		return item;
 	}
 
 	private batchItem(stored: StoredBatch): vscode.TreeItem {

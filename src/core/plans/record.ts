@@ -1,0 +1,58 @@
+// A plan's run as recorded before anything is sent (from the plan and what its checks found), and
+// back: its groups as targets, rebuilt from the record after a reload.
+import { randomUUID } from 'node:crypto';
+import type { ProtectionGroup } from '../model';
+import type { ActionTarget } from '../ports';
+import { LEASE_MS, projectOf } from '../records';
+import { whyIneligible, type PlanCheck } from './prepare';
+import type { PlanMode, ResolvedPlan, RunStep, StoredPlanRun } from './types';
+
+/** The record of a run just confirmed: every step pending, ineligible groups skipped with why, held by this window. */
+export function newRunRecord(plan: ResolvedPlan, mode: PlanMode, check: PlanCheck, now: number, owner: string): StoredPlanRun {
+	const steps: RunStep[] = plan.steps.map((s, i) => {
+		if (s.kind !== 'groups') {
+			return { kind: s.kind, label: s.label, state: 'pending', ...(s.kind === 'wait' ? { seconds: s.seconds } : { text: s.text }) };
+		}
+		return {
+			kind: 'groups',
+			label: s.label,
+			state: 'pending',
+			groups: (check.steps[i] ?? []).map((e) => ({
+				projectId: e.target.project.id,
+				groupId: e.group.id,
+				groupName: e.group.name,
+				before: { status: e.group.status, priorityStation: e.group.priorityStation, updatedAt: e.group.updatedAt },
+				...(e.eligible ? {} : { end: 'skipped' as const, skipped: whyIneligible(e) }),
+			})),
+		};
+	});
+	const run: StoredPlanRun = {
+		runId: `plan-${randomUUID()}`,
+		planName: plan.name,
+		source: plan.source,
+		mode,
+		profile: plan.profileId,
+		projectId: plan.project.id,
+		projectName: plan.project.name,
+		region: plan.project.region,
+		account: plan.project.domainId,
+		confirmedAt: now,
+		steps,
+		current: 0,
+		state: 'running',
+		lease: { owner, until: now + LEASE_MS },
+	};
+	return run;
+}
+
+/** A run's groups as targets, from its record (the checks read each again before a POST). */
+export function targetsOf(run: StoredPlanRun): ActionTarget[] {
+	const project = projectOf({ projectId: run.projectId, projectName: run.projectName, region: run.region, account: run.account });
+	return run.steps.flatMap((s) =>
+		(s.groups ?? []).map((g) => ({
+			profileId: run.profile,
+			project,
+			group: { id: g.groupId, name: g.groupName, status: g.before?.status ?? '', priorityStation: g.before?.priorityStation, updatedAt: g.before?.updatedAt } as ProtectionGroup,
+		})),
+	);
+}

@@ -1,0 +1,234 @@
+// One step of a plan's run, from its start to its end: a group step re-checked (fail closed) and
+// sent as one batch (or, rehearsing, a DR drill per group), followed to its end; a wait; a prompt.
+// Each writes its start and end to the run's record; the runner (run.ts) decides what comes next.
+import { batchCounts } from '../batch/counts';
+import type { PlanEntry } from '../batch/plan';
+import type { Batches } from '../batch/batches';
+import type { RunResult } from '../workflow';
+import type { JobStore } from '../jobStore';
+import type { Logger } from '../logger';
+import type { ActionTarget, Ports } from '../ports';
+import type { StoredBatch, StoredJob } from '../records';
+import { checkStep, modeAction, whyIneligible, type CheckDeps } from './prepare';
+import type { PlanRunStore } from './runStore';
+import type { PlanPorts } from './planPorts';
+import type { GroupEnd, PlanMode, RunGroup, RunStep, StoredPlanRun } from './types';
+
+export interface StepDeps {
+	runs: PlanRunStore;
+	store: JobStore;
+	batches: Batches;
+	check: CheckDeps;
+	ports: Ports;
+	log: Logger;
+	/** A DR drill on one group, with no question and no message of its own; `alert` hears a refusal. */
+	startDrill(target: ActionTarget, name: string, alert: Ports['alert']): Promise<RunResult>;
+	clientFor: CheckDeps['clientFor'];
+	maxConcurrentRequests?(): number;
+}
+
+/** How a step ended: the run goes on, halts (planned failover), or stops (the user, or the window closing). */
+export type StepEnd = 'ok' | 'failed' | 'halt' | 'stopped' | 'closing';
+
+export interface StepControl {
+	/** Stop: nothing more is started. */
+	stop: AbortSignal;
+	/** The window goes away: the run is left as recorded (resumed after the reload). */
+	closing: AbortSignal;
+}
+
+export const targetOf = (g: RunGroup, targets: readonly ActionTarget[]): ActionTarget | undefined => targets.find((t) => t.project.id === g.projectId && t.group.id === g.groupId);
+
+/** The end of a batch entry's group, with what the report needs. */
+export function entryEnd(batch: StoredBatch, g: RunGroup, jobOf: (id: string) => StoredJob | undefined): Partial<RunGroup> {
+	const e = batch.entries.find((x) => x.projectId === g.projectId && x.groupId === g.groupId);
+	if (!e) {
+		return { end: 'unsent', error: 'not in the batch' };
+	}
+	if (e.state === 'refused') {
+		return { end: 'refused', error: e.error, errorCode: e.errorCode };
+	}
+	if (e.state !== 'sent') {
+		return { end: 'unsent', error: e.error };
+	}
+	const job = e.result ?? (e.jobId ? jobOf(e.jobId) : undefined);
+	const end: GroupEnd = job?.outcome === 'SUCCESS' ? 'succeeded' : job?.outcome === 'FAIL' ? 'failed' : job?.outcome === 'NOT_APPLIED' ? 'notApplied' : 'notFollowed';
+	const result = job
+		? {
+				jobId: job.jobId,
+				outcome: job.outcome,
+				notFollowed: job.notFollowed,
+				errorCode: job.errorCode,
+				failReason: job.failReason,
+				endedAt: job.endedAt,
+				startedAt: job.startedAt,
+				trackBy: job.trackBy,
+				lastStatus: job.lastStatus,
+			}
+		: undefined;
+	return { end, jobId: e.jobId, result };
+}
+
+/** Resolves when the batch has ended (its end recorded once, by whichever window), or the window closes. */
+export function batchEnded(store: JobStore, batchId: string, closing: AbortSignal, onChange?: (b: StoredBatch) => void): Promise<StoredBatch | undefined> {
+	return new Promise((resolve) => {
+		const timer = setInterval(() => check(), 1000);
+		const done = (b: StoredBatch | undefined): void => {
+			clearInterval(timer);
+			sub.dispose();
+			closing.removeEventListener('abort', abort);
+			resolve(b);
+		};
+		const abort = (): void => done(undefined);
+		const check = (): void => {
+			const b = store.batch(batchId);
+			if (!b) {
+				return done(undefined);
+			}
+			onChange?.(b);
+			if (b.endedAt) {
+				done(b);
+			}
+		};
+		closing.addEventListener('abort', abort);
+		const sub = store.onDidChange(check);
+		check();
+	});
+}
+
+/** Sleeps, or less when Stop or the window closing comes first. */
+export function sleepUnless(ports: Ports, ms: number, ...signals: AbortSignal[]): Promise<void> {
+	return new Promise((resolve) => {
+		const done = (): void => {
+			signals.forEach((s) => s.removeEventListener('abort', done));
+			resolve();
+		};
+		if (signals.some((s) => s.aborted)) {
+			return resolve();
+		}
+		signals.forEach((s) => s.addEventListener('abort', done));
+		void ports.clock.sleep(ms).then(done);
+	});
+}
+
+/** Whether a group's end counts as a failure (for a planned failover: the run halts). */
+export const failedEnd = (end: GroupEnd | undefined): boolean => end !== undefined && end !== 'succeeded' && end !== 'skipped';
+
+/**
+ * A group step: its groups checked again at its start (a planned failover halts when one now fails
+ * a check; the other modes skip it), then sent as one batch and followed to its end. A step resumed
+ * after a reload waits for its batch (the batches resume it) and sends nothing.
+ */
+export async function runGroupStep(deps: StepDeps, runId: string, index: number, mode: PlanMode, targets: readonly ActionTarget[], ctl: StepControl): Promise<StepEnd> {
+	const { runs, store, batches, log } = deps;
+	let run = runs.get(runId)!;
+	let step = run.steps[index];
+	const action = modeAction(mode);
+	if (!action) {
+		throw new Error('a rehearsal runs its steps with runDrillStep');
+	}
+	// A batch of this run no step names: recorded just before the window went away.
+	const orphan = !step.batchId && step.state === 'running' ? store.batches().find((b) => b.planRunId === runId && !run.steps.some((s) => s.batchId === b.batchId)) : undefined;
+	let batchId = step.batchId ?? orphan?.batchId;
+	if (orphan) {
+		await runs.patchStep(runId, index, { batchId });
+	}
+	if (!batchId) {
+		await runs.patchStep(runId, index, { state: 'running', startedAt: deps.ports.clock.now() });
+		const live = (step.groups ?? []).filter((g) => !g.end);
+		const entries: PlanEntry[] = await checkStep(
+			deps.check,
+			mode,
+			live.flatMap((g) => targetOf(g, targets) ?? []),
+			undefined,
+			ctl.closing,
+		);
+		if (ctl.closing.aborted) {
+			return 'closing';
+		}
+		const failed = entries.filter((e) => !e.eligible);
+		const skip = (g: RunGroup): RunGroup => {
+			const e = failed.find((x) => x.target.project.id === g.projectId && x.target.group.id === g.groupId);
+			return e ? { ...g, end: 'skipped', skipped: whyIneligible(e) } : g;
+		};
+		await runs.patchStep(runId, index, { groups: step.groups?.map(skip) });
+		if (failed.length) {
+			log.warn(`Plan run ${runId}, step ${index + 1}: ${failed.length} group(s) now fail a check: ${failed.map((e) => `${e.group.name} (${whyIneligible(e)})`).join('; ')}`);
+		}
+		if (failed.length && mode === 'plannedFailover') {
+			await runs.patchStep(runId, index, { state: 'halted', endedAt: deps.ports.clock.now() });
+			return 'halt';
+		}
+		const send = entries.filter((e) => e.eligible);
+		if (!send.length) {
+			await runs.patchStep(runId, index, { state: 'skipped', endedAt: deps.ports.clock.now() });
+			return 'ok';
+		}
+		if (ctl.stop.aborted || runs.get(runId)?.stopRequested) {
+			return 'stopped';
+		}
+		const started = await batches.start(send, action, runId);
+		batchId = started.batch.batchId;
+		await runs.patchStep(runId, index, { batchId });
+	}
+	const id = batchId;
+	const stopOnFailure = (b: StoredBatch): void => {
+		// Planned failover: the first failure halts the run, and nothing more of the step is sent.
+		const c = batchCounts(b, (j) => store.jobOrResult(j));
+		if (mode === 'plannedFailover' && !b.endedAt && c.failed + c.refused + c.notApplied + c.notFollowed + c.unsent > 0 && batches.stop(id)) {
+			log.warn(`Plan run ${runId}: a group of step ${index + 1} failed; nothing more is sent.`);
+		}
+	};
+	const onStop = (): void => void batches.stop(id);
+	ctl.stop.addEventListener('abort', onStop);
+	if (ctl.stop.aborted) {
+		onStop();
+	}
+	const ended = await batchEnded(store, id, ctl.closing, stopOnFailure).finally(() => ctl.stop.removeEventListener('abort', onStop));
+	if (!ended) {
+		return 'closing';
+	}
+	run = runs.get(runId)!;
+	step = run.steps[index];
+	const groups = (step.groups ?? []).map((g) => (g.end === 'skipped' ? g : { ...g, ...entryEnd(ended, g, (j) => store.jobOrResult(j)) }));
+	const ends = groups.flatMap((g) => (g.result?.endedAt !== undefined && g.end !== 'skipped' ? [g.result.endedAt] : []));
+	const bad = groups.some((g) => failedEnd(g.end));
+	const stopped = !!ended.stopped && groups.some((g) => g.end === 'unsent');
+	const state: RunStep['state'] = bad ? (mode === 'plannedFailover' ? 'halted' : 'failed') : 'done';
+	await runs.patchStep(runId, index, { groups, state, endedAt: ended.endedAt ?? deps.ports.clock.now(), ...(ends.length ? { lastGroupEndAt: Math.max(...ends) } : {}) });
+	if (bad && mode === 'plannedFailover') {
+		return 'halt';
+	}
+	return stopped || ctl.stop.aborted ? 'stopped' : bad ? 'failed' : 'ok';
+}
+
+/** A wait (Stop cuts it short) or a prompt (the run is paused until the person answers). */
+export async function runPause(deps: Pick<StepDeps, 'runs' | 'ports'>, ui: Pick<PlanPorts, 'prompt'>, run: StoredPlanRun, i: number, ctl: StepControl): Promise<StepEnd> {
+	const { runs, ports } = deps;
+	const step = run.steps[i];
+	const startedAt = step.state === 'running' && step.startedAt !== undefined ? step.startedAt : ports.clock.now();
+	await runs.patchStep(run.runId, i, { state: 'running', startedAt });
+	if (step.kind === 'wait') {
+		const left = startedAt + (step.seconds ?? 0) * 1000 - ports.clock.now();
+		await sleepUnless(ports, Math.max(0, left), ctl.stop, ctl.closing);
+		if (ctl.closing.aborted) {
+			return 'closing';
+		}
+		const stopped = ctl.stop.aborted || !!runs.get(run.runId)?.stopRequested;
+		await runs.patchStep(run.runId, i, { state: stopped ? 'halted' : 'done', endedAt: ports.clock.now() });
+		return stopped ? 'stopped' : 'ok';
+	}
+	// A prompt: the run is paused until the person answers.
+	await runs.patch(run.runId, { state: 'paused' });
+	const go = await Promise.race([
+		Promise.resolve(ui.prompt({ run: runs.get(run.runId) ?? run, step: i, text: step.text ?? '' })),
+		new Promise<false>((resolve) => ctl.stop.addEventListener('abort', () => resolve(false))),
+		new Promise<'closing'>((resolve) => ctl.closing.addEventListener('abort', () => resolve('closing'))),
+	]);
+	if (go === 'closing') {
+		return 'closing';
+	}
+	await runs.patch(run.runId, { state: 'running' });
+	await runs.patchStep(run.runId, i, { state: go ? 'done' : 'halted', endedAt: ports.clock.now() });
+	return go && !ctl.stop.aborted ? 'ok' : 'stopped';
+}

@@ -1,0 +1,217 @@
+// Running a recovery plan from the editor: Run Plan… (the mode chosen), Rehearse Plan (DR drills),
+// Clean Up Drills, Stop, and the run report. The plan comes from a file Uri (CodeLens, explorer),
+// the active editor, or a *.sdrs-plan.json picked in the workspace. A plan is hostile input: in a
+// restricted workspace nothing is run, and its words are shown as text only.
+import * as vscode from 'vscode';
+import { pickText, say } from '../say';
+import type { PlanMode, PlanProblem, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
+import type { Project, ProtectionGroup as Group } from '../../core/model';
+import { runEnded } from '../../core/plans/runStore';
+import { projectOf } from '../../core/records';
+import type { Drill, ProtectionGroup } from '../../core/model';
+import { drillsLeft, modeExplanation, modeTitle, planProgressText, planReportMarkdown, runStateText } from '../planReport';
+import { describeError } from '../text';
+import type { CommandContext } from './context';
+
+export const PLAN_GLOB = '**/*.sdrs-plan.json';
+
+/** What a plan is resolved against (core/plans/resolve.ts's PlanDirectory). */
+export interface PlanDirectory {
+	profiles(): { id: string; name: string }[];
+	defaultProfileId(): string | undefined;
+	projects(profileId: string, signal?: AbortSignal): Promise<Project[]>;
+	groups(profileId: string, project: Project, signal?: AbortSignal): Promise<Group[]>;
+}
+
+/** The plan file's reader (core/plans/resolve.ts's loadPlan: parse, then resolve), set by the extension. */
+export const planLoader: { load?: (text: string, source: string, dir: PlanDirectory, signal?: AbortSignal) => Promise<{ resolved?: ResolvedPlan; problems: PlanProblem[] }> } = {};
+
+/** The user's profiles as a plan is resolved against them. */
+export function planDirectory(c: CommandContext): PlanDirectory {
+	return {
+		profiles: () => c.profiles.list().map((p) => ({ id: p.id, name: p.name })),
+		defaultProfileId: () => c.profiles.active()?.id,
+		projects: (id, signal) => c.clients.client(c.profiles.get(id)!).listProjects(signal),
+		groups: (id, project, signal) => c.clients.client(c.profiles.get(id)!).listGroups(project, {}, signal),
+	};
+}
+
+/** Plans run only in a trusted workspace: the file comes from a repository. */
+function trusted(what: string): boolean {
+	if (vscode.workspace.isTrusted) {
+		return true;
+	}
+	void say.warn(vscode.l10n.t('{0}: this workspace is not trusted. A plan comes from the repository: it can be checked here, but runs only in a trusted workspace.', what));
+	return false;
+}
+
+/** The plan file: given, the active editor's, or one picked among the workspace's plans. */
+async function planUri(given: vscode.Uri | undefined, title: string): Promise<vscode.Uri | undefined> {
+	if (given instanceof vscode.Uri) {
+		return given;
+	}
+	const active = vscode.window.activeTextEditor?.document.uri;
+	if (active?.path.endsWith('.sdrs-plan.json')) {
+		return active;
+	}
+	const files = await vscode.workspace.findFiles(PLAN_GLOB, '**/node_modules/**', 200);
+	if (files.length <= 1) {
+		if (!files.length) {
+			void say.info(vscode.l10n.t('No recovery plan (*.sdrs-plan.json) in this workspace.'));
+		}
+		return files[0];
+	}
+	const pick = await vscode.window.showQuickPick(
+		files.map((u) => ({ label: pickText(vscode.workspace.asRelativePath(u)), uri: u })),
+		{ title },
+	);
+	return pick?.uri;
+}
+
+/** Reads, parses and resolves a plan; a problem is shown (the Problems panel has each at its line). */
+async function resolved(c: CommandContext, uri: vscode.Uri): Promise<ResolvedPlan | undefined> {
+	const doc = await vscode.workspace.openTextDocument(uri);
+	const source = vscode.workspace.asRelativePath(uri);
+	const { resolved: plan, problems } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the plan…') }, () =>
+		planLoader.load ? planLoader.load(doc.getText(), source, planDirectory(c)) : Promise.resolve({ resolved: undefined, problems: [] as PlanProblem[] }),
+	);
+	const errors = problems.filter((p) => p.severity === 'error');
+	if (!plan || errors.length) {
+		c.log.warn(`Plan ${source}: ${problems.map((p) => p.message).join('; ')}`);
+		void say.error(vscode.l10n.t('The plan {0} has {1} problems (see the Problems panel); nothing was run.', source, Math.max(1, errors.length)));
+		return undefined;
+	}
+	return plan;
+}
+
+async function startRun(c: CommandContext, uri: vscode.Uri | undefined, mode: PlanMode): Promise<string | undefined> {
+	const file = await planUri(uri, modeTitle(mode));
+	const plan = file && (await resolved(c, file));
+	if (!plan) {
+		return undefined;
+	}
+	const started = await vscode.window.withProgress(
+		{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking every group of “{1}”…', modeTitle(mode), plan.name), cancellable: true },
+		(progress, token) => {
+			const stop = new AbortController();
+			token.onCancellationRequested(() => stop.abort());
+			return c.workflow.plans.start(plan, mode, (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1}', done, total), increment: 100 / total }), stop.signal);
+		},
+	);
+	return started.kind === 'started' ? started.run.runId : undefined;
+}
+
+export async function runPlan(c: CommandContext, uri?: vscode.Uri): Promise<string | undefined> {
+	if (!trusted(vscode.l10n.t('Run Plan'))) {
+		return undefined;
+	}
+	const modes: PlanMode[] = ['plannedFailover', 'failover', 'enableAgain'];
+	const pick = await c.ports.prompts.pick(
+		modes.map((mode) => ({ label: modeTitle(mode), detail: modeExplanation(mode), mode })),
+		{ title: vscode.l10n.t('Run the plan as…') },
+	);
+	return pick ? startRun(c, uri, pick.mode) : undefined;
+}
+
+export function drillPlan(c: CommandContext, uri?: vscode.Uri): Promise<string | undefined> {
+	return trusted(vscode.l10n.t('Rehearse Plan')) ? startRun(c, uri, 'drill') : Promise.resolve(undefined);
+}
+
+/** A run given by the Jobs view or the run's notification, or picked among the recorded ones. */
+async function whichRun(c: CommandContext, given: { run: StoredPlanRun } | string | undefined, title: string, filter: (r: StoredPlanRun) => boolean): Promise<StoredPlanRun | undefined> {
+	const runs = c.workflow.plans.runs;
+	if (typeof given === 'string') {
+		return runs.get(given);
+	}
+	if (given && 'run' in given) {
+		return runs.get(given.run.runId) ?? given.run;
+	}
+	const all = runs.all().filter(filter);
+	if (all.length <= 1) {
+		return all[0];
+	}
+	const pick = await vscode.window.showQuickPick(
+		[...all]
+			.reverse()
+			.map((r) => ({ label: pickText(`${r.planName} · ${modeTitle(r.mode)}`), description: pickText(new Date(r.confirmedAt).toLocaleString()), detail: pickText(runStateText(r)), run: r })),
+		{ title },
+	);
+	return pick?.run;
+}
+
+export async function stopPlan(c: CommandContext, given?: { run: StoredPlanRun } | string): Promise<boolean> {
+	const run = await whichRun(c, given, vscode.l10n.t('Stop which plan run?'), (r) => !runEnded(r));
+	if (!run || !c.workflow.plans.stop(run.runId)) {
+		void say.info(vscode.l10n.t('No plan run to stop.'));
+		return false;
+	}
+	void say.status(vscode.l10n.t('Stopping the plan: no step starts after this one; what was sent is followed to its end.'), 5000);
+	return true;
+}
+
+export async function showPlanReport(c: CommandContext, given?: { run: StoredPlanRun } | string): Promise<vscode.TextDocument | undefined> {
+	const run = await whichRun(c, given, vscode.l10n.t('Show the report of which plan run?'), () => true);
+	if (!run) {
+		return undefined;
+	}
+	const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: planReportMarkdown(run, c.profiles.get(run.profile)?.name) });
+	await vscode.window.showTextDocument(doc, { preview: false });
+	return doc;
+}
+
+export async function copyPlanReport(c: CommandContext, given?: { run: StoredPlanRun } | string): Promise<void> {
+	const run = await whichRun(c, given, vscode.l10n.t('Copy the report of which plan run?'), () => true);
+	if (run) {
+		await vscode.env.clipboard.writeText(planReportMarkdown(run, c.profiles.get(run.profile)?.name));
+		void say.status(vscode.l10n.t('Copied the report of plan “{0}” as Markdown', run.planName), 3000);
+	}
+}
+
+/** Deletes the drills a rehearsal created, after one confirmation naming them all. */
+export async function cleanUpPlanDrills(c: CommandContext, given?: { run: StoredPlanRun } | string): Promise<number> {
+	if (!trusted(vscode.l10n.t('Clean Up Drills'))) {
+		return 0;
+	}
+	const run = await whichRun(c, given, vscode.l10n.t('Clean up the drills of which rehearsal?'), (r) => r.mode === 'drill' && runEnded(r) && drillsLeft(r).length > 0);
+	const left = run ? drillsLeft(run) : [];
+	if (!run || !left.length) {
+		void say.info(vscode.l10n.t('No rehearsal has drills left to clean up.'));
+		return 0;
+	}
+	const names = left.map((g) => vscode.l10n.t('“{0}” of “{1}” (servers: {2})', g.drill?.name ?? '', g.groupName, (g.drill?.servers ?? []).join(', ') || '?')).join('\n');
+	const verb = vscode.l10n.t('Delete {0} Drills', left.length);
+	const ok = await c.ports.prompts.confirm(
+		vscode.l10n.t('Delete the {0} DR drills rehearsal “{1}” created?', left.length, run.planName),
+		`${names}\n\n${vscode.l10n.t('Deleted: these drills and their drill servers. Kept: the protection groups, their replication and production.')}`,
+		verb,
+	);
+	if (!ok) {
+		return 0;
+	}
+	const profile = c.profiles.get(run.profile);
+	if (!profile) {
+		void say.error(vscode.l10n.t('The profile of this rehearsal no longer exists; nothing was deleted.'));
+		return 0;
+	}
+	const project = projectOf(run);
+	let deleted = 0;
+	for (const g of left) {
+		const drill = { id: g.drill!.id!, name: g.drill!.name } as Drill;
+		try {
+			const result = await c.workflow.deleteDrill({ profileId: run.profile, project, group: { id: g.groupId, name: g.groupName } as ProtectionGroup }, drill, () => Promise.resolve(true));
+			if (result.kind === 'started' && (await result.followed) !== undefined && c.store.get(result.job.jobId)?.outcome === 'SUCCESS') {
+				deleted++;
+			}
+		} catch (e) {
+			c.log.error(`Clean up drill ${g.drill?.id}: ${describeError(e)}`);
+		}
+	}
+	if (deleted === left.length) {
+		await c.workflow.plans.runs.patch(run.runId, { cleanedUpAt: Date.now() });
+	}
+	void (deleted === left.length ? say.info : say.warn)(vscode.l10n.t('Deleted {0} of {1} DR drills of rehearsal “{2}”.', deleted, left.length, run.planName));
+	return deleted;
+}
+
+/** The progress line of a run (its notification). */
+export const runProgressText = (run: StoredPlanRun): string => `${run.planName} · ${planProgressText(run)}`;

@@ -1,0 +1,358 @@
+// Running recovery plans (core/plans/run.ts) against the simulator over real sockets: halt vs go
+// on, steps in order and never overlapping, prompts that pause, Stop, the refusal as a whole of a
+// planned failover, resume after a reload (never a new step without the user), RTOs, rehearsals.
+import * as assert from 'node:assert/strict';
+import { JobStore } from '../../src/core/jobStore';
+import { silentLogger } from '../../src/core/logger';
+import type { Project, ProtectionGroup } from '../../src/core/model';
+import type { Ports } from '../../src/core/ports';
+import type { PlanPorts } from '../../src/core/plans/run';
+import type { PlanCheck } from '../../src/core/plans/prepare';
+import type { PlanMode, ResolvedPlan, ResolvedStep, StoredPlanRun } from '../../src/core/plans/types';
+import { MemoryState } from '../../src/core/sharedState';
+import { Workflow } from '../../src/core/workflow';
+import { FAILOVER_REGION, LIFECYCLE_REGION, projectIdFor } from '../../src/simulator/seed';
+import { rig, type Rig } from '../support/sim';
+
+const failoverProject: Project = { id: projectIdFor(FAILOVER_REGION), name: FAILOVER_REGION, region: FAILOVER_REGION, isSubProject: false };
+const lifecycle: Project = { id: projectIdFor(LIFECYCLE_REGION), name: LIFECYCLE_REGION, region: LIFECYCLE_REGION, isSubProject: false };
+
+export interface PlanHarness {
+	workflow: Workflow;
+	store: JobStore;
+	refused: PlanCheck[];
+	confirmed: { typed: string; check: PlanCheck }[];
+	prompts: { step: number; text: string; state: StoredPlanRun['state'] }[];
+	ended: StoredPlanRun[];
+	interrupted: StoredPlanRun[];
+	/** What the next prompt answers (a promise: the test decides when). */
+	answer: (q: { step: number }) => Promise<boolean>;
+	/** Whether the typed confirmation is given. */
+	confirm: boolean;
+}
+
+export function planHarness(r: Rig, state = new MemoryState(), jobTimeoutMs = 60_000): PlanHarness {
+	const h = { refused: [], confirmed: [], prompts: [], ended: [], interrupted: [], answer: () => Promise.resolve(true), confirm: true } as unknown as PlanHarness;
+	const ports: Ports = {
+		confirm: () => Promise.resolve(true),
+		alert: () => Promise.resolve(),
+		notify: () => undefined,
+		progress: (_what, task) => task(() => undefined),
+		clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
+	};
+	const planPorts: PlanPorts = {
+		refused: ({ check }) => {
+			h.refused.push(check);
+			return Promise.resolve();
+		},
+		confirm: ({ typed, check }) => {
+			h.confirmed.push({ typed, check });
+			return Promise.resolve(h.confirm);
+		},
+		prompt: ({ run, step, text }) => {
+			h.prompts.push({ step, text, state: h.store.state.get<StoredPlanRun[]>('sdrs.planRuns', []).find((x) => x.runId === run.runId)!.state });
+			return h.answer({ step });
+		},
+		progress: (_what, task) => task(() => undefined),
+		ended: (run) => h.ended.push(run),
+		interrupted: (run) => h.interrupted.push(run),
+	};
+	h.store = new JobStore(state);
+	h.workflow = new Workflow({
+		store: h.store,
+		clientFor: () => r.client,
+		ports,
+		log: silentLogger,
+		jobTimeoutMs: () => jobTimeoutMs,
+		reconcileMs: 2500,
+		maxConcurrentRequests: () => 4,
+		heartbeatMs: 200,
+		planPorts,
+	});
+	return h;
+}
+
+export const target = (r: Rig, project: Project, name: string): { profileId: string; project: Project; group: ProtectionGroup } => {
+	const g = r.sim.findGroup(name);
+	return { profileId: 'p', project, group: { id: g.id, name: g.name, status: g.status } as ProtectionGroup };
+};
+
+export function plan(name: string, project: Project, steps: ResolvedStep[]): ResolvedPlan {
+	return { name, source: 'test.sdrs-plan.json', profileId: 'p', project, steps };
+}
+
+const gz = (n: number): string => `gz-${['web', 'api', 'db', 'cache', 'mq', 'batch'][(n - 1) % 6]}-${String(n).padStart(2, '0')}`;
+const groupsStep = (r: Rig, project: Project, names: string[], label?: string): ResolvedStep => ({ kind: 'groups', label, targets: names.map((n) => target(r, project, n)) });
+
+async function started(h: PlanHarness, p: ResolvedPlan, mode: PlanMode): Promise<{ run: StoredPlanRun; done: Promise<StoredPlanRun | undefined> }> {
+	const s = await h.workflow.plans.start(p, mode);
+	assert.equal(s.kind, 'started', JSON.stringify(s.kind === 'started' ? '' : s.check.ineligible.map((e) => e.checks)));
+	if (s.kind !== 'started') {
+		throw new Error('not started');
+	}
+	return s;
+}
+
+const posts = (r: Rig, names: string[]): number[] => names.map((n) => r.sim.stats.actionPosts[r.sim.findGroup(n).id] ?? 0);
+
+/** Every step started after the previous one ended; every batch too. */
+function assertInOrder(h: PlanHarness, run: StoredPlanRun): void {
+	let previousEnd = run.confirmedAt;
+	for (const [i, s] of run.steps.entries()) {
+		if (s.state === 'pending') {
+			continue;
+		}
+		assert.ok(s.startedAt !== undefined && s.startedAt >= previousEnd, `step ${i + 1} started ${s.startedAt} before the previous ended ${previousEnd}`);
+		if (s.batchId) {
+			assert.ok(h.store.batch(s.batchId)!.startedAt >= previousEnd, `step ${i + 1}'s batch started before the previous step ended`);
+		}
+		for (const g of s.groups ?? []) {
+			if (g.result?.startedAt !== undefined) {
+				assert.ok(g.result.startedAt >= previousEnd, `${g.groupName} was sent before step ${i} ended`);
+			}
+		}
+		previousEnd = s.endedAt ?? Infinity;
+	}
+}
+
+describe('recovery plans: running a plan', function () {
+	this.timeout(60_000);
+	let r: Rig;
+	let h: PlanHarness;
+	beforeEach(async () => {
+		r = await rig();
+		for (const g of r.sim.groups(failoverProject.id)) {
+			r.sim.patchGroup(g.id, { jobDurationMs: 300 + (g.name.length % 4) * 100 });
+		}
+		h = planHarness(r);
+	});
+	afterEach(async () => {
+		await h.workflow.suspend();
+		h.workflow.dispose();
+		await r.sim.stop();
+	});
+
+	it('Enable Protection Again in plan order: steps one after another, a prompt pauses the run, a failed group does not stop it, the RTO of each step', async () => {
+		const first = [gz(1), gz(2), gz(15)];
+		const third = [gz(3), gz(4)];
+		const p = plan('Shop', failoverProject, [
+			groupsStep(r, failoverProject, first, 'Databases'),
+			{ kind: 'prompt', text: 'Check the databases, then continue.' },
+			groupsStep(r, failoverProject, third),
+		]);
+		let release!: (v: boolean) => void;
+		h.answer = () => new Promise<boolean>((res) => (release = res));
+		const { done } = await started(h, p, 'enableAgain');
+		assert.equal(h.confirmed[0].typed, '5', 'the number of groups is typed');
+		while (!h.prompts.length) {
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		assert.equal(h.prompts[0].state, 'paused', 'the run is paused while the prompt waits');
+		assert.equal(h.prompts[0].text, 'Check the databases, then continue.');
+		await new Promise((res) => setTimeout(res, 600));
+		assert.deepEqual(posts(r, third), [0, 0], 'nothing of step 3 is sent while the prompt waits');
+		release(true);
+		const run = (await done)!;
+		assert.equal(run.state, 'ended');
+		assert.deepEqual(
+			run.steps.map((s) => s.state),
+			['failed', 'done', 'done'],
+		);
+		assert.deepEqual(
+			run.steps[0].groups!.map((g) => g.end),
+			['succeeded', 'succeeded', 'failed'],
+		);
+		assert.deepEqual(posts(r, [...first, ...third]), [1, 1, 1, 1, 1], 'each POST once');
+		assertInOrder(h, run);
+		for (const s of [run.steps[0], run.steps[2]]) {
+			const last = Math.max(...s.groups!.map((g) => g.result!.endedAt!));
+			assert.equal(s.lastGroupEndAt, last, 'the RTO counts to the last group’s end');
+			assert.ok(s.lastGroupEndAt > run.confirmedAt);
+		}
+		assert.deepEqual(
+			h.ended.map((x) => x.runId),
+			[run.runId],
+			'its end reported once',
+		);
+	});
+
+	it('Planned Failover is refused as a whole when one group fails a check: each failing group named with its check, nothing sent', async () => {
+		const p = plan('Switch', lifecycle, [groupsStep(r, lifecycle, ['dr-switchover-ready']), { kind: 'wait', seconds: 1 }, groupsStep(r, lifecycle, ['dr-switchover-blocked'])]);
+		const s = await h.workflow.plans.start(p, 'plannedFailover');
+		assert.equal(s.kind, 'refused');
+		assert.equal(h.confirmed.length, 0, 'not even asked');
+		assert.equal(h.refused[0].refusal, 'planRefused');
+		assert.deepEqual(
+			h.refused[0].ineligible.map((e) => [e.group.name, e.checks.filter((c) => !c.ok).map((c) => c.id)]),
+			[['dr-switchover-blocked', ['productionServersStopped']]],
+		);
+		assert.equal(Object.keys(r.sim.stats.actionPosts).length, 0);
+		assert.equal(h.workflow.plans.running().length, 0);
+	});
+
+	it('Failover goes on past an ineligible group (named and skipped) and types the plan’s name', async () => {
+		const p = plan('Disaster day', lifecycle, [groupsStep(r, lifecycle, ['dr-failover-broken', 'dr-failover-degraded'])]);
+		const { done } = await started(h, p, 'failover');
+		assert.equal(h.confirmed[0].typed, 'Disaster day');
+		assert.deepEqual(
+			h.confirmed[0].check.ineligible.map((e) => e.group.name),
+			['dr-failover-broken'],
+		);
+		const run = (await done)!;
+		assert.deepEqual(
+			run.steps[0].groups!.map((g) => [g.groupName, g.end]),
+			[
+				['dr-failover-broken', 'skipped'],
+				['dr-failover-degraded', 'succeeded'],
+			],
+		);
+		assert.deepEqual(posts(r, ['dr-failover-broken', 'dr-failover-degraded']), [0, 1]);
+	});
+
+	it('Planned Failover halts at the first failed group: later steps never start', async () => {
+		// Two groups ready for a switchover; the first one's job fails.
+		const ready = r.sim.findGroup('dr-switchover-ready');
+		r.sim.patchGroup(ready.id, { nextOutcome: 'fail' });
+		r.sim.patchGroup(r.sim.findGroup('dr-switchover-blocked').id, {});
+		for (const s of r.sim.serversOf(r.sim.findGroup('dr-switchover-blocked').id)) {
+			r.sim.setServerStatus(s.id, 'SHUTOFF');
+		}
+		const p = plan('Switch', lifecycle, [groupsStep(r, lifecycle, ['dr-switchover-ready']), { kind: 'wait', seconds: 1 }, groupsStep(r, lifecycle, ['dr-switchover-blocked'])]);
+		const { done } = await started(h, p, 'plannedFailover');
+		assert.equal(h.confirmed[0].typed, '2');
+		const run = (await done)!;
+		assert.equal(run.state, 'halted');
+		assert.deepEqual(
+			run.steps.map((s) => s.state),
+			['halted', 'pending', 'pending'],
+		);
+		assert.deepEqual(posts(r, ['dr-switchover-ready', 'dr-switchover-blocked']), [1, 0]);
+	});
+
+	it('Stop during a wait: nothing more starts', async () => {
+		const p = plan('Shop', failoverProject, [groupsStep(r, failoverProject, [gz(1)]), { kind: 'wait', seconds: 30 }, groupsStep(r, failoverProject, [gz(2)])]);
+		const { run, done } = await started(h, p, 'enableAgain');
+		while (h.workflow.plans && h.store.state.get<StoredPlanRun[]>('sdrs.planRuns', [])[0]?.current !== 1) {
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		await new Promise((res) => setTimeout(res, 100));
+		assert.ok(h.workflow.plans.stop(run.runId));
+		const end = (await done)!;
+		assert.equal(end.state, 'stopped');
+		assert.deepEqual(
+			end.steps.map((s) => s.state),
+			['done', 'halted', 'pending'],
+		);
+		assert.deepEqual(posts(r, [gz(1), gz(2)]), [1, 0]);
+	});
+
+	it('a prompt answered Stop ends the run: the next step never starts', async () => {
+		h.answer = () => Promise.resolve(false);
+		const p = plan('Shop', failoverProject, [{ kind: 'prompt', text: 'Ready?' }, groupsStep(r, failoverProject, [gz(1)])]);
+		const { done } = await started(h, p, 'enableAgain');
+		const end = (await done)!;
+		assert.equal(end.state, 'stopped');
+		assert.deepEqual(posts(r, [gz(1)]), [0]);
+	});
+
+	it('after a reload the run is paused and told about; nothing new starts until Continue, which waits for the step’s batch and goes on', async () => {
+		const state = new MemoryState();
+		await h.workflow.suspend();
+		h = planHarness(r, state);
+		for (const n of [1, 2]) {
+			r.sim.patchGroup(r.sim.findGroup(gz(n)).id, { jobDurationMs: 2500 });
+		}
+		const p = plan('Shop', failoverProject, [groupsStep(r, failoverProject, [gz(1), gz(2)]), groupsStep(r, failoverProject, [gz(3)])]);
+		const { run } = await started(h, p, 'enableAgain');
+		while (!h.store.batches().length || h.store.batches()[0].entries.some((e) => e.state !== 'sent')) {
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		// The window closes mid-step; a new one starts on the same state.
+		await h.workflow.suspend();
+		h.workflow.dispose();
+		h = planHarness(r, state);
+		assert.ok(h.workflow.resumeAll() >= 1);
+		while (!h.interrupted.length) {
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		assert.equal(h.interrupted[0].runId, run.runId);
+		assert.equal(h.interrupted[0].state, 'paused');
+		assert.equal(h.interrupted[0].current, 0);
+		// The batch of step 1 ends (the batches resume it); step 2 is not started without the user.
+		await new Promise((res) => setTimeout(res, 4000));
+		assert.ok(h.store.batches()[0].endedAt, 'the step’s batch was followed to its end');
+		assert.deepEqual(posts(r, [gz(3)]), [0], 'no new step without the user');
+		assert.equal(h.store.batches().length, 1);
+		assert.equal(h.workflow.resumeAll(), 0, 'told once');
+		const end = (await h.workflow.plans.continueRun(run.runId))!;
+		assert.equal(end.state, 'ended');
+		assert.deepEqual(
+			end.steps.map((s) => s.state),
+			['done', 'done'],
+		);
+		assert.deepEqual(posts(r, [gz(1), gz(2), gz(3)]), [1, 1, 1], 'each POST once across the reload');
+		assertInOrder(h, end);
+	});
+
+	it('rehearses a plan: a DR drill for every group, step by step, named from the group and the date, with its drill servers', async () => {
+		const p = plan('Rehearsal', lifecycle, [groupsStep(r, lifecycle, ['dr-drill-ready', 'dr-syncing']), { kind: 'wait', seconds: 0 }, groupsStep(r, lifecycle, ['dr-switchover-ready'])]);
+		const { done } = await started(h, p, 'drill');
+		assert.equal(h.confirmed[0].typed, '3');
+		const run = (await done)!;
+		assert.equal(run.state, 'ended', JSON.stringify(run.steps));
+		const groups = run.steps.flatMap((s) => s.groups ?? []);
+		assert.deepEqual(
+			groups.map((g) => g.end),
+			['succeeded', 'succeeded', 'succeeded'],
+		);
+		for (const g of groups) {
+			assert.match(g.drill!.name, new RegExp(`^${g.groupName}-drill-\\d{8}-\\d{4}$`));
+			assert.ok(g.drill!.id);
+			assert.ok(g.drill!.servers!.length > 0, `${g.groupName} has drill servers`);
+		}
+		assertInOrder(h, run);
+		assert.equal(Object.keys(r.sim.stats.actionPosts).length, 0, 'no group action was sent');
+	});
+});
+
+describe('recovery plans under faults (chaos, short)', function () {
+	this.timeout(120_000);
+	it('a 3-step Enable Protection Again plan with 20% of calls failing: 0 duplicate POSTs, each group’s end as the simulator has it, steps never overlapping', async () => {
+		const { chaosFaults } = await import('../support/chaos');
+		const r = await rig({ randomSeed: 7, transitionDelayMs: 150 });
+		const names = Array.from({ length: 12 }, (_, i) => gz(i + 1)).filter((n) => !['07', '12'].some((x) => n.endsWith(x)));
+		for (const n of names) {
+			r.sim.patchGroup(r.sim.findGroup(n).id, { jobDurationMs: 600 });
+		}
+		const h = planHarness(r);
+		try {
+			const p = plan('Chaos', failoverProject, [groupsStep(r, failoverProject, names.slice(0, 4)), { kind: 'wait', seconds: 0 }, groupsStep(r, failoverProject, names.slice(4))]);
+			const s = await h.workflow.plans.start(p, 'enableAgain');
+			assert.equal(s.kind, 'started');
+			r.sim.configure({ faults: chaosFaults(0.2) });
+			const run = (await (s as { done: Promise<StoredPlanRun | undefined> }).done)!;
+			await new Promise((res) => setTimeout(res, 1500));
+			r.sim.configure({ faults: [] });
+			assertInOrder(h, run);
+			const mismatches: string[] = [];
+			let duplicates = 0;
+			for (const g of run.steps.flatMap((x) => x.groups ?? [])) {
+				const sim = r.sim.group(g.groupId)!;
+				const posts = (r.sim.stats.actionPosts[g.groupId] ?? 0) - (r.sim.stats.actionPostsThrottled[g.groupId] ?? 0);
+				duplicates += Math.max(0, posts - 1);
+				const truth = sim.status === 'protected' ? 'succeeded' : sim.status === 'error-reprotecting' ? 'failed' : 'unchanged';
+				const said = g.end === 'succeeded' ? 'succeeded' : g.end === 'failed' ? 'failed' : g.end === 'notFollowed' ? truth : 'unchanged';
+				if (said !== truth) {
+					mismatches.push(`${g.groupName}: run says ${g.end}, the simulator has ${sim.status}`);
+				}
+			}
+			assert.deepEqual(mismatches, []);
+			assert.equal(duplicates, 0);
+			assert.ok(Object.values(r.sim.stats.faults).reduce((a, b) => a + b, 0) > 5, 'faults were injected');
+		} finally {
+			await h.workflow.suspend();
+			h.workflow.dispose();
+			await r.sim.stop();
+		}
+	});
+});
