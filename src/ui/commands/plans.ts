@@ -4,8 +4,9 @@
 // restricted workspace nothing is run, and its words are shown as text only.
 import * as vscode from 'vscode';
 import { pickText, say } from '../say';
-import type { PlanMode, PlanProblem, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
-import type { Project, ProtectionGroup as Group } from '../../core/model';
+import type { PlanMode, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
+import { loadPlan, type PlanDirectory } from '../../core/plans/resolve';
+import { visibleProjects } from '../services/settings';
 import { runEnded } from '../../core/plans/runStore';
 import { projectOf } from '../../core/records';
 import type { Drill, ProtectionGroup } from '../../core/model';
@@ -15,23 +16,12 @@ import type { CommandContext } from './context';
 
 export const PLAN_GLOB = '**/*.sdrs-plan.json';
 
-/** What a plan is resolved against (core/plans/resolve.ts's PlanDirectory). */
-export interface PlanDirectory {
-	profiles(): { id: string; name: string }[];
-	defaultProfileId(): string | undefined;
-	projects(profileId: string, signal?: AbortSignal): Promise<Project[]>;
-	groups(profileId: string, project: Project, signal?: AbortSignal): Promise<Group[]>;
-}
-
-/** The plan file's reader (core/plans/resolve.ts's loadPlan: parse, then resolve), set by the extension. */
-export const planLoader: { load?: (text: string, source: string, dir: PlanDirectory, signal?: AbortSignal) => Promise<{ resolved?: ResolvedPlan; problems: PlanProblem[] }> } = {};
-
 /** The user's profiles as a plan is resolved against them. */
 export function planDirectory(c: CommandContext): PlanDirectory {
 	return {
 		profiles: () => c.profiles.list().map((p) => ({ id: p.id, name: p.name })),
 		defaultProfileId: () => c.profiles.active()?.id,
-		projects: (id, signal) => c.clients.client(c.profiles.get(id)!).listProjects(signal),
+		projects: async (id, signal) => visibleProjects(await c.clients.client(c.profiles.get(id)!).listProjects(signal)),
 		groups: (id, project, signal) => c.clients.client(c.profiles.get(id)!).listGroups(project, {}, signal),
 	};
 }
@@ -73,7 +63,7 @@ async function resolved(c: CommandContext, uri: vscode.Uri): Promise<ResolvedPla
 	const doc = await vscode.workspace.openTextDocument(uri);
 	const source = vscode.workspace.asRelativePath(uri);
 	const { resolved: plan, problems } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the plan…') }, () =>
-		planLoader.load ? planLoader.load(doc.getText(), source, planDirectory(c)) : Promise.resolve({ resolved: undefined, problems: [] as PlanProblem[] }),
+		loadPlan(doc.getText(), source, planDirectory(c)),
 	);
 	const errors = problems.filter((p) => p.severity === 'error');
 	if (!plan || errors.length) {
