@@ -12,10 +12,12 @@ export type StatusKind = 'stable' | 'transitional' | 'error' | 'unknown';
 /** A pre-flight check an action needs beyond its status, its replication pairs and nothing in flight. */
 export type ExtraCheck = 'drServersStopped' | 'productionServersStopped' | 'pairsInSync' | 'linkIntact';
 /**
- * How the user confirms: a modal naming the consequence, or typing the group's name (for a batch,
- * the number of groups) when the action cannot be undone by running it again.
+ * How the user confirms: a modal naming the consequence; a choice naming the consequence line by
+ * line whose first, selected answer is Cancel (`cancelFirst`: Enter sends nothing), for an action
+ * that stops or deletes something; or typing the group's name (for a batch, the number of groups)
+ * when the action cannot be undone by running it again.
  */
-export type Danger = 'modal' | 'typed';
+export type Danger = 'modal' | 'cancelFirst' | 'typed';
 
 export interface ActionRule {
 	/** The statuses it may be sent from. */
@@ -74,7 +76,7 @@ export const ACTIONS: Readonly<Record<ActionKind, ActionRule>> = {
 		jobType: 'stopProtectionGroupNoCG',
 		body: () => ({ 'stop-server-group': {} }),
 		checks: [],
-		danger: 'modal',
+		danger: 'cancelFirst',
 		flips: false,
 		token: 'canDisable',
 	},
@@ -138,6 +140,33 @@ export interface Before {
 	status: string;
 	updatedAt?: string;
 	priorityStation?: string;
+	/** The group's two AZs (fixed at creation): the direction of a move, in words. Older records lack them. */
+	sourceAz?: string;
+	targetAz?: string;
+}
+
+/** What a record keeps of the group as read before an action. */
+export function beforeOf(group: Before): Before {
+	return { status: group.status, updatedAt: group.updatedAt, priorityStation: group.priorityStation, sourceAz: group.sourceAz, targetAz: group.targetAz };
+}
+
+/** One end of a move: a site (`source` or `target`) and its AZ when the record has it. */
+export interface Site {
+	station: 'source' | 'target';
+	az?: string;
+}
+
+/**
+ * Where an action that moves production moved it (or was to move it): from the production site of
+ * `before` to the other. Undefined for an action that moves nothing, or a record that does not say
+ * where production was.
+ */
+export function moveOf(action: JobKind, before: Before | undefined): { from: Site; to: Site } | undefined {
+	if (isDrillKind(action) || !ACTIONS[action].flips || (before?.priorityStation !== 'source' && before?.priorityStation !== 'target')) {
+		return undefined;
+	}
+	const site = (station: 'source' | 'target'): Site => ({ station, az: station === 'source' ? before.sourceAz : before.targetAz });
+	return { from: site(before.priorityStation), to: site(before.priorityStation === 'source' ? 'target' : 'source') };
 }
 
 /**

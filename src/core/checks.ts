@@ -30,6 +30,8 @@ export interface CheckFacts {
 	/** The AZ the servers checked are in (the current DR site, or the current production site). */
 	drAz?: string;
 	stopped?: number;
+	/** The servers found stopped at the checked site, by name (what a confirmation names as checked). */
+	stoppedNames?: string[];
 	/** The group reports protected instances, yet none were listed: no server was found. */
 	noneFound?: boolean;
 	/** Protected instances (names) whose server at the checked site could not be identified. */
@@ -152,7 +154,13 @@ async function serversStopped(client: SdrsClient, project: Project, group: Prote
 	return {
 		id,
 		ok: problems.length === 0,
-		facts: { drAz: az, stopped: found.length - running.length, noneFound, unidentified: unidentified.length ? unidentified : undefined },
+		facts: {
+			drAz: az,
+			stopped: found.length - running.length,
+			stoppedNames: found.filter((s) => s.status === 'SHUTOFF').map((s) => s.name),
+			noneFound,
+			unidentified: unidentified.length ? unidentified : undefined,
+		},
 		detail: problems.length ? problems.join('; ') : `${found.length} server${found.length === 1 ? '' : 's'} in ${az} stopped`,
 		runningServers: running,
 	};

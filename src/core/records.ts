@@ -1,7 +1,7 @@
 // The records of the job store, and the pure rules on them: what a job and a batch record hold
 // (serialisable, no secrets), how an action just sent becomes a record, and how a batch entry keeps
 // its job's end. The store (jobStore.ts) writes them; everything else reads them.
-import type { ActionKind, Before, JobKind } from './actions';
+import { beforeOf, type ActionKind, type Before, type JobKind } from './actions';
 import type { JobRecord } from './jobTracker';
 import type { Project } from './model';
 
@@ -37,7 +37,10 @@ export interface StoredJob extends JobRecord {
 	notFollowed?: { reason: 'timeout' | 'error'; at: number; detail?: string };
 	/** The batch this job belongs to, if it was started as part of one. */
 	batchId?: string;
-	/** Batch jobs: the group as it was read before the POST (its listing then shows the job's progress). */
+	/**
+	 * The group as it was read before the POST: a batch job's listing is compared with it, and a move's
+	 * direction (Jobs view, summaries) is read from it. Records made before AZs were kept lack them.
+	 */
 	before?: Before;
 	/** Drill jobs (createDrill, deleteDrill): the drill. */
 	drill?: DrillRef;
@@ -158,7 +161,7 @@ export function recordOf(sent: Sent, reconcileMs: number): StoredJob {
 		profile: sent.profile,
 		startedAt: at,
 		lastStatus: lost ? before.status : 'INIT',
-		before: { status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation },
+		before: beforeOf(before),
 		reconcile: lost ? { until: at + reconcileMs, status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation } : undefined,
 		...(sent.drill ? { drill: sent.drill } : {}),
 	};

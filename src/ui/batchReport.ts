@@ -1,11 +1,11 @@
 // A batch in words: its progress line, its end, its report (counts, then every group that did not
 // succeed with code, reason and fix) and its Markdown summary for the change ticket.
 import * as vscode from 'vscode';
-import type { ActionKind } from '../core/actions';
+import { ACTIONS, moveOf, type ActionKind } from '../core/actions';
 import type { BatchCounts } from '../core/batch';
 import { PROFILE_REMOVED, UNSENT, type BatchEntry, type StoredBatch, type StoredJob } from '../core/records';
 import { markdownText } from '../core/safeText';
-import { actionTitle, explain, jobState } from './text';
+import { actionTitle, explain, jobState, moveText } from './text';
 
 /** "12 of 20 done · 1 failed · 7 running · 3 to send". */
 export function batchProgressText(c: BatchCounts, stopped = false): string {
@@ -147,11 +147,13 @@ export function batchReportMarkdown(batch: StoredBatch, counts: BatchCounts, job
 
 /**
  * The batch as a Markdown table for the change ticket: profile, account, region, project, group,
- * action, job id, start, end, outcome. Server text is escaped.
+ * action (and, for one that moves production, each group's direction), job id, start, end, outcome.
+ * Server text is escaped.
  */
 export function batchSummaryMarkdown(batch: StoredBatch, counts: BatchCounts, jobOf: (id: string) => StoredJob | undefined, profileName: (id: string) => string | undefined): string {
 	const esc = markdownText;
 	const iso = (t: number | undefined): string => (t ? new Date(t).toISOString() : '—');
+	const moves = ACTIONS[batch.action].flips;
 	const header = [
 		vscode.l10n.t('Profile'),
 		vscode.l10n.t('Account'),
@@ -159,6 +161,7 @@ export function batchSummaryMarkdown(batch: StoredBatch, counts: BatchCounts, jo
 		vscode.l10n.t('Project'),
 		vscode.l10n.t('Protection group'),
 		vscode.l10n.t('Action'),
+		...(moves ? [vscode.l10n.t('Direction')] : []),
 		vscode.l10n.t('Job ID'),
 		vscode.l10n.t('Started'),
 		vscode.l10n.t('Ended'),
@@ -170,6 +173,7 @@ export function batchSummaryMarkdown(batch: StoredBatch, counts: BatchCounts, jo
 		const p = problems.get(e);
 		const outcome = `${entryState(e, job)}${p && (p.code || p.reason) ? ` — ${[p.code, p.reason].filter(Boolean).join(': ')}` : ''}`;
 		const jobId = job?.trackBy === 'group' ? vscode.l10n.t('unknown (the answer was lost)') : (e.jobId ?? '—');
+		const move = moveOf(batch.action, e.before);
 		return [
 			profileName(e.profile) ?? e.profile,
 			e.account ?? '—',
@@ -177,6 +181,7 @@ export function batchSummaryMarkdown(batch: StoredBatch, counts: BatchCounts, jo
 			`${e.projectName} (${e.projectId})`,
 			`${e.groupName} (${e.groupId})`,
 			actionTitle(batch.action),
+			...(moves ? [move ? moveText(move) : '—'] : []),
 			jobId,
 			iso(job?.startedAt ?? e.sentAt),
 			iso(job?.endedAt),

@@ -1,7 +1,7 @@
 // User-visible words for statuses, actions, checks and error causes, all through vscode.l10n.
 import * as vscode from 'vscode';
-import { ACTIONS, ACTION_KINDS, type ActionKind, type BlockReason, type JobKind } from '../core/actions';
-import type { CheckResult } from '../core/checks';
+import { ACTIONS, ACTION_KINDS, type ActionKind, type BlockReason, type JobKind, type Site } from '../core/actions';
+import { currentDrAz, currentProductionAz, type CheckResult } from '../core/checks';
 import type { GroupFilter } from '../core/client';
 import type { ProtectionGroup } from '../core/model';
 import type { StoredJob } from '../core/records';
@@ -180,6 +180,10 @@ export function checkDetail(check: CheckResult): string {
 					...(check.runningServers?.length ? [vscode.l10n.t('running in {0}: {1}', az, check.runningServers.map((s) => `${s.name} (${s.status})`).join(', '))] : []),
 				].join('; ');
 			}
+			if (f.stoppedNames?.length) {
+				const names = f.stoppedNames.join(', ');
+				return dr ? vscode.l10n.t('{0} DR-site server(s) in {1} stopped: {2}', f.stopped ?? 0, az, names) : vscode.l10n.t('{0} production server(s) in {1} stopped: {2}', f.stopped ?? 0, az, names);
+			}
 			return dr ? vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, az) : vscode.l10n.t('{0} production server(s) in {1} stopped', f.stopped ?? 0, az);
 		}
 		case 'pairsInSync':
@@ -194,12 +198,17 @@ export function checkDetail(check: CheckResult): string {
 	}
 }
 
+/** One check in a line: ✓ or ✗, title, what was found. */
+export function checkLine(c: CheckResult): string {
+	return `${c.ok ? '✓' : '✗'} ${checkTitle(c)} — ${checkDetail(c)}`;
+}
+
 /** The check list as lines: ✓ or ✗, title, what was found, and the fix for failures. */
 export function checkList(checks: readonly CheckResult[]): string {
 	return checks
 		.map((c) => {
 			const fix = checkFix(c);
-			return `${c.ok ? '✓' : '✗'} ${checkTitle(c)} — ${checkDetail(c)}${fix ? `\n    ${fix}` : ''}`;
+			return `${checkLine(c)}${fix ? `\n    ${fix}` : ''}`;
 		})
 		.join('\n');
 }
@@ -353,4 +362,60 @@ export function agencyFailureText(profileName: string, e: SdrsError): string {
 /** “via agency X from Y”: how an agency profile reaches its account. */
 export function viaAgencyText(agencyName: string, from: string): string {
 	return vscode.l10n.t('via agency {0} from {1}', agencyName, from);
+}
+
+/** A site of a move: “la-south-2a (source)”, or only the site when the record has no AZ. */
+export function siteText(site: Site): string {
+	return site.az ? `${site.az} (${site.station})` : site.station;
+}
+
+/** A move in a few characters: “la-south-2a (source) → la-south-2b (target)”. */
+export function moveText(move: { from: Site; to: Site }): string {
+	return `${siteText(move.from)} → ${siteText(move.to)}`;
+}
+
+/** The servers a switchover's check found stopped at the production site, by name. */
+export function checkedServersText(check: CheckResult): string {
+	const names = check.facts.stoppedNames ?? [];
+	return names.length
+		? vscode.l10n.t('Checked: the servers at {0} are stopped: {1}.', check.facts.drAz ?? '?', names.join(', '))
+		: vscode.l10n.t('Checked: no running server at {0}.', check.facts.drAz ?? '?');
+}
+
+/** After a move: the operator starts the servers at the new production site. */
+export function powerOnText(to: Site): string {
+	return vscode.l10n.t('Afterwards, power on the servers at {0} yourself: SDRS does not start them.', to.az ?? to.station);
+}
+
+/**
+ * What an action that stops something stops and keeps, one short line each (the lines of its
+ * Cancel-first confirmation): the sites named from the group as just read.
+ */
+export function consequenceLines(action: ActionKind, group: ProtectionGroup, checks: readonly CheckResult[]): string[] {
+	const [prod, dr] = [currentProductionAz(group), currentDrAz(group)];
+	switch (action) {
+		case 'disable': {
+			const pairs = checks.find((c) => c.id === 'replicationPairs')?.facts.pairs ?? group.replicationNum;
+			return [
+				vscode.l10n.t('Stops: replication from {0} to {1} ({2} replication pairs).', prod, dr, pairs),
+				vscode.l10n.t('Not protected: data written at {0} from now on is not copied to {1}.', prod, dr),
+				vscode.l10n.t('Kept: the group, its servers and disks, and its replication pairs.'),
+				vscode.l10n.t('To protect it again: Enable Protection (replication starts again).'),
+			];
+		}
+		default:
+			return [consequences(action)];
+	}
+}
+
+/** What Delete DR Drill deletes and keeps, one short line each. */
+export function deleteDrillLines(drillName: string, drillServers: number | undefined): string[] {
+	return [
+		drillServers
+			? vscode.l10n.t('Deleted: the {0} drill server(s) of “{1}”, with their disks and NICs.', drillServers, drillName)
+			: vscode.l10n.t('Deleted: the drill servers of “{0}”, with their disks and NICs.', drillName),
+		vscode.l10n.t('An EIP bound to a drill server is unbound, not released.'),
+		vscode.l10n.t('Kept: the drill VPC and its subnets.'),
+		vscode.l10n.t('Not touched: production, the DR site and replication.'),
+	];
 }

@@ -8,6 +8,7 @@ import type { SdrsApi } from '../../src/extension';
 import { explain } from '../../src/ui/text';
 import type { DrillNode } from '../../src/ui/views/groupDetails';
 import type { GroupNode, Node } from '../../src/ui/views/groupsTree';
+import type { DecisionItem } from '../../src/ui/services/decide';
 import { api, EXTENSION_ID, group, groupsOf, noQuestions, outcomeOf, reset, waitFor } from './support';
 
 const REGION = 'la-south-2';
@@ -68,12 +69,39 @@ describe('DR drills in a real VS Code', () => {
 		assert.equal((await drillsOf(g)).length, before + 1);
 		assert.match(String(a.tree.getTreeItem(created).contextValue), /\bcanDeleteDrill\b/);
 
-		const asked: string[] = [];
-		a.ports.prompts = { ...noQuestions, confirm: (m, d, verb) => (asked.push(`${m}\n${d}\n${verb}`), Promise.resolve(true)), alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)) };
+		// The delete's question: Cancel first (the selected answer), so Enter deletes nothing.
+		const asked: { title: string; placeholder: string; items: readonly DecisionItem[] }[] = [];
+		let reply: 'cancel' | 'go' = 'cancel';
+		a.ports.prompts = {
+			...noQuestions,
+			confirm: () => Promise.reject(new Error('no modal: its action button would have the focus')),
+			decide: (items, o) => (asked.push({ ...o, items }), Promise.resolve(items.find((i) => i.answer === reply))),
+			alert: (m) => Promise.reject(new Error(`unexpected alert: ${m}`)),
+		};
+		assert.equal(await vscode.commands.executeCommand('sdrs.deleteDrill', created), 'cancelled');
+		assert.equal(a.demo.running!.stats.byRoute['DELETE /v1/{id}/disaster-recovery-drills/{id}'] ?? 0, 0, 'Cancel deletes nothing');
+		reply = 'go';
 		assert.equal(await vscode.commands.executeCommand('sdrs.deleteDrill', created), 'started');
-		assert.match(asked[0], /Delete DR drill “dr-drill-ready-drill-\d{8}-\d{4}” of protection group “dr-drill-ready”\?/);
-		assert.match(asked[0], /Deleted: the drill servers of this drill, with their disks and NICs/);
-		assert.match(asked[0], /Kept: the drill VPC and its subnets/);
+		const [q] = asked;
+		assert.match(q.title, /^Delete DR drill “dr-drill-ready-drill-\d{8}-\d{4}” of protection group “dr-drill-ready”\?$/);
+		assert.deepEqual(
+			q.items.slice(0, 2).map((i) => [i.label, i.answer]),
+			[
+				['Cancel', 'cancel'],
+				['Delete DR Drill', 'go'],
+			],
+		);
+		const lines = q.items.slice(2).map((i) => i.label);
+		// A drill server per protected instance.
+		const servers = a.demo.running!.instancesOf(g.group.id).length;
+		assert.ok(servers > 0);
+		assert.deepEqual(lines, [
+			'What it does',
+			`Deleted: the ${servers} drill server(s) of “${created.drill.name}”, with their disks and NICs.`,
+			'An EIP bound to a drill server is unbound, not released.',
+			'Kept: the drill VPC and its subnets.',
+			'Not touched: production, the DR site and replication.',
+		]);
 		const del = a.store.all().find((j) => j.action === 'deleteDrill')!;
 		await waitFor('the delete outcome', () => outcomeOf(a, del.jobId));
 		assert.equal(a.store.get(del.jobId)!.outcome, 'SUCCESS');

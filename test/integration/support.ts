@@ -18,11 +18,12 @@ export async function api(): Promise<SdrsApi> {
 	return a;
 }
 
-/** The plan and typed-count questions fail a test that did not expect them. */
-export const noQuestions: Pick<Prompts, 'choose' | 'input' | 'pick'> = {
+/** The plan, typed-count and Cancel-first questions fail a test that did not expect them. */
+export const noQuestions: Pick<Prompts, 'choose' | 'input' | 'pick' | 'decide'> = {
 	choose: () => Promise.reject(new Error('unexpected plan')),
 	input: () => Promise.reject(new Error('unexpected input box')),
 	pick: () => Promise.reject(new Error('unexpected picker')),
+	decide: () => Promise.reject(new Error('unexpected Cancel-first question')),
 };
 
 /** Removes every profile and job so each test starts from nothing. */

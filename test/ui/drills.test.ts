@@ -1,7 +1,8 @@
 // A DR drill started and deleted from the tree, in the real workbench (Chromium + code-server)
 // against the demo: right-click Start DR Drill on dr-drill-ready, the name box and the VPC
 // Quick Pick, the drill's end naming its drill servers, then right-click Delete DR Drill on the
-// drill and its modal.
+// drill and its question, whose selected answer is Cancel: Enter deletes nothing; the action is
+// chosen with the mouse.
 import { contextMenu, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
 
 describe('DR drills in the workbench (Chromium + code-server)', () => {
@@ -56,11 +57,20 @@ describe('DR drills in the workbench (Chromium + code-server)', () => {
 		}
 		await drill.waitFor({ timeout: 30_000 });
 		await contextMenu(page, drill, 'Delete DR Drill');
-		const dialog = page.getByRole('dialog');
-		await dialog.getByText(/Delete DR drill “ui-drill-1” of protection group “dr-drill-ready”\?/).waitFor();
-		await dialog.getByText(/Kept: the drill VPC and its subnets/).waitFor();
+		await widget.locator('.quick-input-title', { hasText: /Delete DR drill “ui-drill-1” of protection group “dr-drill-ready”\?/ }).waitFor();
+		await widget.locator('.monaco-list-row', { hasText: /Deleted: the \d+ drill server\(s\) of “ui-drill-1”, with their disks and NICs\./ }).waitFor();
+		await widget.locator('.monaco-list-row', { hasText: 'Kept: the drill VPC and its subnets.' }).waitFor();
+		// Nothing destructive is selected: the focused answer is Cancel.
+		await widget.locator('.monaco-list-row.focused', { hasText: /^Cancel/ }).waitFor();
 		await wb.shot('drill-03-delete');
-		await dialog.getByRole('button', { name: 'Delete DR Drill' }).click();
+		await page.keyboard.press('Enter');
+		await widget.waitFor({ state: 'hidden' });
+		// Enter deleted nothing: the drill stays available (a DELETE would show it deleting, then gone).
+		await page.waitForTimeout(3000);
+		await drill.waitFor({ timeout: 5000 });
+		await contextMenu(page, drill, 'Delete DR Drill');
+		await widget.locator('.monaco-list-row.focused', { hasText: /^Cancel/ }).waitFor();
+		await widget.locator('.monaco-list-row', { hasText: 'Delete DR Drill' }).click();
 		await notification(page, /DR drill of “dr-drill-ready” deleted/).waitFor({ timeout: 90_000 });
 		await drill.waitFor({ state: 'detached', timeout: 30_000 });
 		await wb.shot('drill-04-deleted');

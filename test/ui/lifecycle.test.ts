@@ -1,7 +1,8 @@
 // One protection group's whole DR loop in the real workbench, as an operator runs it: Failover (the
 // modal, then the group's name typed), Enable Protection Again once the old production servers are
-// stopped, and a Planned Failover back to the original site; the production site read from the
-// group's tooltip at each step.
+// stopped, a Planned Failover back to the original site (its modal naming the servers checked), and
+// Disable Protection, whose question has Cancel selected (Enter sends nothing); the production site
+// read from the group's tooltip at each step.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
@@ -42,7 +43,7 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 	};
 	const posts = (): number => sim.stats.actionPosts[sim.findGroup(NAME).id] ?? 0;
 
-	it('Failover (typed name) → Enable Protection Again → Planned Failover back, the production site shown at each step', async () => {
+	it('Failover (typed name) → Enable Protection Again → Planned Failover back → Disable (Cancel selected), the production site shown at each step', async () => {
 		const { page } = wb;
 		await openSdrs(page);
 		await page.getByRole('region', { name: 'Welcome' }).getByRole('button', { name: 'Add Credentials' }).click();
@@ -107,6 +108,15 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 		await contextMenu(page, item, 'Planned Failover (Switchover)');
 		await dialog.getByText(/Planned Failover \(Switchover\) for protection group “dr-drill-ready” in account [0-9a-f]{32}\?/).waitFor();
 		await dialog.getByText(/Production moves from la-south-2b to la-south-2a\./).waitFor();
+		const checked = sim
+			.serversOf(sim.findGroup(NAME).id)
+			.filter((x) => x.az === 'la-south-2b')
+			.map((x) => x.name);
+		assert.ok(checked.length > 0);
+		for (const name of checked) {
+			await dialog.getByText(new RegExp(`Checked: the servers at la-south-2b are stopped: .*\\b${name}\\b`)).waitFor();
+		}
+		await dialog.getByText(/Afterwards, power on the servers at la-south-2a yourself/).waitFor();
 		await wb.shot('loop-05-switchover-confirm');
 		await dialog.getByRole('button', { name: 'Planned Failover (Switchover)' }).click();
 		await notification(page, /Planned failover of “dr-drill-ready” done/).waitFor({ timeout: 60_000 });
@@ -115,5 +125,22 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 		await wb.shot('loop-06-back-at-source');
 		const g = sim.group(sim.findGroup(NAME).id)!;
 		assert.deepEqual([g.status, g.priority_station], ['protected', 'source']);
+
+		// 4. Disable Protection: Cancel is the selected answer, so Enter sends nothing; then chosen.
+		await contextMenu(page, item, 'Disable Protection');
+		await widget.locator('.quick-input-title', { hasText: /Disable Protection for protection group “dr-drill-ready” in account [0-9a-f]{32}\?/ }).waitFor();
+		await widget.locator('.monaco-list-row', { hasText: /Stops: replication from la-south-2a to la-south-2b/ }).waitFor();
+		await widget.locator('.monaco-list-row.focused', { hasText: /^Cancel/ }).waitFor();
+		await wb.shot('loop-07-disable-confirm');
+		await page.keyboard.press('Enter');
+		await widget.waitFor({ state: 'hidden' });
+		await page.waitForTimeout(1000);
+		assert.equal(posts(), 3, 'Enter sent nothing');
+		await contextMenu(page, item, 'Disable Protection');
+		await widget.locator('.monaco-list-row.focused', { hasText: /^Cancel/ }).waitFor();
+		await widget.locator('.monaco-list-row', { hasText: /^Disable Protection/ }).click();
+		await notification(page, /Protection disabled for “dr-drill-ready”/).waitFor({ timeout: 60_000 });
+		await page.getByRole('treeitem', { name: /group dr-drill-ready, status Not protected/ }).waitFor({ timeout: 20_000 });
+		assert.equal(posts(), 4);
 	});
 });

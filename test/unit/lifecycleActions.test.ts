@@ -3,7 +3,7 @@
 // new pre-flight checks on the la-south-2 demo groups, the full round trip run by Workflow.runAction
 // and a batch of failovers with one group refused by its check.
 import * as assert from 'node:assert/strict';
-import { ACTIONS, reached, type ActionKind } from '../../src/core/actions';
+import { ACTIONS, beforeOf, moveOf, reached, type ActionKind } from '../../src/core/actions';
 import { batchCounts, readListing } from '../../src/core/batch';
 import { runPreflight, type CheckResult } from '../../src/core/checks';
 import { explainCode } from '../../src/core/explanations';
@@ -11,6 +11,7 @@ import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';
 import type { Project, ProtectionGroup } from '../../src/core/model';
 import type { Alert, Notice, Ports } from '../../src/core/ports';
+import { UNSENT, recordOf } from '../../src/core/records';
 import { MemoryState } from '../../src/core/sharedState';
 import { Workflow } from '../../src/core/workflow';
 import { LIFECYCLE_REGION, projectIdFor } from '../../src/simulator/seed';
@@ -38,7 +39,22 @@ describe('lifecycle actions: bodies and evidence', () => {
 		assert.deepEqual(ACTIONS.plannedFailover.body(pg({ priorityStation: 'source' })), { 'reverse-server-group': { priority_station: 'target' } });
 		assert.deepEqual(ACTIONS.plannedFailover.body(pg({ priorityStation: 'target' })), { 'reverse-server-group': { priority_station: 'source' } });
 		assert.equal(ACTIONS.failover.danger, 'typed');
-		assert.deepEqual([ACTIONS.disable.danger, ACTIONS.plannedFailover.danger], ['modal', 'modal']);
+		assert.deepEqual([ACTIONS.disable.danger, ACTIONS.plannedFailover.danger], ['cancelFirst', 'modal'], 'Disable: Cancel is the selected answer');
+	});
+
+	it('a move’s direction from the record: AZs when kept, the sites alone for an older record, none for an action that moves nothing', () => {
+		const group = pg({ priorityStation: 'target', sourceAz: 'az-a', targetAz: 'az-b', updatedAt: 't0' });
+		assert.deepEqual(beforeOf(group), { status: 'protected', updatedAt: 't0', priorityStation: 'target', sourceAz: 'az-a', targetAz: 'az-b' });
+		assert.deepEqual(moveOf('plannedFailover', beforeOf(group)), { from: { station: 'target', az: 'az-b' }, to: { station: 'source', az: 'az-a' } });
+		assert.deepEqual(moveOf('failover', beforeOf(pg({}))), { from: { station: 'source', az: 'az-a' }, to: { station: 'target', az: 'az-b' } });
+		assert.deepEqual(moveOf('failover', { status: 'protected', priorityStation: 'source' }), { from: { station: 'source', az: undefined }, to: { station: 'target', az: undefined } });
+		assert.equal(moveOf('failover', { status: 'protected' }), undefined, 'a record that does not say where production was');
+		assert.equal(moveOf('failover', undefined), undefined);
+		assert.equal(moveOf('disable', beforeOf(group)), undefined);
+		assert.equal(moveOf('deleteDrill', beforeOf(group)), undefined);
+		// A job's record keeps it.
+		const job = recordOf({ profile: 'p', project: lifecycle, group, before: group, action: 'plannedFailover', at: 1, jobId: 'j' }, 1000);
+		assert.deepEqual(moveOf(job.action, job.before), { from: { station: 'target', az: 'az-b' }, to: { station: 'source', az: 'az-a' } });
 	});
 
 	it('a switchover succeeded only once protected with the station flipped; an unflipped protected is no evidence', () => {
@@ -76,6 +92,12 @@ describe('lifecycle actions: pre-flight checks on the la-south-2 demo groups', (
 		assert.ok(ok, JSON.stringify(all));
 		const servers = all.find((c) => c.id === 'productionServersStopped')!;
 		assert.deepEqual([servers.facts.drAz, servers.facts.stopped], ['la-south-2a', 2]);
+		const names = r.sim
+			.serversOf(r.sim.findGroup('dr-switchover-ready').id)
+			.filter((s) => s.az === 'la-south-2a')
+			.map((s) => s.name);
+		assert.equal(names.length, 2);
+		assert.deepEqual([...(servers.facts.stoppedNames ?? [])].sort(), names.sort(), 'the servers checked, by name');
 	});
 
 	it('a blocked switchover names the running production server and where it runs', async () => {
@@ -239,6 +261,37 @@ describe('lifecycle actions through the engine', () => {
 		assert.equal((res.kind === 'started' ? await res.followed : undefined)?.kind, 'SUCCESS');
 		assert.equal((await r.client.getGroup(lifecycle, sg.id)).status, 'available');
 		assert.equal(r.sim.stats.actionPosts[sg.id], 1);
+	});
+
+	it('a switchover batch sends nothing to a group switched over elsewhere after the plan: the direction confirmed is the one sent', async () => {
+		const ready = r.sim.findGroup('dr-switchover-ready');
+		const other = r.sim.findGroup('dr-drill-ready');
+		for (const s of r.sim.serversOf(other.id).filter((x) => x.az === 'la-south-2a')) {
+			r.sim.setServerStatus(s.id, 'SHUTOFF');
+		}
+		const targets = await Promise.all([ready, other].map(async (g) => ({ profileId: 'p', project: lifecycle, group: await r.client.getGroup(lifecycle, g.id) })));
+		const plan = await workflow.batches.plan(targets, 'plannedFailover');
+		assert.deepEqual(
+			plan.map((p) => p.eligible),
+			[true, true],
+			JSON.stringify(plan.map((p) => p.checks)),
+		);
+		// Another window switched dr-switchover-ready over meanwhile: still protected, production at la-south-2b.
+		r.sim.patchGroup(ready.id, { priority_station: 'target' });
+		const { batch, done } = await workflow.batches.start(plan, 'plannedFailover');
+		await done;
+		const entries = store.batch(batch.batchId)!.entries;
+		assert.deepEqual(
+			entries.map((e) => [e.groupName, e.state]),
+			[
+				['dr-switchover-ready', 'unsent'],
+				['dr-drill-ready', 'sent'],
+			],
+		);
+		assert.equal(entries[0].error, UNSENT.statusChanged);
+		assert.equal(r.sim.stats.actionPosts[ready.id], undefined, 'not sent back the other way');
+		assert.equal(r.sim.findGroup('dr-switchover-ready').priority_station, 'target');
+		assert.deepEqual(moveOf('plannedFailover', entries[1].before), { from: { station: 'source', az: 'la-south-2a' }, to: { station: 'target', az: 'la-south-2b' } });
 	});
 
 	it('a blocked switchover is refused before anything is sent, naming the running server', async () => {

@@ -3,7 +3,7 @@
 // windows, when every entry has ended and no job of it runs. Planning, sending and following live
 // beside it (plan.ts, send.ts, follow.ts); this file decides when each runs.
 import { randomUUID } from 'node:crypto';
-import type { ActionKind } from '../actions';
+import { beforeOf, type ActionKind } from '../actions';
 import type { ActionTarget } from '../ports';
 import { LEASE_MS, UNSENT, type BatchEntry, type StoredBatch } from '../records';
 import { batchCounts, batchDone, type BatchCounts } from './counts';
@@ -84,7 +84,7 @@ export class Batches {
 					account: p.target.project.domainId,
 					groupId: p.group.id,
 					groupName: p.group.name,
-					before: { status: p.group.status, updatedAt: p.group.updatedAt, priorityStation: p.group.priorityStation },
+					before: beforeOf(p.group),
 					...(busy ? { state: 'unsent', error: UNSENT.inFlight } : { state: 'queued' }),
 				};
 			});

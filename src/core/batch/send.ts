@@ -2,7 +2,7 @@
 // fresh read of its group and one checked write to the store (lease held, not stopped, nothing else
 // in flight). Stop from any window, a lost lease or refused keys end sending; what is still queued
 // is then marked not sent, with why.
-import { availability } from '../actions';
+import { ACTIONS, availability, beforeOf } from '../actions';
 import { isAuthFailure, isThrottled, toSdrsError } from '../errors';
 import type { SdrsClient } from '../client';
 import type { Project, ProtectionGroup } from '../model';
@@ -126,12 +126,15 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 	}
 	// Still as planned: a status that moved since (another window's action, a job that failed) was
 	// not what the user confirmed.
-	if (!availability(group, batch.action).ok || group.status !== e.before.status) {
-		log.warn(`Batch ${run.batchId}: ${e.groupId} is now ${group.status}: not sent.`);
+	// For an action that moves production, so was production moving elsewhere (its body is built
+	// from the group read now): the direction confirmed is the one sent.
+	const moved = ACTIONS[batch.action].flips && e.before.priorityStation !== undefined && group.priorityStation !== e.before.priorityStation;
+	if (!availability(group, batch.action).ok || group.status !== e.before.status || moved) {
+		log.warn(`Batch ${run.batchId}: ${e.groupId} is now ${group.status}${moved ? ` with production at ${group.priorityStation}` : ''}: not sent.`);
 		await store.patchEntry(run.batchId, e.projectId, e.groupId, 'queued', { state: 'unsent', error: UNSENT.statusChanged, before: { status: group.status, updatedAt: group.updatedAt } });
 		return 'other';
 	}
-	const before = { status: group.status, updatedAt: group.updatedAt, priorityStation: group.priorityStation };
+	const before = beforeOf(group);
 	const sentAt = deps.ports.clock.now();
 	// Recorded before the POST: if the window closes now, the group is reconciled, not sent again.
 	const verdict = await store.markSending(run.batchId, e.projectId, e.groupId, { sentAt, before });

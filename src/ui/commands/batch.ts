@@ -4,11 +4,11 @@
 // and types the number of groups to confirm; then one batch (core/batch.ts) sends and follows them.
 import * as vscode from 'vscode';
 import { pickText, say } from '../say';
-import { ACTIONS, actionsFor, type ActionKind } from '../../core/actions';
+import { ACTIONS, actionsFor, moveOf, type ActionKind, type Site } from '../../core/actions';
 import { MAX_BATCH, batchCounts, type PlanEntry } from '../../core/batch';
 import type { StoredBatch } from '../../core/records';
 import { batchReportMarkdown, batchSummaryMarkdown, countsText } from '../batchReport';
-import { actionTitle, checkDetail, consequences, describeError, filterLabel, projectPlanTitle, statusLabel, statusesText } from '../text';
+import { actionTitle, checkDetail, consequences, describeError, filterLabel, moveText, powerOnText, projectPlanTitle, statusLabel, statusesText } from '../text';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './context';
 import { pickProject } from './pickers';
@@ -18,7 +18,7 @@ import { accountText } from '../services/profiles';
 export type PlanItem = vscode.QuickPickItem & { entry?: PlanEntry };
 
 /** The plan as QuickPick items: eligible groups first, ticked; then the others, each with why. */
-export function planItems(plan: readonly PlanEntry[], manyProjects: boolean): PlanItem[] {
+export function planItems(plan: readonly PlanEntry[], manyProjects: boolean, action?: ActionKind): PlanItem[] {
 	const item = (p: PlanEntry): PlanItem => {
 		const failed = p.checks.filter((c) => !c.ok);
 		const why = p.overLimit
@@ -27,9 +27,10 @@ export function planItems(plan: readonly PlanEntry[], manyProjects: boolean): Pl
 				? vscode.l10n.t('could not be checked: {0}', describeError(p.error))
 				: failed.map((c) => checkDetail(c)).join('; ');
 		const found = p.checks.filter((c) => c.ok && c.id !== 'status' && c.id !== 'noJobInFlight').map((c) => checkDetail(c));
+		const move = action && moveOf(action, p.group);
 		return {
 			label: `${p.eligible ? '' : '$(circle-slash) '}${pickText(p.group.name)}`,
-			description: pickText([statusLabel(p.group.status), manyProjects ? p.target.project.name : undefined].filter(Boolean).join(' · ')),
+			description: pickText([statusLabel(p.group.status), move ? moveText(move) : undefined, manyProjects ? p.target.project.name : undefined].filter(Boolean).join(' · ')),
 			detail: pickText(p.eligible ? found.join(' · ') : vscode.l10n.t('Not eligible, never sent: {0}', why)),
 			picked: p.eligible,
 			entry: p,
@@ -44,6 +45,32 @@ export function planItems(plan: readonly PlanEntry[], manyProjects: boolean): Pl
 function accountOfTarget(c: CommandContext, t: { profileId: string; project: { domainId?: string } }): string | undefined {
 	const profile = c.profiles.get(t.profileId);
 	return (profile && accountText(profile, t.project.domainId)) ?? t.project.domainId;
+}
+
+/**
+ * For a batch that moves production: each direction with how many groups take it, the servers the
+ * checks found stopped (each group's are named in the plan), and where to power them on afterwards.
+ */
+function movesText(action: ActionKind, send: readonly PlanEntry[]): string[] {
+	const moves = new Map<string, { count: number; to: Site }>();
+	for (const e of send) {
+		const move = moveOf(action, e.group);
+		if (move) {
+			const key = moveText(move);
+			moves.set(key, { count: (moves.get(key)?.count ?? 0) + 1, to: move.to });
+		}
+	}
+	if (!moves.size) {
+		return [];
+	}
+	const stopped = send.flatMap((e) => e.checks.filter((c) => c.id === 'productionServersStopped').flatMap((c) => c.facts.stoppedNames ?? []));
+	return [
+		vscode.l10n.t('Production moves: {0}.', [...moves].map(([key, m]) => (m.count === 1 ? vscode.l10n.t('{0} (1 group)', key) : vscode.l10n.t('{0} ({1} groups)', key, m.count))).join('; ')),
+		...(ACTIONS[action].checks.includes('productionServersStopped')
+			? [vscode.l10n.t('Checked: {0} servers at the production sites are stopped (each group’s are named in the plan).', stopped.length)]
+			: []),
+		...[...new Set([...moves.values()].map((m) => powerOnText(m.to)))],
+	];
 }
 
 /** The typed confirmation: exactly the number of groups. */
@@ -75,7 +102,7 @@ export async function planAndRun(c: CommandContext, action: ActionKind, groups: 
 	}
 	const eligible = plan.filter((p) => p.eligible).length;
 	const manyProjects = new Set(plan.map((p) => `${p.target.profileId}/${p.target.project.id}`)).size > 1;
-	const chosen = await c.ports.prompts.choose(planItems(plan, manyProjects), {
+	const chosen = await c.ports.prompts.choose(planItems(plan, manyProjects, action), {
 		title: pickText(vscode.l10n.t('{0}: {1} of {2} protection groups eligible{3}', title, eligible, plan.length, scope ? ` · ${scope}` : '')),
 		placeholder: vscode.l10n.t('Untick what should wait, then press Enter (⊘: never sent)'),
 		locked: (i) => !i.entry?.eligible,
@@ -98,7 +125,11 @@ export async function planAndRun(c: CommandContext, action: ActionKind, groups: 
 	} else {
 		const typed = await c.ports.prompts.input({
 			title: vscode.l10n.t('{0} for {1} protection groups', title, send.length),
-			prompt: `${vscode.l10n.t('Accounts: {0}.', [...new Set(send.map((e) => accountOfTarget(c, e.target) ?? '?'))].join(', '))} ${vscode.l10n.t('{0} Each group is sent once, a few at a time. Type {1} to confirm.', consequences(action), send.length)}`,
+			prompt: [
+				vscode.l10n.t('Accounts: {0}.', [...new Set(send.map((e) => accountOfTarget(c, e.target) ?? '?'))].join(', ')),
+				...movesText(action, send),
+				vscode.l10n.t('{0} Each group is sent once, a few at a time. Type {1} to confirm.', consequences(action), send.length),
+			].join(' '),
 			placeHolder: String(send.length),
 			ignoreFocusOut: true,
 			validateInput: (v) => (typedCountOk(v, send.length) || v.trim() === '' ? undefined : vscode.l10n.t('Type {0}, the number of groups, to confirm.', send.length)),

@@ -9,7 +9,7 @@ import type { SdrsClient } from '../../core/client';
 import { defaultDrillName, drillNameProblem, DRILL_NAME_MAX_BYTES, type DrillNameProblem } from '../../core/drills';
 import type { Drill, Project, ProtectionGroup, Vpc } from '../../core/model';
 import type { Profile } from '../services/profiles';
-import { actionTitle, describeError, statusesText, statusLabel } from '../text';
+import { actionTitle, deleteDrillLines, describeError, statusesText, statusLabel } from '../text';
 import type { DrillNode } from '../views/groupDetails';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './context';
@@ -83,15 +83,14 @@ async function askSpec(c: CommandContext, client: SdrsClient, project: Project, 
 	return { name: name.trim(), drillVpcId: vpc.vpcId };
 }
 
-/** The delete's modal: what is deleted and what is kept; nothing pre-selected (the button is not the default answer). */
+/**
+ * The delete's question: Cancel is the selected answer (Enter deletes nothing), Delete DR Drill the
+ * other; below them what is deleted and what is kept, one line each.
+ */
 function confirmDelete(c: CommandContext, group: ProtectionGroup, drill: Drill): PromiseLike<boolean> {
-	return c.ports.prompts.confirm(
-		vscode.l10n.t('Delete DR drill “{0}” of protection group “{1}”?', drill.name, group.name),
-		vscode.l10n.t(
-			'Deleted: the drill servers of this drill, with their disks and NICs (an EIP bound to a drill server is unbound, not released). Kept: the drill VPC and its subnets. Production and replication are not touched.',
-		),
-		actionTitle('deleteDrill'),
-	);
+	return c.ports.decide(vscode.l10n.t('Delete DR drill “{0}” of protection group “{1}”?', drill.name, group.name), actionTitle('deleteDrill'), [
+		{ heading: vscode.l10n.t('What it does'), lines: deleteDrillLines(drill.name, drill.drillServers?.length) },
+	]);
 }
 
 export async function startDrillCommand(c: CommandContext, node?: Node): Promise<unknown> {

@@ -1,14 +1,30 @@
 // The workflow's ports in VS Code: modal questions, notifications and progress, each worded here in
 // the user's language (the workflow in src/core only says what happened).
 import * as vscode from 'vscode';
-import { noteText, say } from '../say';
+import { noteText, pickText, say } from '../say';
 import type { Logger } from '../../core/logger';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
-import { ACTIONS, isDrillKind } from '../../core/actions';
-import { actionTitle, checkList, drillCreatedText, consequences, describeError, directionText, explain, formatElapsed, statusLabel, succeededText } from '../text';
+import { ACTIONS, isDrillKind, moveOf } from '../../core/actions';
+import {
+	actionTitle,
+	checkLine,
+	checkList,
+	checkedServersText,
+	consequenceLines,
+	drillCreatedText,
+	consequences,
+	describeError,
+	directionText,
+	explain,
+	formatElapsed,
+	powerOnText,
+	statusLabel,
+	succeededText,
+} from '../text';
 import { batchEndedText, batchProgressText } from '../batchReport';
 import { setContextKey } from './contextKeys';
+import { decisionItems, showDecision, type DecisionItem, type Section } from './decide';
 import { accountText, type Profile } from './profiles';
 
 /** The modal questions; extension-host tests answer them through this seam. */
@@ -26,6 +42,11 @@ export interface Prompts {
 	input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
 	/** One item of a list (a QuickPick), or undefined when dismissed. */
 	pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+	/**
+	 * A destructive action's confirmation (decide.ts): the items with the first answer (Cancel)
+	 * selected; resolves with the answer chosen, or undefined when dismissed.
+	 */
+	decide(items: readonly DecisionItem[], options: { title: string; placeholder: string }): Thenable<DecisionItem | undefined>;
 }
 
 function chooseMany<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeholder: string; locked(item: T): boolean }): Promise<readonly T[] | undefined> {
@@ -65,6 +86,7 @@ export const modalPrompts: Prompts = {
 	choose: chooseMany,
 	input: (options) => vscode.window.showInputBox(options),
 	pick: (items, options) => vscode.window.showQuickPick(items, options),
+	decide: showDecision,
 };
 
 /** “Enable Protection for protection group “x” in account y?” (the account when known). */
@@ -89,16 +111,27 @@ export class EditorPorts implements Ports {
 
 	/**
 	 * A confirmation that matches the danger (the action's row): a modal naming the consequence and the
-	 * account (and, for an action that moves production, from which AZ to which); for one that cannot
+	 * account (and, for an action that moves production, from which AZ to which, the servers checked
+	 * stopped and where to power them on afterwards); for one that stops or deletes something, a
+	 * choice whose selected answer is Cancel, naming what stops and what is kept; for one that cannot
 	 * be undone by running it again, the modal and then the group's name typed.
 	 */
 	async confirm({ action, group, checks, profileId, project }: Parameters<Ports['confirm']>[0]): Promise<boolean> {
 		const title = actionTitle(action);
 		const rule = ACTIONS[action];
 		const profile = profileId === undefined ? undefined : this.profileOf?.(profileId);
-		const direction = rule.flips ? `${directionText(group)}\n\n` : '';
+		const question = confirmQuestion(title, group.name, profile && accountText(profile, project?.domainId));
+		if (rule.danger === 'cancelFirst') {
+			return this.decide(question, title, [
+				{ heading: vscode.l10n.t('What it does'), lines: consequenceLines(action, group, checks) },
+				{ heading: vscode.l10n.t('Pre-flight checks'), lines: checks.map(checkLine) },
+			]);
+		}
+		const move = moveOf(action, group);
+		const checked = checks.flatMap((c) => (c.id === 'productionServersStopped' ? [checkedServersText(c)] : []));
+		const direction = move ? `${[directionText(group), ...checked, powerOnText(move.to)].join('\n')}\n\n` : '';
 		const asked = await this.prompts.confirm(
-			confirmQuestion(title, group.name, profile && accountText(profile, project?.domainId)),
+			question,
 			`${direction}${consequences(action)}\n\n${vscode.l10n.t('Pre-flight checks:')}\n${checkList(checks)}`,
 			rule.danger === 'typed' ? vscode.l10n.t('Continue…') : title,
 		);
@@ -112,6 +145,19 @@ export class EditorPorts implements Ports {
 			validateInput: (v) => (v.trim() === group.name ? undefined : vscode.l10n.t('Type the name exactly as shown.')),
 		});
 		return typed?.trim() === group.name;
+	}
+
+	/**
+	 * A destructive action's question with nothing destructive pre-selected (decide.ts): Cancel is
+	 * the selected answer, `verb` the other; the sections say what it does. Resolves true only when
+	 * the user chose `verb`.
+	 */
+	async decide(question: string, verb: string, sections: readonly Section[]): Promise<boolean> {
+		const chosen = await this.prompts.decide(decisionItems(verb, sections), {
+			title: pickText(question),
+			placeholder: vscode.l10n.t('Cancel is selected: Enter sends nothing. To go ahead, choose “{0}”.', verb),
+		});
+		return chosen?.answer === 'go';
 	}
 
 	alert(a: Alert): Thenable<void> {

@@ -9,7 +9,9 @@ import { PROFILE_REMOVED } from '../../core/records';
 import { accountText, type ProfileStore } from '../services/profiles';
 import { batchProgressText, entryState } from '../batchReport';
 import { markdownText, safeText } from '../../core/safeText';
-import { actionTitle, explain, formatElapsed, jobState } from '../text';
+import { ACTIONS, isDrillKind, moveOf } from '../../core/actions';
+import type { ProtectionGroup } from '../../core/model';
+import { actionTitle, explain, formatElapsed, jobState, moveText, siteText } from '../text';
 import { untrustedLines } from './untrusted';
 import { runEnded, type PlanRunStore } from '../../core/plans/runStore';
 import type { StoredPlanRun } from '../../core/plans/types';
@@ -113,7 +115,8 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 		const state = jobState(job);
 		const duration = formatElapsed((job.endedAt ?? Date.now()) - job.startedAt);
 		const account = this.accountOf(job);
-		item.description = safeText([actionTitle(job.action), state, account, new Date(job.startedAt).toLocaleTimeString(), duration].filter(Boolean).join(' · '), 'tree');
+		const move = moveOf(job.action, job.before);
+		item.description = safeText([actionTitle(job.action), move && moveText(move), state, account, new Date(job.startedAt).toLocaleTimeString(), duration].filter(Boolean).join(' · '), 'tree');
 		item.iconPath = job.notFollowed
 			? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('list.warningForeground'))
 			: !job.outcome
@@ -127,6 +130,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 		item.accessibilityInformation = {
 			label:
 				vscode.l10n.t('Job {0} on {1}: {2}, started {3}, {4}', actionTitle(job.action), job.groupName, state, new Date(job.startedAt).toLocaleString(), duration) +
+				(move ? `, ${vscode.l10n.t('production from {0} to {1}', siteText(move.from), siteText(move.to))}` : '') +
 				(account ? `, ${vscode.l10n.t('account {0}', account)}` : ''),
 		};
 		item.tooltip = untrustedLines(summaryLines(job, this.profiles.get(job.profile)?.name, account));
@@ -162,7 +166,18 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 	private batchItem(stored: StoredBatch): vscode.TreeItem {
 		const batch = this.jobs.batch(stored.batchId) ?? stored;
 		const counts = batchCounts(batch, (id) => this.jobs.get(id));
-		const item = new vscode.TreeItem(vscode.l10n.t('{0} · {1} protection groups', actionTitle(batch.action), batch.entries.length), vscode.TreeItemCollapsibleState.Collapsed);
+		// A batch that moves production in one direction names it; its groups name theirs.
+		const moves = [...new Set(batch.entries.map((e) => moveOf(batch.action, e.before)).map((m) => m && moveText(m)))];
+		const move = moves.length === 1 ? moves[0] : undefined;
+		const item = new vscode.TreeItem(
+			safeText(
+				move
+					? vscode.l10n.t('{0} · {1} · {2} protection groups', actionTitle(batch.action), move, batch.entries.length)
+					: vscode.l10n.t('{0} · {1} protection groups', actionTitle(batch.action), batch.entries.length),
+				'tree',
+			),
+			vscode.TreeItemCollapsibleState.Collapsed,
+		);
 		item.id = `batch/${batch.batchId}`;
 		const ended = !!batch.endedAt || batchDone(counts);
 		const bad = counts.failed + counts.refused + counts.notApplied + counts.notFollowed;
@@ -175,15 +190,18 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 					? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
 					: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
 		item.contextValue = `batch ${ended ? 'finished' : 'running'}${!ended && counts.queued && !batch.stopped ? ' canStop' : ''}`;
-		item.accessibilityInformation = { label: vscode.l10n.t('Batch {0} for {1} protection groups: {2}', actionTitle(batch.action), batch.entries.length, batchProgressText(counts, batch.stopped)) };
+		item.accessibilityInformation = {
+			label: vscode.l10n.t('Batch {0} for {1} protection groups: {2}', actionTitle(batch.action), batch.entries.length, batchProgressText(counts, batch.stopped)) + (move ? `, ${move}` : ''),
+		};
 		return item;
 	}
 }
 
-function entryItem({ entry }: EntryItem): vscode.TreeItem {
+function entryItem({ batch, entry }: EntryItem): vscode.TreeItem {
 	const item = new vscode.TreeItem(safeText(entry.groupName, 'tree'), vscode.TreeItemCollapsibleState.None);
 	const state = entryState(entry, undefined);
-	item.description = state;
+	const move = moveOf(batch.action, entry.before);
+	item.description = safeText([move && moveText(move), state].filter(Boolean).join(' · '), 'tree');
 	item.iconPath =
 		entry.state === 'refused'
 			? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
@@ -201,15 +219,26 @@ function entryItem({ entry }: EntryItem): vscode.TreeItem {
 	return item;
 }
 
+/** What was sent: a drill's POST or DELETE, or the action's body (its key names it). */
+function requestOf(job: StoredJob): string {
+	if (job.drill || isDrillKind(job.action)) {
+		return `${job.action === 'deleteDrill' ? 'DELETE' : 'POST'} disaster-recovery-drills`;
+	}
+	// The body's one key; a switchover's also depends on the station only.
+	return Object.keys(ACTIONS[job.action].body({ priorityStation: job.before?.priorityStation ?? 'source' } as ProtectionGroup))[0];
+}
+
 function summaryLines(job: StoredJob, profileName: string | undefined, account = job.account): string[] {
 	const region = regionName(job.region);
+	const move = moveOf(job.action, job.before);
 	return [
 		`${vscode.l10n.t('Profile')}: ${profileName ?? job.profile}`,
 		`${vscode.l10n.t('Account')}: ${account ?? '—'}`,
 		`${vscode.l10n.t('Region')}: ${job.region}${region ? ` (${region})` : ''}`,
 		`${vscode.l10n.t('Project')}: ${job.projectName} (${job.projectId})`,
 		`${vscode.l10n.t('Protection group')}: ${job.groupName} (${job.groupId})`,
-		`${vscode.l10n.t('Action')}: ${actionTitle(job.action)} (${job.drill ? `${job.action === 'deleteDrill' ? 'DELETE' : 'POST'} disaster-recovery-drills` : 'start-server-group'})`,
+		`${vscode.l10n.t('Action')}: ${actionTitle(job.action)} (${requestOf(job)})`,
+		...(move ? [`${vscode.l10n.t('Direction')}: ${vscode.l10n.t('production from {0} to {1}', siteText(move.from), siteText(move.to))}`] : []),
 		...(job.drill ? [`${vscode.l10n.t('DR drill')}: ${job.drill.name}${job.drill.id ? ` (${job.drill.id})` : ''}`] : []),
 		`${vscode.l10n.t('Job ID')}: ${job.trackBy === 'group' ? vscode.l10n.t('unknown (the answer was lost; the group was followed)') : job.jobId}`,
 		`${vscode.l10n.t('Started')}: ${new Date(job.startedAt).toISOString()}`,
