@@ -7,6 +7,7 @@ import type { ProtectionGroup } from '../core/model';
 import type { StoredJob } from '../core/records';
 import { categorize, SdrsError } from '../core/errors';
 import { explainCode } from '../core/explanations';
+import type { PlanProblem } from '../core/plans/types';
 
 export function statusLabel(status: string): string {
 	const labels: Record<string, string> = {
@@ -353,4 +354,43 @@ export function agencyFailureText(profileName: string, e: SdrsError): string {
 /** “via agency X from Y”: how an agency profile reaches its account. */
 export function viaAgencyText(agencyName: string, from: string): string {
 	return vscode.l10n.t('via agency {0} from {1}', agencyName, from);
+}
+
+/** A plan file's problem in the user's language, from its code and arguments (the plan's words quoted as typed). */
+export function planProblemText(p: PlanProblem): string {
+	const a = (k: string): string => String(p.args[k] ?? '');
+	switch (p.code) {
+		case 'syntax':
+			return vscode.l10n.t('Not valid JSON here: {0}', a('detail'));
+		case 'notObject':
+			return vscode.l10n.t('“{0}” must be an object.', a('field'));
+		case 'missing':
+			return vscode.l10n.t('“{0}” is missing: a plan needs it.', a('field'));
+		case 'unknownField':
+			return vscode.l10n.t('“{0}” is not part of a plan: a plan names only a profile, a project, protection groups and words.', a('field'));
+		case 'wrongType':
+			return vscode.l10n.t('“{0}” must be {1}.', a('field'), a('expected'));
+		case 'empty':
+			return vscode.l10n.t('“{0}” must not be empty.', a('field'));
+		case 'tooLong':
+			return vscode.l10n.t('“{0}” is too long: at most {1}.', a('field'), a('max'));
+		case 'stepKind':
+			return vscode.l10n.t('A step has exactly one of “groups”, “wait” or “prompt” (and an optional “name”).');
+		case 'waitRange':
+			return vscode.l10n.t('A wait is a whole number of seconds from 1 to {0}.', a('max'));
+		case 'tooManyGroups':
+			return vscode.l10n.t('Too many: at most {0}.', a('max'));
+		case 'duplicateGroup':
+			return vscode.l10n.t('“{0}” is named twice in this plan.', a('name'));
+		case 'unknownProfile':
+			return vscode.l10n.t('No profile is named “{0}” (the name as the Protection Groups view shows it).', a('name'));
+		case 'unknownProject':
+			return vscode.l10n.t('No project “{0}” (name or ID) is shown for this profile.', a('name'));
+		case 'unknownGroup':
+			return vscode.l10n.t('No protection group “{0}” (name or ID) in {1}.', a('name'), a('project'));
+		case 'ambiguousGroup':
+			return vscode.l10n.t('{0} protection groups in {1} are named “{2}”: name it by its ID.', a('count'), a('project'), a('name'));
+		case 'unreadable':
+			return vscode.l10n.t('The names were not checked against the service: {0}', a('reason'));
+	}
 }
