@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { checkPlan } from '../../core/plans/check';
 import { loadPlan } from '../../core/plans/resolve';
-import { planReadinessMarkdown } from '../planReport';
+import { planReadinessMarkdown } from '../planReadiness';
 import { isPlanUri, PLAN_GLOB } from '../planFiles';
 import { planDirectory } from '../services/planDirectory';
 import { readSettings } from '../services/settings';
