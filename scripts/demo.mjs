@@ -9,7 +9,7 @@
 // exits 0 (1 on any failure, within SDRS_DEMO_CHECK_SECONDS, default 180).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from '../test/harness/provision.mjs';
@@ -51,8 +51,10 @@ writeFileSync(
 writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'task.allowAutomaticTasks': 'on' }, null, 2));
 writeFileSync(
 	join(workspace, 'README.md'),
-	'# SDRS Explorer demo\n\nThe SDRS view on the left talks to a simulated SDRS running inside VS Code: nothing reaches Huawei Cloud.\nTry right-clicking `crm-web` (cn-north-4) → Enable Protection, or `payments-core` → Enable Protection Again.\n',
+	'# SDRS Explorer demo\n\nThe SDRS view on the left talks to a simulated SDRS running inside VS Code: nothing reaches Huawei Cloud.\nTry right-clicking `crm-web` (cn-north-4) → Enable Protection, or `payments-core` → Enable Protection Again.\n\n`shop.sdrs-plan.json` is a recovery plan: the demo shop (la-south-2) moved tier by tier. Open it and use Check Plan above it (it reads everything and sends nothing).\n',
 );
+// The demo's recovery plan, beside the code it protects as in a real repository.
+copyFileSync(join(root, 'docs', 'examples', 'shop.sdrs-plan.json'), join(workspace, 'shop.sdrs-plan.json'));
 
 if (host === 'code') {
 	console.log('[demo] opening VS Code (code --extensionDevelopmentPath)…');

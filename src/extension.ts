@@ -18,6 +18,8 @@ import { resetContextKeys, setContextKey } from './ui/services/contextKeys';
 import { readSettings } from './ui/services/settings';
 import { ProtectionGroupsProvider } from './ui/views/groupsTree';
 import { JobsProvider } from './ui/views/jobsView';
+import { PlanFiles } from './ui/planFiles';
+import { planDirectory } from './ui/services/planDirectory';
 
 /**
  * What activate() returns to the benchmark and the extension-host tests, and only to them (the
@@ -58,9 +60,11 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 	const jobsView = new JobsProvider(store, profiles, workflow.plans.runs);
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
-	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree);
+	// The open plans' problems: names resolved in the background never ask anything (planDirectory).
+	const planFiles = new PlanFiles(() => planDirectory({ profiles, clients, approvals, demo }, true), logger);
+	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree, planFiles);
 
-	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, log: channel });
+	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, planFiles, log: channel });
 	ports.profileOf = (id) => profiles.get(id);
 	workflow.plans.planPorts = editorPlanPorts({
 		prompts: () => ports.prompts,
@@ -78,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 		approvals.clearRefusals();
 		void filters.reload();
 		tree.refresh();
+		planFiles.recheckAll();
 	};
 	let known = new Set(profiles.list().map((p) => p.id));
 	const hasJobs = async (): Promise<void> => {
@@ -115,7 +120,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	if (context.extensionMode === vscode.ExtensionMode.Production) {
 		return undefined;
 	}
-	return { ready, profiles, clients, approvals, filters, tree, view, store, workflow, ports, demo, commandIds };
+	return { ready, profiles, clients, approvals, filters, tree, view, store, workflow, ports, demo, planFiles, commandIds };
 }
 
 export function deactivate(): void {

@@ -215,11 +215,23 @@ export const LIFECYCLE_VPCS: { name: string; cidr: string; subnets: string[] }[]
 ];
 
 /**
+ * la-south-2's demo application, which the demo's recovery plan (shop.sdrs-plan.json) switches
+ * tier by tier: 3 database groups, 3 service groups and 2 web groups, all protected with every
+ * server stopped at both sites, so a planned failover passes its checks and, since a switchover
+ * starts no server, passes them again the other way.
+ */
+export const SHOP_TIERS: { tier: 'db' | 'app' | 'web'; count: number }[] = [
+	{ tier: 'db', count: 3 },
+	{ tier: 'app', count: 3 },
+	{ tier: 'web', count: 2 },
+];
+
+/**
  * la-south-2: one group for each step of the lifecycle. A planned failover is ready on
  * dr-switchover-ready (production servers stopped) and refused on dr-switchover-blocked (one
  * still running); a failover works on dr-failover-degraded (a pair at fault level 2) and is
  * refused on dr-failover-broken (level 5); dr-syncing is still synchronising; dr-drill-ready
- * takes a drill and keeps one that failed on vpc-santiago-legacy.
+ * takes a drill and keeps one that failed on vpc-santiago-legacy. Then the demo shop's groups (SHOP_TIERS).
  */
 const LIFECYCLE_SPECS: GroupSpec[] = [
 	{ name: 'dr-switchover-ready', status: 'protected', region: LIFECYCLE_REGION, prodStopped: true, vpc: 'vpc-santiago-prod' },
@@ -228,6 +240,16 @@ const LIFECYCLE_SPECS: GroupSpec[] = [
 	{ name: 'dr-failover-broken', status: 'protected', region: LIFECYCLE_REGION, faultLevels: [5, 0], vpc: 'vpc-santiago-prod' },
 	{ name: 'dr-syncing', status: 'protected', region: LIFECYCLE_REGION, progress: 45, vpc: 'vpc-santiago-prod' },
 	{ name: 'dr-drill-ready', status: 'protected', region: LIFECYCLE_REGION, drills: 1, vpc: 'vpc-santiago-prod' },
+	...SHOP_TIERS.flatMap(({ tier, count }) =>
+		Array.from({ length: count }, (_, i): GroupSpec => ({
+			name: `shop-${tier}-${i + 1}`,
+			status: 'protected',
+			region: LIFECYCLE_REGION,
+			prodStopped: true,
+			vpc: 'vpc-santiago-prod',
+			description: `The demo shop's ${tier} tier (recovery plan demo)`,
+		})),
+	),
 ];
 
 const REGIONS = ['cn-north-4', 'ap-southeast-3', 'cn-east-3', LIFECYCLE_REGION, FAILOVER_REGION];

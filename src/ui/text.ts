@@ -7,6 +7,7 @@ import type { ProtectionGroup } from '../core/model';
 import type { StoredJob } from '../core/records';
 import { categorize, SdrsError } from '../core/errors';
 import { explainCode } from '../core/explanations';
+import type { PlanProblem } from '../core/plans/types';
 
 export function statusLabel(status: string): string {
 	const labels: Record<string, string> = {
@@ -418,4 +419,48 @@ export function deleteDrillLines(drillName: string, drillServers: number | undef
 		vscode.l10n.t('Kept: the drill VPC and its subnets.'),
 		vscode.l10n.t('Not touched: production, the DR site and replication.'),
 	];
+}
+/** A plan file's problem in the user's language, from its code and arguments (the plan's words quoted as typed). */
+export function planProblemText(p: PlanProblem): string {
+	const a = (k: string): string => String(p.args[k] ?? '');
+	switch (p.code) {
+		case 'syntax':
+			return vscode.l10n.t('Not valid JSON here: {0}', a('detail'));
+		case 'notObject':
+			return vscode.l10n.t('“{0}” must be an object.', a('field'));
+		case 'missing':
+			return vscode.l10n.t('“{0}” is missing: a plan needs it.', a('field'));
+		case 'unknownField':
+			return vscode.l10n.t('“{0}” is not part of a plan: a plan names only a profile, a project, protection groups and words.', a('field'));
+		case 'duplicateField':
+			return vscode.l10n.t('“{0}” is written twice.', a('field'));
+		case 'wrongType':
+			return a('expected') === 'steps'
+				? vscode.l10n.t('“{0}” must be a list of steps.', a('field'))
+				: a('expected') === 'groups'
+					? vscode.l10n.t('“{0}” must be a list of protection group names or IDs.', a('field'))
+					: vscode.l10n.t('“{0}” must be text.', a('field'));
+		case 'empty':
+			return vscode.l10n.t('“{0}” must not be empty.', a('field'));
+		case 'tooLong':
+			return a('unit') === 'steps' ? vscode.l10n.t('“{0}” has too many steps: at most {1}.', a('field'), a('max')) : vscode.l10n.t('“{0}” is too long: at most {1} characters.', a('field'), a('max'));
+		case 'stepKind':
+			return vscode.l10n.t('A step has exactly one of “groups”, “wait” or “prompt” (and an optional “name”).');
+		case 'waitRange':
+			return vscode.l10n.t('A wait is a whole number of seconds from 1 to {0}.', a('max'));
+		case 'tooManyGroups':
+			return vscode.l10n.t('A step switches at most {0} protection groups.', a('max'));
+		case 'duplicateGroup':
+			return vscode.l10n.t('“{0}” is already in step {1}: a group is switched once per plan.', a('name'), a('step'));
+		case 'unknownProfile':
+			return vscode.l10n.t('No profile is named “{0}” (the name as the Protection Groups view shows it).', a('name'));
+		case 'unknownProject':
+			return vscode.l10n.t('No project “{0}” (name or ID) is shown for this profile.', a('name'));
+		case 'unknownGroup':
+			return vscode.l10n.t('No protection group “{0}” (name or ID) in {1}.', a('name'), a('project'));
+		case 'ambiguousGroup':
+			return vscode.l10n.t('{0} protection groups in {1} are named “{2}”: name it by its ID.', a('count'), a('project'), a('name'));
+		case 'unreadable':
+			return vscode.l10n.t('The names were not checked against the service: {0}', a('detail'));
+	}
 }

@@ -1,7 +1,7 @@
 // UI-test plumbing: code-server with the packaged .vsix installed, headless Chromium on its
 // workbench, and helpers that act as a person would (click, type, read what is on screen).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -20,10 +20,15 @@ export interface Workbench {
 	shot(name: string): Promise<string>;
 }
 
-export async function openWorkbench(opts: { settings?: Record<string, unknown>; locale?: string; extraArgs?: string[]; fixtures?: string[] } = {}): Promise<Workbench> {
+export async function openWorkbench(
+	opts: { settings?: Record<string, unknown>; locale?: string; extraArgs?: string[]; fixtures?: string[]; /** Files of the workspace folder, by name. */ files?: Record<string, string> } = {},
+): Promise<Workbench> {
 	const runDir = mkdtempSync(join(process.env.SDRS_RUN_DIR ?? tmpdir(), 'sdrs-ui-'));
 	const folder = join(runDir, 'workspace');
 	mkdirSync(folder, { recursive: true });
+	for (const [name, text] of Object.entries(opts.files ?? {})) {
+		writeFileSync(join(folder, name), text);
+	}
 	mkdirSync(SHOTS, { recursive: true });
 	// Without the smoke-test driver: with it, the workbench shows no notification toasts.
 	const extraVsix = [...(opts.locale === 'zh-cn' ? ['locale-zh-cn'] : []), ...(opts.fixtures ?? [])].map((name) => packFixture(runDir, name));

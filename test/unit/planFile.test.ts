@@ -82,7 +82,7 @@ describe('recovery plan files', () => {
 		it('requires a name, a project and steps; caps steps, groups, waits and words', () => {
 			assert.deepEqual(
 				parsePlan('{}').problems.map((p) => `${p.code}:${p.args.field}`),
-				['missing:"name"', 'missing:"project"', 'missing:"steps"'],
+				['missing:name', 'missing:project', 'missing:steps'],
 			);
 			const many = (n: number, item: (i: number) => string): string => Array.from({ length: n }, (_, i) => item(i)).join(',');
 			assert.equal(parsePlan(plan(many(PLAN_LIMITS.steps, () => '{"wait": 1}'))).problems.length, 0, 'the most steps');

@@ -14,23 +14,28 @@ export const PLAN_FIELDS = ['$schema', 'name', 'description', 'profile', 'projec
 export const STEP_FIELDS = ['name', 'groups', 'wait', 'prompt'] as const;
 export const STEP_KINDS = ['groups', 'wait', 'prompt'] as const;
 
+/** What a value should have been (`wrongType`'s `expected`); the UI words each. */
+export type Expected = 'text' | 'steps' | 'groups';
+const EXPECTED: Record<Expected, string> = { text: 'text', steps: 'a list of steps', groups: 'a list of protection group names or ids' };
+
 const ENGLISH: Record<PlanProblemCode, (a: Record<string, string | number>) => string> = {
 	syntax: (a) => `Not valid JSON: ${a.detail}`,
-	notObject: (a) => `${a.field} must be an object.`,
-	missing: (a) => `${a.field} is required.`,
+	notObject: (a) => `"${a.field}" must be an object.`,
+	missing: (a) => `"${a.field}" is required.`,
 	unknownField: (a) => `Unknown property "${a.field}": a plan names only groups and words.`,
-	wrongType: (a) => `${a.field} must be ${a.expected}.`,
-	empty: (a) => `${a.field} must not be empty.`,
-	tooLong: (a) => `${a.field} is longer than ${a.max}.`,
+	duplicateField: (a) => `"${a.field}" is written twice.`,
+	wrongType: (a) => `"${a.field}" must be ${EXPECTED[a.expected as Expected]}.`,
+	empty: (a) => `"${a.field}" must not be empty.`,
+	tooLong: (a) => `"${a.field}" is longer than ${a.max} ${a.unit === 'steps' ? 'steps' : 'characters'}.`,
 	stepKind: () => 'A step has exactly one of "groups", "wait" or "prompt".',
 	waitRange: (a) => `"wait" is a whole number of seconds from 1 to ${a.max}.`,
 	tooManyGroups: (a) => `A step switches at most ${a.max} groups.`,
-	duplicateGroup: (a) => `"${a.group}" is already in step ${a.step}: a group is switched once per plan.`,
+	duplicateGroup: (a) => `"${a.name}" is already in step ${a.step}: a group is switched once per plan.`,
 	unknownProfile: (a) => `No profile is named "${a.name}".`,
 	unknownProject: (a) => `The profile sees no project "${a.name}".`,
 	unknownGroup: (a) => `Project ${a.project} has no protection group "${a.name}".`,
-	ambiguousGroup: (a) => `${a.count} protection groups are named "${a.name}": name it by its id.`,
-	unreadable: (a) => `Could not read ${a.what}: ${a.detail}`,
+	ambiguousGroup: (a) => `${a.count} protection groups of ${a.project} are named "${a.name}": name it by its id.`,
+	unreadable: (a) => `Could not read the ${a.what} (the names were not checked): ${a.detail}`,
 };
 
 export function problem(code: PlanProblemCode, span: Span, args: Record<string, string | number> = {}, severity: PlanProblem['severity'] = 'error'): PlanProblem {
@@ -57,14 +62,14 @@ export function parsePlan(text: string): { plan?: Plan; problems: PlanProblem[] 
 	}
 	const problems: PlanProblem[] = [];
 	if (root.type !== 'object') {
-		return { problems: [problem('notObject', spanOf(root), { field: 'A plan' })] };
+		return { problems: [problem('notObject', spanOf(root), { field: 'plan' })] };
 	}
 	const fields = new Map<string, JsonProperty>();
 	for (const p of root.properties) {
 		if (!(PLAN_FIELDS as readonly string[]).includes(p.key)) {
 			problems.push(problem('unknownField', keySpan(p), { field: p.key }));
 		} else if (fields.has(p.key)) {
-			problems.push(problem('unknownField', keySpan(p), { field: `${p.key} (twice)` }));
+			problems.push(problem('duplicateField', keySpan(p), { field: p.key }));
 		} else {
 			fields.set(p.key, p);
 		}
@@ -73,11 +78,11 @@ export function parsePlan(text: string): { plan?: Plan; problems: PlanProblem[] 
 		const p = fields.get(key);
 		if (!p) {
 			if (required) {
-				problems.push(problem('missing', { offset: root.offset, length: 1 }, { field: `"${key}"` }));
+				problems.push(problem('missing', { offset: root.offset, length: 1 }, { field: key }));
 			}
 			return undefined;
 		}
-		return words(p.value, `"${key}"`, max, problems);
+		return words(p.value, key, max, problems);
 	};
 	const name = text_('name', PLAN_LIMITS.name, true);
 	const description = text_('description', PLAN_LIMITS.description, false);
@@ -92,7 +97,7 @@ export function parsePlan(text: string): { plan?: Plan; problems: PlanProblem[] 
 
 function words(node: JsonNode, field: string, max: number, problems: PlanProblem[]): Named | undefined {
 	if (node.type !== 'string') {
-		problems.push(problem('wrongType', spanOf(node), { field, expected: 'text' }));
+		problems.push(problem('wrongType', spanOf(node), { field, expected: 'text' satisfies Expected }));
 		return undefined;
 	}
 	const value = clean(node.value);
@@ -101,7 +106,7 @@ function words(node: JsonNode, field: string, max: number, problems: PlanProblem
 		return undefined;
 	}
 	if (value.length > max) {
-		problems.push(problem('tooLong', spanOf(node), { field, max: `${max} characters` }));
+		problems.push(problem('tooLong', spanOf(node), { field, max, unit: 'characters' }));
 		return undefined;
 	}
 	return { value, span: spanOf(node) };
@@ -109,19 +114,19 @@ function words(node: JsonNode, field: string, max: number, problems: PlanProblem
 
 function readSteps(p: JsonProperty | undefined, root: JsonNode, problems: PlanProblem[]): PlanStep[] | undefined {
 	if (!p) {
-		problems.push(problem('missing', { offset: root.offset, length: 1 }, { field: '"steps"' }));
+		problems.push(problem('missing', { offset: root.offset, length: 1 }, { field: 'steps' }));
 		return undefined;
 	}
 	if (p.value.type !== 'array') {
-		problems.push(problem('wrongType', spanOf(p.value), { field: '"steps"', expected: 'a list of steps' }));
+		problems.push(problem('wrongType', spanOf(p.value), { field: 'steps', expected: 'steps' satisfies Expected }));
 		return undefined;
 	}
 	if (p.value.items.length === 0) {
-		problems.push(problem('empty', spanOf(p.value), { field: '"steps"' }));
+		problems.push(problem('empty', spanOf(p.value), { field: 'steps' }));
 		return undefined;
 	}
 	if (p.value.items.length > PLAN_LIMITS.steps) {
-		problems.push(problem('tooLong', keySpan(p), { field: '"steps"', max: `${PLAN_LIMITS.steps} steps` }));
+		problems.push(problem('tooLong', keySpan(p), { field: 'steps', max: PLAN_LIMITS.steps, unit: 'steps' }));
 		return undefined;
 	}
 	const seen = new Map<string, number>();
@@ -131,14 +136,16 @@ function readSteps(p: JsonProperty | undefined, root: JsonNode, problems: PlanPr
 
 function readStep(node: JsonNode, index: number, seen: Map<string, number>, problems: PlanProblem[]): PlanStep | undefined {
 	if (node.type !== 'object') {
-		problems.push(problem('notObject', spanOf(node), { field: `Step ${index}` }));
+		problems.push(problem('notObject', spanOf(node), { field: `steps[${index}]` }));
 		return undefined;
 	}
 	const before = problems.length;
 	const fields = new Map<string, JsonProperty>();
 	for (const p of node.properties) {
-		if (!(STEP_FIELDS as readonly string[]).includes(p.key) || fields.has(p.key)) {
+		if (!(STEP_FIELDS as readonly string[]).includes(p.key)) {
 			problems.push(problem('unknownField', keySpan(p), { field: p.key }));
+		} else if (fields.has(p.key)) {
+			problems.push(problem('duplicateField', keySpan(p), { field: p.key }));
 		} else {
 			fields.set(p.key, p);
 		}
@@ -149,7 +156,7 @@ function readStep(node: JsonNode, index: number, seen: Map<string, number>, prob
 		return undefined;
 	}
 	const labelField = fields.get('name');
-	const label = labelField ? words(labelField.value, `The name of step ${index}`, PLAN_LIMITS.name, problems)?.value : undefined;
+	const label = labelField ? words(labelField.value, `steps[${index}].name`, PLAN_LIMITS.name, problems)?.value : undefined;
 	const span = spanOf(node);
 	const kind = kinds[0];
 	const v = fields.get(kind)!.value;
@@ -161,7 +168,7 @@ function readStep(node: JsonNode, index: number, seen: Map<string, number>, prob
 			step = { kind, seconds: v.value, span };
 		}
 	} else if (kind === 'prompt') {
-		const text = words(v, `The prompt of step ${index}`, PLAN_LIMITS.text, problems);
+		const text = words(v, `steps[${index}].prompt`, PLAN_LIMITS.text, problems);
 		step = text && { kind, text: text.value, span };
 	} else {
 		step = readGroups(v, index, seen, problems, span);
@@ -174,11 +181,11 @@ function readStep(node: JsonNode, index: number, seen: Map<string, number>, prob
 
 function readGroups(v: JsonNode, index: number, seen: Map<string, number>, problems: PlanProblem[], span: Span): PlanStep | undefined {
 	if (v.type !== 'array') {
-		problems.push(problem('wrongType', spanOf(v), { field: '"groups"', expected: 'a list of protection group names or ids' }));
+		problems.push(problem('wrongType', spanOf(v), { field: `steps[${index}].groups`, expected: 'groups' satisfies Expected }));
 		return undefined;
 	}
 	if (v.items.length === 0) {
-		problems.push(problem('empty', spanOf(v), { field: '"groups"' }));
+		problems.push(problem('empty', spanOf(v), { field: `steps[${index}].groups` }));
 		return undefined;
 	}
 	if (v.items.length > PLAN_LIMITS.groupsPerStep) {
@@ -187,13 +194,13 @@ function readGroups(v: JsonNode, index: number, seen: Map<string, number>, probl
 	}
 	const groups: Named[] = [];
 	for (const item of v.items) {
-		const g = words(item, 'A group', PLAN_LIMITS.name, problems);
+		const g = words(item, `steps[${index}].groups`, PLAN_LIMITS.name, problems);
 		if (!g) {
 			continue;
 		}
 		const step = seen.get(g.value);
 		if (step !== undefined) {
-			problems.push(problem('duplicateGroup', g.span, { group: g.value, step }));
+			problems.push(problem('duplicateGroup', g.span, { name: g.value, step }));
 			continue;
 		}
 		seen.set(g.value, index);

@@ -32,7 +32,7 @@ export async function resolvePlan(plan: Plan, source: string, dir: PlanDirectory
 	try {
 		projects = await dir.projects(profileId, signal);
 	} catch (e) {
-		return { problems: [problem('unreadable', plan.project.span, { what: 'the projects', detail: toSdrsError(e).message }, 'warning')] };
+		return { problems: [problem('unreadable', plan.project.span, { what: 'projects', detail: toSdrsError(e).message }, 'warning')] };
 	}
 	const wanted = plan.project.value;
 	const project = projects.find((p) => p.id === wanted) ?? projects.find((p) => p.name === wanted);
@@ -43,7 +43,7 @@ export async function resolvePlan(plan: Plan, source: string, dir: PlanDirectory
 	try {
 		groups = await dir.groups(profileId, project, signal);
 	} catch (e) {
-		return { problems: [problem('unreadable', plan.project.span, { what: `the protection groups of ${project.name}`, detail: toSdrsError(e).message }, 'warning')] };
+		return { problems: [problem('unreadable', plan.project.span, { what: 'groups', detail: toSdrsError(e).message }, 'warning')] };
 	}
 	const byId = new Map(groups.map((g) => [g.id, g]));
 	const byName = new Map<string, ProtectionGroup[]>();
@@ -63,13 +63,15 @@ export async function resolvePlan(plan: Plan, source: string, dir: PlanDirectory
 			const group = byId.get(named.value) ?? (named_.length === 1 ? named_[0] : undefined);
 			if (!group) {
 				problems.push(
-					named_.length > 1 ? problem('ambiguousGroup', named.span, { name: named.value, count: named_.length }) : problem('unknownGroup', named.span, { name: named.value, project: project.name }),
+					named_.length > 1
+						? problem('ambiguousGroup', named.span, { name: named.value, count: named_.length, project: project.name })
+						: problem('unknownGroup', named.span, { name: named.value, project: project.name }),
 				);
 				continue;
 			}
 			const earlier = placed.get(group.id);
 			if (earlier !== undefined) {
-				problems.push(problem('duplicateGroup', named.span, { group: named.value, step: earlier }));
+				problems.push(problem('duplicateGroup', named.span, { name: named.value, step: earlier }));
 				continue;
 			}
 			placed.set(group.id, i + 1);

@@ -56,6 +56,7 @@ export type PlanProblemCode =
 	| 'notObject'
 	| 'missing'
 	| 'unknownField'
+	| 'duplicateField'
 	| 'wrongType'
 	| 'empty'
 	| 'tooLong'

@@ -10,6 +10,7 @@ import type { FilterState } from '../services/filterState';
 import type { HostApprovals } from '../services/hostApprovals';
 import type { ProfileStore } from '../services/profiles';
 import type { Node, ProtectionGroupsProvider } from '../views/groupsTree';
+import type { PlanFiles } from '../planFiles';
 
 export interface CommandContext {
 	context: vscode.ExtensionContext;
@@ -24,4 +25,6 @@ export interface CommandContext {
 	workflow: Workflow;
 	demo: Demo;
 	ports: EditorPorts;
+	/** The open plan files' problems and CodeLens. */
+	planFiles: PlanFiles;
 }

@@ -20,6 +20,7 @@ import { addProfile, removeProfile, selectProfile } from './credentials';
 import { deleteDrillCommand, startDrillCommand } from './drills';
 import { clearFilter, setFilter } from './filters';
 import { copyJobSummary, revealGroup, type GroupRef } from './jobs';
+import { checkPlanCommand } from './planCheck';
 
 /**
  * Every command and what it is given: a tree element from a view's menu, a job from the Jobs
@@ -67,6 +68,8 @@ export interface Commands {
 	'sdrs.clearJobHistory': () => unknown;
 	'sdrs.followJobAgain': (job?: StoredJob) => unknown;
 	'sdrs.dismissJob': (job?: StoredJob) => unknown;
+	/** A plan file from its CodeLens or a menu (otherwise the active editor's, or one picked). */
+	'sdrs.checkPlan': (file?: vscode.Uri) => unknown;
 }
 
 export function commandMap(c: CommandContext): Commands {
@@ -131,6 +134,7 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.clearJobHistory': () => c.store.clear(false),
 		'sdrs.followJobAgain': (job) => job && void c.workflow.followAgain(job.jobId),
 		'sdrs.dismissJob': (job) => job && c.workflow.dismiss(job.jobId),
+		'sdrs.checkPlan': (file) => checkPlanCommand(c, file),
 	};
 }
 

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { pickText, say } from '../say';
 import type { PlanMode, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
-import { loadPlan, type PlanDirectory } from '../../core/plans/resolve';
-import { visibleProjects } from '../services/settings';
+import { loadPlan } from '../../core/plans/resolve';
+import { planDirectory } from '../services/planDirectory';
 import { runEnded } from '../../core/plans/runStore';
 import { projectOf } from '../../core/records';
 import type { Drill, ProtectionGroup } from '../../core/model';
@@ -15,16 +15,6 @@ import { describeError } from '../text';
 import type { CommandContext } from './context';
 
 export const PLAN_GLOB = '**/*.sdrs-plan.json';
-
-/** The user's profiles as a plan is resolved against them. */
-export function planDirectory(c: CommandContext): PlanDirectory {
-	return {
-		profiles: () => c.profiles.list().map((p) => ({ id: p.id, name: p.name })),
-		defaultProfileId: () => c.profiles.active()?.id,
-		projects: async (id, signal) => visibleProjects(await c.clients.client(c.profiles.get(id)!).listProjects(signal)),
-		groups: (id, project, signal) => c.clients.client(c.profiles.get(id)!).listGroups(project, {}, signal),
-	};
-}
 
 /** Plans run only in a trusted workspace: the file comes from a repository. */
 function trusted(what: string): boolean {
@@ -63,7 +53,7 @@ async function resolved(c: CommandContext, uri: vscode.Uri): Promise<ResolvedPla
 	const doc = await vscode.workspace.openTextDocument(uri);
 	const source = vscode.workspace.asRelativePath(uri);
 	const { resolved: plan, problems } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the plan…') }, () =>
-		loadPlan(doc.getText(), source, planDirectory(c)),
+		loadPlan(doc.getText(), source, planDirectory(c, false)),
 	);
 	const errors = problems.filter((p) => p.severity === 'error');
 	if (!plan || errors.length) {
