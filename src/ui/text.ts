@@ -300,9 +300,14 @@ export function describeError(err: unknown): string {
 	}
 }
 
-/** Explanation and fix for an error's service code, in the UI language. */
+/**
+ * Explanation and fix for an error's service code, in the UI language: the core's English sentences
+ * (core/explanations.ts) are keys of the l10n bundle, worded here by the only vscode.l10n.t calls
+ * not given a literal (the l10n unit test counts the core's sentences among the bundle's keys).
+ */
 export function explain(code: string | undefined): { explanation: string; fix: string } | undefined {
-	return explainCode(code, vscode.env.language);
+	const english = explainCode(code);
+	return english && { explanation: vscode.l10n.t(english.explanation), fix: vscode.l10n.t(english.fix) };
 }
 
 export function formatElapsed(ms: number): string {

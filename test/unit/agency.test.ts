@@ -3,6 +3,7 @@ import { AGENCY_ERRORS, AgencyCredentials, parseCredential, type AgencyTarget } 
 import { SdrsClient } from '../../src/core/client';
 import { categorize, KEYS_RENEWED, SdrsError } from '../../src/core/errors';
 import { explainCode } from '../../src/core/explanations';
+import { explainZh } from '../support/explainZh';
 import { HttpPipeline } from '../../src/core/http';
 import { trackJob } from '../../src/core/jobTracker';
 import type { Project } from '../../src/core/model';
@@ -94,7 +95,7 @@ describe('agency credentials (assume-role through IAM)', () => {
 		assert.equal(err.code, KEYS_RENEWED);
 		assert.equal(err.status, 401);
 		assert.equal(categorize(err), 'other', 'not an authentication failure: the keys are renewed');
-		assert.ok(explainCode(KEYS_RENEWED, 'zh-cn'));
+		assert.ok(explainZh(KEYS_RENEWED));
 		assert.equal(r.sim.stats.actionPosts[g.id], 1, 'the action was sent once');
 		assert.equal(r.sim.stats.jobsCreated[g.id] ?? 0, 0);
 		assert.equal(r.sim.group(g.id)?.status, 'available');
@@ -172,7 +173,7 @@ describe('agency credentials (assume-role through IAM)', () => {
 		assert.equal(e3.code, AGENCY_ERRORS.baseKeysRefused);
 		assert.equal(e3.status, 401);
 		for (const code of Object.values(AGENCY_ERRORS)) {
-			assert.ok(explainCode(code, 'en') && explainCode(code, 'zh-cn'), code);
+			assert.ok(explainCode(code) && explainZh(code), code);
 		}
 	});
 

@@ -8,6 +8,7 @@ import { DRILL, groupContextValue } from '../../src/core/actions';
 import { SdrsClient, VPC_MAX_PAGES, VPC_PAGE_SIZE } from '../../src/core/client';
 import { defaultDrillName, drillAsJob, drillNameProblem } from '../../src/core/drills';
 import { explainCode } from '../../src/core/explanations';
+import { explainZh } from '../support/explainZh';
 import { HttpPipeline } from '../../src/core/http';
 import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';
@@ -78,13 +79,15 @@ describe('DR drills: name, rule and words', () => {
 	it('explains the drill codes in English and Chinese', () => {
 		const codes = ['SDRS.1902', 'SDRS.1913', 'SDRS.1922', 'SDRS.1923', ...Array.from({ length: 24 }, (_, i) => `SDRS.${1907 + i}`)];
 		for (const code of codes) {
-			for (const lang of ['en', 'zh-cn']) {
-				const ex = explainCode(code, lang);
+			for (const [lang, ex] of [
+				['en', explainCode(code)],
+				['zh-cn', explainZh(code)],
+			] as const) {
 				assert.ok(ex?.explanation && ex.fix, `${code} ${lang}`);
 			}
 		}
-		assert.match(explainCode('SDRS.1907', 'en')!.explanation, /VPC of the protection group/);
-		assert.match(explainCode('SDRS.1922', 'zh-cn')!.explanation, /创建容灾演练失败/);
+		assert.match(explainCode('SDRS.1907')!.explanation, /VPC of the protection group/);
+		assert.match(explainZh('SDRS.1922')!.explanation, /创建容灾演练失败/);
 	});
 });
 

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { redactSecrets } from '../../src/core/redact';
 import { SdrsError, categorize, isExpiredCredentials, parseErrorResponse } from '../../src/core/errors';
 import { explainCode } from '../../src/core/explanations';
+import { explainZh } from '../support/explainZh';
 
 describe('error parsing', () => {
 	const cases: [string, number, string, string | undefined, RegExp][] = [
@@ -52,10 +53,10 @@ describe('error parsing', () => {
 
 	it('explains the codes in §8.2 in English and Chinese', () => {
 		assert.match(explainCode('SDRS.1342')?.fix ?? '', /Stop the DR-site servers/);
-		assert.match(explainCode('SDRS.1342', 'zh-cn')?.fix ?? '', /关闭容灾端服务器/);
+		assert.match(explainZh('SDRS.1342')?.fix ?? '', /关闭容灾端服务器/);
 		for (const code of ['SDRS.1002', 'SDRS.1013', 'SDRS.1027', 'SDRS.1032', 'SDRS.1316', 'SDRS.1830', 'APIGW.0301', 'APIGW.0308', 'SDRS.0010', 'SDRS.0405']) {
 			assert.ok(explainCode(code), code);
-			assert.ok(explainCode(code, 'zh-cn'), code);
+			assert.ok(explainZh(code), code);
 		}
 		assert.equal(explainCode('SDRS.9999'), undefined);
 	});

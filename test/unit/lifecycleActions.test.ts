@@ -7,6 +7,7 @@ import { ACTIONS, beforeOf, moveOf, reached, type ActionKind } from '../../src/c
 import { batchCounts, readListing } from '../../src/core/batch';
 import { runPreflight, type CheckResult } from '../../src/core/checks';
 import { explainCode } from '../../src/core/explanations';
+import { explainZh } from '../support/explainZh';
 import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';
 import type { Project, ProtectionGroup } from '../../src/core/model';
@@ -331,15 +332,17 @@ describe('lifecycle actions through the engine', () => {
 		assert.equal(res.kind, 'failed');
 		const a = alerts[0];
 		assert.equal(a.kind === 'refused' ? a.error.code : undefined, 'SDRS.1823');
-		assert.match(explainCode('SDRS.1823', 'en')?.fix ?? '', /Failover/);
-		assert.ok(explainCode('SDRS.1823', 'zh-cn'));
+		assert.match(explainCode('SDRS.1823')?.fix ?? '', /Failover/);
+		assert.ok(explainZh('SDRS.1823'));
 		assert.equal(r.sim.stats.actionPosts[sg.id], 1);
 	});
 
 	it('every code the new actions can end with has an explanation and a fix, in English and Chinese', () => {
 		for (const code of ['SDRS.1028', 'SDRS.1029', 'SDRS.1030', 'SDRS.1319', 'SDRS.1352', 'SDRS.1823', 'SDRS.1824', 'SDRS.1830', 'SDRS.0216']) {
-			for (const lang of ['en', 'zh-cn']) {
-				const ex = explainCode(code, lang);
+			for (const [lang, ex] of [
+				['en', explainCode(code)],
+				['zh-cn', explainZh(code)],
+			] as const) {
 				assert.ok(ex?.explanation && ex.fix, `${code} (${lang})`);
 			}
 		}
