@@ -144,7 +144,7 @@ export async function runPlanFaults(opts: { rounds: number; groups: number; faul
 		if (!run) {
 			report.mismatches.push(`round ${round}: the run did not end`);
 		} else {
-			if (seen.ended.filter((x) => x.runId === run!.runId).length !== 1) {
+			if (seen.ended.filter((x) => x.runId === run.runId).length !== 1) {
 				report.mismatches.push(`round ${round}: its end was reported ${seen.ended.length} time(s)`);
 			}
 			report.overlaps.push(...stepOrderProblems(workflow.deps.store, run).map((p) => `round ${round}: ${p}`));
