@@ -18,6 +18,8 @@ import { MemoryState } from '../src/core/sharedState';
 import { Semaphore } from '../src/core/semaphore';
 import { Workflow } from '../src/core/workflow';
 import type { Ports } from '../src/core/ports';
+import type { PlanPorts } from '../src/core/plans/planPorts';
+import type { ResolvedPlan } from '../src/core/plans/types';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.SDRS_BENCH_RUNS ?? 5);
@@ -388,6 +390,97 @@ async function jobs(): Promise<void> {
 }
 
 /**
+ * Failed-over groups whose jobs run 2–10 s in a simulator process at `latency` ms: what the Batch
+ * and Plan rows share. `reset` puts every group back (failed over, its job's duration and outcome),
+ * `gets` counts the GETs the simulator answered (GET /v1/…, by route with `routes`), `rtt` is the
+ * median of 10 round trips, and `perJob` follows groups as the one-group flow does: each POSTed at
+ * the same pace and followed by its own adaptive tracker (trackJob).
+ */
+async function failedOverGroups(count: number, latency: number, concurrency: number) {
+	const sim = await startSimulatorProcess(latency);
+	const { id } = await sim.admin<{ id: string }>('POST', 'projects', { region: 'cn-south-1' });
+	await sim.admin('POST', 'bulk', { projectId: id, count, status: 'failed-over' });
+	const project: Project = { id, name: 'cn-south-1', region: 'cn-south-1', isSubProject: false };
+	const { groups } = await sim.admin<{ groups: { id: string; name: string; projectId: string }[] }>('GET', 'groups');
+	const mine = groups.filter((g) => g.projectId === id);
+	const durations = mine.map((_, i) => 2000 + ((i * 7919) % 9) * 1000);
+	const reset = async (): Promise<void> => {
+		for (const [i, g] of mine.entries()) {
+			await sim.admin('POST', `groups/${g.id}`, { status: 'failed-over', priority_station: 'target', jobDurationMs: durations[i], nextOutcome: i % 25 === 3 ? 'fail' : 'success' });
+		}
+	};
+	const routes = async (): Promise<Record<string, number>> => {
+		const { byRoute } = await sim.admin<{ byRoute: Record<string, number> }>('GET', 'stats');
+		return Object.fromEntries(Object.entries(byRoute).filter(([k]) => k.startsWith('GET /v1/')));
+	};
+	const gets = async (): Promise<number> => Object.values(await routes()).reduce((a, v) => a + v, 0);
+	const client = new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, maxConcurrentPerHost: concurrency }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
+	const rtt = async (): Promise<number> => {
+		const t: number[] = [];
+		for (let i = 0; i < 10; i++) {
+			const s0 = performance.now();
+			await client.getGroup(project, mine[0].id);
+			t.push(performance.now() - s0);
+		}
+		return median(t);
+	};
+	const perJob = async (these: readonly { id: string }[]): Promise<void> => {
+		const sem = new Semaphore(concurrency);
+		await Promise.all(
+			these.map(async (g) => {
+				await sem.acquire();
+				let jobId: string;
+				try {
+					jobId = (await client.startProtectionGroup(project, g.id)).jobId;
+				} finally {
+					sem.release();
+				}
+				const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (j, signal) => client.getJob(project, j, signal), timeoutMs: 600_000 });
+				if (out.kind !== 'SUCCESS' && out.kind !== 'FAIL') {
+					throw new Error(`reference job ended ${out.kind}`);
+				}
+			}),
+		);
+	};
+	const workflow = (ports: Partial<Ports>, planPorts?: PlanPorts): Workflow =>
+		new Workflow({
+			store: new JobStore(new MemoryState()),
+			clientFor: () => client,
+			ports: {
+				confirm: () => Promise.resolve(true),
+				alert: () => Promise.resolve(),
+				notify: () => undefined,
+				progress: (_w, task) => task(() => undefined),
+				clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+				...ports,
+			},
+			log: silentLogger,
+			jobTimeoutMs: () => 600_000,
+			maxConcurrentRequests: () => concurrency,
+			planPorts,
+		});
+	return { sim, project, mine, durations, reset, routes, gets, client, rtt, perJob, workflow };
+}
+
+/** Runs `ours` and `reference` 3 times each, alternately (ours first in runs 0 and 2), with a round trip measured before each pair. */
+async function alternate<O, R>(rtt: () => Promise<number>, ours: () => Promise<O>, reference: () => Promise<R>): Promise<{ o: O[]; r: R[]; roundTrip: number }> {
+	const o: O[] = [];
+	const r: R[] = [];
+	const rtts: number[] = [];
+	for (let i = 0; i < 3; i++) {
+		rtts.push(await rtt());
+		if (i % 2) {
+			r.push(await reference());
+			o.push(await ours());
+		} else {
+			o.push(await ours());
+			r.push(await reference());
+		}
+	}
+	return { o, r, roundTrip: median(rtts) };
+}
+
+/**
  * A batch of Enable Protection Again for 50 failed-over groups whose jobs run 2–10 s, at 50 ms
  * latency: wall time from the confirmation to the report, against the slowest job's own running
  * time; and the GETs spent following, against 50 per-job trackers (the one-group flow's adaptive
@@ -397,113 +490,48 @@ async function batch(): Promise<void> {
 	const latency = 50;
 	const concurrency = 4;
 	const count = 50;
-	const sim = await startSimulatorProcess(latency);
+	const f = await failedOverGroups(count, latency, concurrency);
 	try {
-		const { id } = await sim.admin<{ id: string }>('POST', 'projects', { region: 'cn-south-1' });
-		await sim.admin('POST', 'bulk', { projectId: id, count, status: 'failed-over' });
-		const project: Project = { id, name: 'cn-south-1', region: 'cn-south-1', isSubProject: false };
-		const { groups } = await sim.admin<{ groups: { id: string; name: string; projectId: string }[] }>('GET', 'groups');
-		const mine = groups.filter((g) => g.projectId === id);
-		const durations = mine.map((_, i) => 2000 + ((i * 7919) % 9) * 1000);
-		const slowest = Math.max(...durations);
-		const reset = async (): Promise<void> => {
-			for (const [i, g] of mine.entries()) {
-				await sim.admin('POST', `groups/${g.id}`, { status: 'failed-over', priority_station: 'target', jobDurationMs: durations[i], nextOutcome: i % 25 === 3 ? 'fail' : 'success' });
-			}
-		};
-		const gets = async (): Promise<number> => {
-			const { byRoute } = await sim.admin<{ byRoute: Record<string, number> }>('GET', 'stats');
-			return Object.entries(byRoute)
-				.filter(([k]) => k.startsWith('GET /v1/'))
-				.reduce((a, [, v]) => a + v, 0);
-		};
-		const client = new SdrsClient(new HttpPipeline({ credentials: () => DEMO_CREDENTIALS, maxConcurrentPerHost: concurrency }), { iam: sim.url, sdrs: sim.url, ecs: sim.url });
-		const rtt = async (): Promise<number> => {
-			const t: number[] = [];
-			for (let i = 0; i < 10; i++) {
-				const s0 = performance.now();
-				await client.getGroup(project, mine[0].id);
-				t.push(performance.now() - s0);
-			}
-			return median(t);
-		};
-		const ours = async (): Promise<{ wallMs: number; gets: number; ended: boolean }> => {
-			await reset();
+		const slowest = Math.max(...f.durations);
+		const ours = async (): Promise<{ wallMs: number; gets: number }> => {
+			await f.reset();
 			let endedAt = 0;
-			const ports: Ports = {
-				confirm: () => Promise.resolve(true),
-				alert: () => Promise.resolve(),
+			const workflow = f.workflow({
 				notify: (n) => {
 					if (n.kind === 'batchEnded') {
 						endedAt = performance.now();
 					}
 				},
-				progress: (_w, task) => task(() => undefined),
-				clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
-			};
-			const workflow = new Workflow({
-				store: new JobStore(new MemoryState()),
-				clientFor: () => client,
-				ports,
-				log: silentLogger,
-				jobTimeoutMs: () => 600_000,
-				maxConcurrentRequests: () => concurrency,
 			});
-			const shown = await client.listGroups(project);
+			const shown = await f.client.listGroups(f.project);
 			const plan = await workflow.batches.plan(
-				shown.map((group) => ({ profileId: 'bench', project, group })),
+				shown.map((group) => ({ profileId: 'bench', project: f.project, group })),
 				'enableAgain',
 			);
 			if (plan.filter((p) => p.eligible).length !== count) {
 				throw new Error('the batch benchmark needs every group eligible');
 			}
-			const before = await gets();
+			const before = await f.gets();
 			const t0 = performance.now(); // the user confirmed
 			const { done } = await workflow.batches.start(plan, 'enableAgain');
 			await done;
-			const wallMs = endedAt - t0;
-			const followGets = (await gets()) - before;
-			await workflow.suspend();
-			workflow.dispose();
-			return { wallMs, gets: followGets, ended: endedAt > 0 };
-		};
-		const reference = async (): Promise<{ wallMs: number; gets: number }> => {
-			await reset();
-			const before = await gets();
-			const t0 = performance.now();
-			const sem = new Semaphore(concurrency);
-			await Promise.all(
-				mine.map(async (g) => {
-					await sem.acquire();
-					let jobId: string;
-					try {
-						jobId = (await client.startProtectionGroup(project, g.id)).jobId;
-					} finally {
-						sem.release();
-					}
-					const out = await trackJob({ jobId, startedAt: Date.now() }, { getJob: (j, signal) => client.getJob(project, j, signal), timeoutMs: 600_000 });
-					if (out.kind !== 'SUCCESS' && out.kind !== 'FAIL') {
-						throw new Error(`reference job ended ${out.kind}`);
-					}
-				}),
-			);
-			return { wallMs: performance.now() - t0, gets: (await gets()) - before };
-		};
-		const o: { wallMs: number; gets: number }[] = [];
-		const r: { wallMs: number; gets: number }[] = [];
-		const rtts: number[] = [];
-		for (let i = 0; i < 3; i++) {
-			rtts.push(await rtt());
-			const first = i % 2 ? await reference() : await ours();
-			const second = i % 2 ? await ours() : await reference();
-			const [mineRun, refRun] = i % 2 ? [second, first] : [first, second];
-			if (!(mineRun as { ended?: boolean }).ended) {
+			if (!endedAt) {
 				throw new Error('the batch did not report');
 			}
-			o.push(mineRun);
-			r.push(refRun);
-		}
-		const roundTrip = median(rtts);
+			const wallMs = endedAt - t0;
+			const followGets = (await f.gets()) - before;
+			await workflow.suspend();
+			workflow.dispose();
+			return { wallMs, gets: followGets };
+		};
+		const reference = async (): Promise<{ wallMs: number; gets: number }> => {
+			await f.reset();
+			const before = await f.gets();
+			const t0 = performance.now();
+			await f.perJob(f.mine);
+			return { wallMs: performance.now() - t0, gets: (await f.gets()) - before };
+		};
+		const { o, r, roundTrip } = await alternate(f.rtt, ours, reference);
 		const wall = median(o.map((x) => x.wallMs));
 		const budget = slowest + 2000 + (count / concurrency) * roundTrip * 1.2;
 		const oursGets = median(o.map((x) => x.gets));
@@ -517,7 +545,123 @@ async function batch(): Promise<void> {
 			values: { wallMs: wall, budgetMs: budget, slowestJobMs: slowest, roundTripMs: roundTrip, gets: oursGets, perJobGets: refGets, referenceWallMs: median(r.map((x) => x.wallMs)) },
 		});
 	} finally {
-		sim.stop();
+		f.sim.stop();
+	}
+}
+
+/**
+ * A recovery plan of 3 steps over 30 failed-over groups (10 a step) whose jobs run 2–10 s, at 50 ms
+ * latency, run as Enable Protection Again through the PlanRunner: wall time from the confirmation to
+ * the report (the run's end), against the sum over steps of (the step's slowest job + 2 s + the
+ * batch's pacing); and the GETs after the confirmation, against the same 30 groups each POSTed at
+ * the same pace and followed by its own per-job tracker, step after step. Each side runs 3 times,
+ * alternately. Ours are counted from each step's batch start to the step's end (following); all
+ * GETs after the confirmation, with each step's re-check of its groups before it sends (fail
+ * closed), are shown beside them.
+ */
+async function planRun(): Promise<void> {
+	const latency = 50;
+	const concurrency = 4;
+	const perStep = 10;
+	const f = await failedOverGroups(3 * perStep, latency, concurrency);
+	try {
+		const steps = [0, 1, 2].map((s) => f.mine.slice(s * perStep, (s + 1) * perStep));
+		const slowestOf = steps.map((_, s) => Math.max(...f.durations.slice(s * perStep, (s + 1) * perStep)));
+		const ours = async (): Promise<{ wallMs: number; gets: number; allGets: number }> => {
+			await f.reset();
+			let t0 = 0;
+			let endedAt = 0;
+			let before: Record<string, number> = {};
+			const planPorts: PlanPorts = {
+				refused: () => Promise.reject(new Error('the plan benchmark needs every group eligible')),
+				confirm: async ({ check }) => {
+					if (check.ineligible.length) {
+						throw new Error('the plan benchmark needs every group eligible');
+					}
+					before = await f.routes();
+					t0 = performance.now(); // the user confirmed
+					return true;
+				},
+				prompt: () => Promise.resolve(true),
+				progress: (_w, task) => task(() => undefined),
+				ended: () => {
+					endedAt = performance.now(); // the report opens
+				},
+				interrupted: () => undefined,
+			};
+			const workflow = f.workflow({}, planPorts);
+			const shown = await f.client.listGroups(f.project);
+			const byId = new Map(shown.map((g) => [g.id, g]));
+			const plan: ResolvedPlan = {
+				name: 'Bench',
+				source: 'bench.sdrs-plan.json',
+				profileId: 'bench',
+				project: f.project,
+				steps: steps.map((gs, s) => ({ kind: 'groups', label: `step ${s + 1}`, targets: gs.map((g) => ({ profileId: 'bench', project: f.project, group: byId.get(g.id)! })) })),
+			};
+			// The GETs of each step from its batch's start to the step's end: those spent following
+			// (the rest re-check the step's groups before it sends, and the plan before the confirmation).
+			const marks: Promise<number>[] = [];
+			const seenMarks = new Set<string>();
+			const sub = workflow.plans.runs.onDidChange(() => {
+				for (const [i, st] of (workflow.plans.runs.all()[0]?.steps ?? []).entries()) {
+					for (const [k, on] of [
+						[`s${i}`, !!st.batchId],
+						[`e${i}`, st.endedAt !== undefined],
+					] as const) {
+						if (on && !seenMarks.has(k)) {
+							seenMarks.add(k);
+							marks.push(f.gets().then((n) => (k.startsWith('s') ? -n : n)));
+						}
+					}
+				}
+			});
+			const started = await workflow.plans.start(plan, 'enableAgain');
+			if (started.kind !== 'started') {
+				throw new Error('the plan benchmark needs every group eligible');
+			}
+			const run = await started.done;
+			if (!endedAt || run?.state !== 'ended') {
+				throw new Error(`the plan did not report (${run?.state})`);
+			}
+			sub.dispose();
+			const after = await f.routes();
+			const delta = Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)] as const);
+			if (marks.length !== 6) {
+				throw new Error(`each step's batch start and end were not seen (${marks.length})`);
+			}
+			const followGets = (await Promise.all(marks)).reduce((a, v) => a + v, 0);
+			await workflow.suspend();
+			workflow.dispose();
+			process.stderr.write(`[bench] plan GETs after the confirmation by route: ${delta.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+			return { wallMs: endedAt - t0, gets: followGets, allGets: delta.reduce((a, [, v]) => a + v, 0) };
+		};
+		const reference = async (): Promise<{ wallMs: number; gets: number }> => {
+			await f.reset();
+			const before = await f.gets();
+			const t0 = performance.now();
+			for (const gs of steps) {
+				await f.perJob(gs);
+			}
+			return { wallMs: performance.now() - t0, gets: (await f.gets()) - before };
+		};
+		const { o, r, roundTrip } = await alternate(f.rtt, ours, reference);
+		const wall = median(o.map((x) => x.wallMs));
+		const pacing = (perStep / concurrency) * roundTrip * 1.2;
+		const budget = slowestOf.reduce((a, s) => a + s + 2000 + pacing, 0);
+		const oursGets = median(o.map((x) => x.gets));
+		const allGets = median(o.map((x) => x.allGets));
+		const refGets = median(r.map((x) => x.gets));
+		rows.push({
+			name: `Plan: 3 steps × ${perStep} groups, jobs 2–10 s, ${latency} ms latency`,
+			ours: `report after ${ms(wall)}; ${oursGets} GETs following (${allGets} after the confirmation, with each step's re-check of its groups before it sends)`,
+			reference: `budget ${ms(budget)} (Σ steps: slowest ${slowestOf.map((s) => `${s / 1000} s`).join(' / ')} + 2 s + ${perStep}/${concurrency} × ${ms(roundTrip)} round trip × 1.2); 30 per-job trackers, step after step: ${refGets} GETs, last end seen after ${ms(median(r.map((x) => x.wallMs)))}`,
+			ratio: oursGets / refGets,
+			ratioMeaning: `our GETs following / per-job trackers' GETs (all GETs: ${(allGets / refGets).toFixed(2)}×), median of 3 alternating runs; wall time ${(wall / budget).toFixed(2)}× the budget`,
+			values: { wallMs: wall, budgetMs: budget, roundTripMs: roundTrip, gets: oursGets, allGets, perJobGets: refGets, referenceWallMs: median(r.map((x) => x.wallMs)) },
+		});
+	} finally {
+		f.sim.stop();
 	}
 }
 
@@ -546,6 +690,7 @@ async function main(): Promise<void> {
 		['listing', listing],
 		['jobs', jobs],
 		['batch', batch],
+		['plan', planRun],
 		['memory', memory],
 		['activation', activation],
 	];

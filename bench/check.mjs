@@ -38,6 +38,14 @@ if (batch) {
 	);
 	check(batch.ratio <= 0.25, `batch: ${batch.values.gets} GETs following <= 0.25x the ${batch.values.perJobGets} of 50 per-job trackers (${batch.ratio.toFixed(2)}x)`);
 } else check(false, 'the batch was measured');
+const plan = get('Plan');
+if (plan) {
+	check(
+		plan.values.wallMs <= plan.values.budgetMs,
+		`plan: report after ${plan.values.wallMs.toFixed(0)} ms <= ${plan.values.budgetMs.toFixed(0)} ms (the sum over steps of slowest job + 2 s + 10/concurrency × round trip × 1.2)`,
+	);
+	check(plan.ratio <= 0.25, `plan: ${plan.values.gets} GETs following <= 0.25x the ${plan.values.perJobGets} of 30 per-job trackers (${plan.ratio.toFixed(2)}x)`);
+} else check(false, 'the plan was measured');
 const memory = get('Memory');
 check(!!memory && memory.values.heapGrowthBytes <= 30 * 1048576, `memory ${((memory?.values.heapGrowthBytes ?? NaN) / 1048576).toFixed(1)} MB <= 30 MB`);
 if (failures.length) {

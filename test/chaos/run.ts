@@ -1,9 +1,10 @@
-// `npm run chaos`: the long profile of the fault, bad-input and clock-skew runs, with figures.
+// `npm run chaos`: the long profile of the fault, plan, bad-input and clock-skew runs, with figures.
 // SDRS_CHAOS_ACTIONS (default 300) sets the number of actions. Exits non-zero when anything held
 // less than it should: a mismatch, a duplicate POST, a crash, a hang or a missed skew correction.
 import { runBadInput, runBatchFaults, runClockSkew, runFaults } from '../support/chaos';
 import { runBatchContention } from '../support/chaosContention';
 import { runLifecycleBatchFaults, runLifecycleFaults } from '../support/chaosLifecycle';
+import { runPlanFaults } from '../support/chaosPlans';
 
 async function main(): Promise<number> {
 	const actions = Number(process.env.SDRS_CHAOS_ACTIONS ?? 300);
@@ -86,6 +87,22 @@ async function main(): Promise<number> {
 		console.log(`  MISMATCH ${m}`);
 	}
 
+	const planRounds = Number(process.env.SDRS_CHAOS_PLANS ?? 6);
+	console.log(`\n== Plans: ${planRounds} rounds of a 3-step Enable Protection Again plan over 20 groups, 20% of calls failing, the window reloaded mid-step every other round ==`);
+	const pl = await runPlanFaults({ rounds: planRounds, groups: 20, faultRate: 0.2, seed: Number(process.env.SDRS_CHAOS_SEED ?? 1) });
+	console.log(
+		`rounds ${pl.rounds} (${pl.reloads} reloaded), groups ${pl.groups} in ${pl.seconds.toFixed(1)} s; faults injected ${Object.values(pl.faults).reduce((a, b) => a + b, 0)}; late applies ${pl.lateApplied}`,
+	);
+	console.log(
+		`outcomes: ${Object.entries(pl.outcomes)
+			.map(([k, v]) => `${k} ${v}`)
+			.join(', ')}`,
+	);
+	console.log(`outcomes matching the server's truth ${pl.matched}/${pl.groups}; duplicate POSTs ${pl.duplicates}; steps overlapping ${pl.overlaps.length}`);
+	for (const m of [...pl.mismatches, ...pl.overlaps]) {
+		console.log(`  MISMATCH ${m}`);
+	}
+
 	console.log('\n== Bad input ==');
 	const b = await runBadInput();
 	for (const line of b.lines) {
@@ -102,6 +119,11 @@ async function main(): Promise<number> {
 	console.log(`rejected on the date ${s.authFailures}; corrections ${s.corrections}; log lines about the clock ${s.clockLogLines}; then succeeded: ${s.succeeded}`);
 
 	const ok =
+		pl.mismatches.length === 0 &&
+		pl.overlaps.length === 0 &&
+		pl.duplicates === 0 &&
+		pl.rounds === planRounds &&
+		pl.matched === pl.groups &&
 		lb.mismatches.length === 0 &&
 		lb.duplicates === 0 &&
 		lb.matched === lb.groups &&

@@ -14,6 +14,7 @@ import { sendActionOnce, type StartResult } from '../../src/core/sendAction';
 import { MemoryState } from '../../src/core/sharedState';
 import { Workflow } from '../../src/core/workflow';
 import type { Alert, Notice, Ports } from '../../src/core/ports';
+import type { PlanPorts } from '../../src/core/plans/planPorts';
 import { DEMO_CREDENTIALS, startSimulator, type FaultKind, type FaultRule, type Simulator } from '../../src/simulator/simulator';
 
 const FAULT_KINDS: FaultKind[] = ['500', '502', '503', '504', '429', 'reset', 'hang', 'malformed', 'truncated', 'lost-response'];
@@ -40,7 +41,7 @@ export function client(sim: Simulator, logger?: Logger, timeoutMs = 400): { http
 }
 
 /** The extension's workflow on an in-memory store, answering yes to every question and recording what it says per group. */
-export function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<string, Alert | Notice> } {
+export function chaosWorkflow(c: SdrsClient, extra: { state?: MemoryState; planPorts?: PlanPorts; heartbeatMs?: number } = {}): { workflow: Workflow; said: Map<string, Alert | Notice> } {
 	const said = new Map<string, Alert | Notice>();
 	const groupOf = (e: Alert | Notice): string => ('group' in e ? e.group.id : 'job' in e ? e.job.groupId : e.batch.batchId);
 	const ports: Ports = {
@@ -54,7 +55,7 @@ export function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<st
 	// for 30, where 2 reads would make an unreadable group far likelier than in the product): the
 	// simulator applies late POSTs after 1 s.
 	const workflow = new Workflow({
-		store: new JobStore(new MemoryState()),
+		store: new JobStore(extra.state ?? new MemoryState()),
 		clientFor: () => c,
 		ports,
 		log: silentLogger,
@@ -62,6 +63,8 @@ export function chaosWorkflow(c: SdrsClient): { workflow: Workflow; said: Map<st
 		reconcileMs: 2500,
 		reconcileReadMs: 250,
 		maxConcurrentRequests: () => 4,
+		heartbeatMs: extra.heartbeatMs,
+		planPorts: extra.planPorts,
 	});
 	return { workflow, said };
 }

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { BAD_INPUTS, runBadInput, runBatchFaults, runClockSkew, runFaults, userFacingProblems } from '../support/chaos';
 import { runBatchContention } from '../support/chaosContention';
 import { runLifecycleBatchFaults, runLifecycleFaults } from '../support/chaosLifecycle';
+import { runPlanFaults } from '../support/chaosPlans';
 
 describe('chaos (short profile)', () => {
 	it('40 actions with 20% of calls failing: every outcome definite and true, no duplicate POST, every tree load succeeds', async function () {
@@ -65,6 +66,21 @@ describe('chaos (short profile)', () => {
 		assert.equal(r.takeovers, 2);
 		assert.ok(r.sentOnce >= 14, `most groups were sent by one of the two batches: ${r.sentOnce} of 20`);
 		assert.ok(r.throttled > 0, 'throttle pauses happened');
+	});
+
+	it('2 rounds of a 3-step plan over 12 groups with 20% of calls failing, the window reloaded mid-step in one: 0 duplicate POSTs, each group’s end as the simulator has it, steps never overlapping', async function () {
+		this.timeout(180_000);
+		const r = await runPlanFaults({ rounds: 2, groups: 12, faultRate: 0.2, seed: 7 });
+		assert.deepEqual(r.mismatches, []);
+		assert.deepEqual(r.overlaps, []);
+		assert.equal(r.duplicates, 0);
+		assert.equal(r.rounds, 2);
+		assert.equal(r.reloads, 1);
+		assert.equal(r.groups, 24);
+		assert.equal(r.matched, r.groups);
+		assert.ok((r.outcomes.succeeded ?? 0) >= 12, `most groups switched: ${JSON.stringify(r.outcomes)}`);
+		assert.ok(Object.values(r.faults).reduce((a, b) => a + b, 0) > 10, `faults were injected: ${JSON.stringify(r.faults)}`);
+		assert.ok(r.lateApplied >= 2, 'POSTs were answered 502 and applied later');
 	});
 
 	it(`${BAD_INPUTS.length} bad answers: a clear error or a safe value each, no crash, no hang, the tree still loads`, async function () {
