@@ -93,6 +93,10 @@ describe('recovery plans in a real VS Code', function () {
 			},
 			alert: (m, d) => Promise.reject(new Error(`unexpected alert: ${m}\n${d}`)),
 			input: (o) => (inputs.push(o), Promise.resolve(typed)),
+			decide: (items, o) => {
+				asked.push(`${o.title}\n${items.map((i) => i.label).join('\n')}`);
+				return Promise.resolve(items.find((i) => i.answer === 'go'));
+			},
 		};
 		return { asked, inputs, picked };
 	};
@@ -201,7 +205,9 @@ describe('recovery plans in a real VS Code', function () {
 		const deleted = await vscode.commands.executeCommand<number>('sdrs.cleanUpPlanDrills', runId);
 		assert.equal(deleted, 3);
 		assert.match(asked.asked[0], /^Delete the 3 DR drills rehearsal “Rehearsal” created\?/);
-		assert.match(asked.asked[0], /\[Delete 3 Drills\]$/);
+		const lines = asked.asked[0].split('\n').slice(1);
+		assert.deepEqual(lines.slice(0, 2), ['Cancel', 'Delete 3 Drills'], 'Cancel first (selected), the action second');
+		assert.equal(lines.filter((l) => /^“.+” of “(dr-drill-ready|dr-syncing|dr-switchover-ready)”: 2 drill server\(s\)/.test(l)).length, 3, 'each drill named with its servers');
 		const left = new Set(sim().data.drills.map((d) => d.id));
 		assert.deepEqual(
 			created.filter((d) => left.has(d.id)).map((d) => d.id),

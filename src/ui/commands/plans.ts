@@ -158,13 +158,14 @@ export async function cleanUpPlanDrills(c: CommandContext, given?: { run: Stored
 		void say.info(vscode.l10n.t('No rehearsal has drills left to clean up.'));
 		return 0;
 	}
-	const names = left.map((g) => vscode.l10n.t('“{0}” of “{1}” (servers: {2})', g.drill?.name ?? '', g.groupName, (g.drill?.servers ?? []).join(', ') || '?')).join('\n');
-	const verb = vscode.l10n.t('Delete {0} Drills', left.length);
-	const ok = await c.ports.prompts.confirm(
-		vscode.l10n.t('Delete the {0} DR drills rehearsal “{1}” created?', left.length, run.planName),
-		`${names}\n\n${vscode.l10n.t('Deleted: these drills and their drill servers. Kept: the protection groups, their replication and production.')}`,
-		verb,
-	);
+	// Deleting drills deletes servers: Cancel is the selected answer (Enter deletes nothing).
+	const ok = await c.ports.decide(vscode.l10n.t('Delete the {0} DR drills rehearsal “{1}” created?', left.length, run.planName), vscode.l10n.t('Delete {0} Drills', left.length), [
+		{
+			heading: vscode.l10n.t('Deleted: these drills, with their drill servers, disks and NICs'),
+			lines: left.map((g) => vscode.l10n.t('“{0}” of “{1}”: {2} drill server(s) (named in the rehearsal’s report)', g.drill?.name ?? '', g.groupName, g.drill?.servers?.length ?? '?')),
+		},
+		{ heading: vscode.l10n.t('Kept'), lines: [vscode.l10n.t('The protection groups, their replication and production.'), vscode.l10n.t('Kept: the drill VPC and its subnets.')] },
+	]);
 	if (!ok) {
 		return 0;
 	}
