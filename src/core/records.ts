@@ -88,6 +88,19 @@ export interface BatchEntry {
 /** What a batch entry keeps of its job once the job has an end (or was put aside). */
 export type EntryResult = Pick<StoredJob, 'jobId' | 'outcome' | 'notFollowed' | 'errorCode' | 'failReason' | 'endedAt' | 'startedAt' | 'trackBy' | 'lastStatus'>;
 
+/** What an entry (or a plan's group) keeps of its job: its end, never more. */
+export const resultOf = (j: StoredJob | EntryResult): EntryResult => ({
+	jobId: j.jobId,
+	outcome: j.outcome,
+	notFollowed: j.notFollowed,
+	errorCode: j.errorCode,
+	failReason: j.failReason,
+	endedAt: j.endedAt,
+	startedAt: j.startedAt,
+	trackBy: j.trackBy,
+	lastStatus: j.lastStatus,
+});
+
 /** Why an entry was never sent (its `error`); the report words each. */
 export const UNSENT = {
 	stopped: 'stopped before it was sent',
@@ -219,19 +232,7 @@ export function mirrorEnds(before: StoredJob[], after: StoredJob[], batches: Sto
 						const ended = j.outcome || j.notFollowed;
 						return {
 							...e,
-							result: ended
-								? {
-										jobId: j.jobId,
-										outcome: j.outcome,
-										notFollowed: j.notFollowed,
-										errorCode: j.errorCode,
-										failReason: j.failReason,
-										endedAt: j.endedAt,
-										startedAt: j.startedAt,
-										trackBy: j.trackBy,
-										lastStatus: j.lastStatus,
-									}
-								: undefined,
+							result: ended ? resultOf(j) : undefined,
 						};
 					}),
 				},

@@ -5,10 +5,12 @@
 // may have been on the wire when the window went is left for the user to look at.
 import { defaultDrillName, drillServersOf } from '../drills';
 import type { Alert, ActionTarget } from '../ports';
+import { resultOf } from '../records';
 import { Semaphore } from '../semaphore';
+import { groupEndOf } from './record';
 import { checkStep, whyIneligible } from './prepare';
 import { failedEnd, targetOf, type StepControl, type StepDeps, type StepEnd } from './steps';
-import type { GroupEnd, RunGroup } from './types';
+import type { RunGroup } from './types';
 
 /** Resolves when the job has an outcome or was put aside (the follower records it), or the window closes. */
 function jobEnded(deps: StepDeps, jobId: string, closing: AbortSignal): Promise<boolean> {
@@ -39,7 +41,7 @@ async function drillEnd(deps: StepDeps, target: ActionTarget, g: RunGroup, jobId
 	if (!job) {
 		return { end: 'notFollowed', error: 'the job record is gone' };
 	}
-	const end: GroupEnd = job.outcome === 'SUCCESS' ? 'succeeded' : job.outcome === 'FAIL' ? 'failed' : job.outcome === 'NOT_APPLIED' ? 'notApplied' : 'notFollowed';
+	const end = groupEndOf(job);
 	const client = deps.clientFor(target.profileId);
 	const id = job.drill?.id ?? g.drill?.id;
 	const servers = end === 'succeeded' && client ? await drillServersOf(client, target.project, id) : [];
@@ -47,17 +49,7 @@ async function drillEnd(deps: StepDeps, target: ActionTarget, g: RunGroup, jobId
 		end,
 		jobId,
 		drill: { name: g.drill?.name ?? job.drill?.name ?? '', ...(id ? { id } : {}), servers },
-		result: {
-			jobId,
-			outcome: job.outcome,
-			notFollowed: job.notFollowed,
-			errorCode: job.errorCode,
-			failReason: job.failReason,
-			endedAt: job.endedAt,
-			startedAt: job.startedAt,
-			trackBy: job.trackBy,
-			lastStatus: job.lastStatus,
-		},
+		result: resultOf(job),
 	};
 }
 

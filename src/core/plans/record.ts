@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ProtectionGroup } from '../model';
 import type { ActionTarget } from '../ports';
-import { LEASE_MS, projectOf } from '../records';
+import { LEASE_MS, projectOf, type StoredJob } from '../records';
 import { whyIneligible, type PlanCheck } from './prepare';
-import type { PlanMode, ResolvedPlan, RunStep, StoredPlanRun } from './types';
+import type { GroupEnd, PlanMode, ResolvedPlan, RunStep, StoredPlanRun } from './types';
 
 /** The record of a run just confirmed: every step pending, ineligible groups skipped with why, held by this window. */
 export function newRunRecord(plan: ResolvedPlan, mode: PlanMode, check: PlanCheck, now: number, owner: string): StoredPlanRun {
@@ -56,3 +56,7 @@ export function targetsOf(run: StoredPlanRun): ActionTarget[] {
 		})),
 	);
 }
+
+/** A group's end from its job's outcome (no job, or none yet: not followed). */
+export const groupEndOf = (job: Pick<StoredJob, 'outcome'> | undefined): GroupEnd =>
+	job?.outcome === 'SUCCESS' ? 'succeeded' : job?.outcome === 'FAIL' ? 'failed' : job?.outcome === 'NOT_APPLIED' ? 'notApplied' : 'notFollowed';

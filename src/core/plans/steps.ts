@@ -8,7 +8,8 @@ import type { RunResult } from '../workflow';
 import type { JobStore } from '../jobStore';
 import type { Logger } from '../logger';
 import type { ActionTarget, Ports } from '../ports';
-import type { StoredBatch, StoredJob } from '../records';
+import { resultOf, type StoredBatch, type StoredJob } from '../records';
+import { groupEndOf } from './record';
 import { checkStep, modeAction, whyIneligible, type CheckDeps } from './prepare';
 import type { PlanRunStore } from './runStore';
 import type { PlanPorts } from './planPorts';
@@ -52,20 +53,8 @@ export function entryEnd(batch: StoredBatch, g: RunGroup, jobOf: (id: string) =>
 		return { end: 'unsent', error: e.error };
 	}
 	const job = e.result ?? (e.jobId ? jobOf(e.jobId) : undefined);
-	const end: GroupEnd = job?.outcome === 'SUCCESS' ? 'succeeded' : job?.outcome === 'FAIL' ? 'failed' : job?.outcome === 'NOT_APPLIED' ? 'notApplied' : 'notFollowed';
-	const result = job
-		? {
-				jobId: job.jobId,
-				outcome: job.outcome,
-				notFollowed: job.notFollowed,
-				errorCode: job.errorCode,
-				failReason: job.failReason,
-				endedAt: job.endedAt,
-				startedAt: job.startedAt,
-				trackBy: job.trackBy,
-				lastStatus: job.lastStatus,
-			}
-		: undefined;
+	const end = groupEndOf(job);
+	const result = job ? resultOf(job) : undefined;
 	return { end, jobId: e.jobId, result };
 }
 
