@@ -2,7 +2,7 @@
 // its row in the action table needs runs (a failed check does not stop the others), each with the
 // facts the UI words and, when it fails, names the fix. They fail closed: what cannot be checked
 // is not "all stopped".
-import { ACTIONS, type ActionKind, type ExtraCheck } from './actions';
+import { ACTIONS, DRILL, type ActionKind, type ExtraCheck } from './actions';
 import type { SdrsClient } from './client';
 import type { Project, ProtectionGroup, Replication, Server } from './model';
 
@@ -108,14 +108,30 @@ export async function runPreflight(
 			checks.push(pairsCheck(id, pairs ?? []));
 		}
 	}
-	const { jobId, inBatch } = typeof inFlight === 'string' ? { jobId: inFlight } : (inFlight ?? {});
-	checks.push({
-		id: 'noJobInFlight',
-		ok: !jobId && !inBatch,
-		facts: { jobId, inBatch },
-		detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in an unfinished batch' : 'no job running',
-	});
+	checks.push(inFlightResult(typeof inFlight === 'string' ? { jobId: inFlight } : (inFlight ?? {})));
 	return { group, action, checks, ok: checks.every((c) => c.ok) };
+}
+
+/** Nothing of ours in flight for the group: no job running, no place in an unfinished batch. */
+export function inFlightResult({ jobId, inBatch }: InFlight): CheckResult {
+	return { id: 'noJobInFlight', ok: !jobId && !inBatch, facts: { jobId, inBatch }, detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in an unfinished batch' : 'no job running' };
+}
+
+/**
+ * A DR drill's pre-flight on a group as read (§2.4): its status is one a drill may be started from
+ * (the drill row), and nothing of ours is in flight for it.
+ */
+export function drillChecks(group: ProtectionGroup, inFlight: InFlight): CheckResult[] {
+	const allowed = (DRILL.from as readonly string[]).includes(group.status);
+	return [
+		{
+			id: 'status',
+			ok: allowed,
+			facts: { status: group.status, needs: DRILL.from },
+			detail: allowed ? `status is ${group.status}` : `status is ${group.status}; a DR drill needs ${DRILL.from.join(' or ')}`,
+		},
+		inFlightResult(inFlight),
+	];
 }
 
 /**

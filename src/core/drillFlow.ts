@@ -2,7 +2,7 @@
 // group (or drill) re-read live and checked, the user's answers, one request (never sent again), a
 // lost answer reconciled from the group's drills, the job recorded, followed and reported once.
 import { DRILL, drillDeletable } from './actions';
-import type { CheckResult } from './checks';
+import { drillChecks, inFlightResult, type CheckResult } from './checks';
 import type { DrillSpec, SdrsClient } from './client';
 import { drillNameProblem } from './drills';
 import { SdrsError, toSdrsError } from './errors';
@@ -30,8 +30,7 @@ export interface DrillEngine {
 function inFlightCheck(engine: DrillEngine, target: ActionTarget): CheckResult {
 	const { store } = engine.deps;
 	const jobId = store.runningJobFor(target.project.id, target.group.id);
-	const inBatch = !jobId && store.queuedInBatch(target.project.id, target.group.id);
-	return { id: 'noJobInFlight', ok: !jobId && !inBatch, facts: { jobId, inBatch }, detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in a batch' : 'no job running' };
+	return inFlightResult({ jobId, inBatch: !jobId && store.queuedInBatch(target.project.id, target.group.id) });
 }
 
 /** The guard every drill request passes first: no job recorded or queued for the group, and a client. */
@@ -96,16 +95,8 @@ export async function startDrill(engine: DrillEngine, target: ActionTarget, ques
 	const { project } = target;
 	const group = await ports.progress({ kind: 'checking', action: 'createDrill', group: target.group }, () => client.getGroup(project, target.group.id));
 	engine.announce({ profileId: target.profileId, projectId: project.id, group });
-	const allowed = (DRILL.from as readonly string[]).includes(group.status);
-	const checks: CheckResult[] = [
-		{
-			id: 'status',
-			ok: allowed,
-			facts: { status: group.status, needs: DRILL.from },
-			detail: allowed ? `status is ${group.status}` : `status is ${group.status}; a DR drill needs ${DRILL.from.join(' or ')}`,
-		},
-		inFlightCheck(engine, target),
-	];
+	const jobId = engine.deps.store.runningJobFor(project.id, group.id);
+	const checks = drillChecks(group, { jobId, inBatch: !jobId && engine.deps.store.queuedInBatch(project.id, group.id) });
 	log.info(`Pre-flight for createDrill on ${group.id}: ${checks.map((c) => `${c.id}=${c.ok ? 'ok' : 'FAIL'}`).join(', ')}`);
 	if (checks.some((c) => !c.ok)) {
 		await ports.alert({ kind: 'preflightFailed', action: 'createDrill', group, checks });

@@ -4,8 +4,8 @@
 // (the same pre-flight checks a run makes: runPreflight re-reads the group live; a DR drill needs
 // the statuses of the drill row and nothing in flight). Only GETs: the plan is hostile input and
 // checking it is allowed in a restricted workspace.
-import { allowedActions, DRILL, drillAllowed, type ActionKind, type BlockReason } from '../actions';
-import { runPreflight, type CheckResult, type InFlight } from '../checks';
+import { allowedActions, drillAllowed, type ActionKind, type BlockReason } from '../actions';
+import { drillChecks, runPreflight, type CheckResult, type InFlight } from '../checks';
 import type { SdrsClient } from '../client';
 import { SdrsError, toSdrsError } from '../errors';
 import type { ProtectionGroup } from '../model';
@@ -64,29 +64,6 @@ export interface PlanReadiness {
 	checkedAt: number;
 	steps: StepReadiness[];
 	modes: ModeSummary[];
-}
-
-/**
- * A DR drill's pre-flight on a group as read: its status is one a drill may be started from (the
- * drill row), and nothing of ours is in flight for it.
- */
-export function drillChecks(group: ProtectionGroup, inFlight: InFlight): CheckResult[] {
-	const allowed = (DRILL.from as readonly string[]).includes(group.status);
-	const { jobId, inBatch } = inFlight;
-	return [
-		{
-			id: 'status',
-			ok: allowed,
-			facts: { status: group.status, needs: DRILL.from },
-			detail: allowed ? `status is ${group.status}` : `status is ${group.status}; a DR drill needs ${DRILL.from.join(' or ')}`,
-		},
-		{
-			id: 'noJobInFlight',
-			ok: !jobId && !inBatch,
-			facts: { jobId, inBatch },
-			detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in an unfinished batch' : 'no job running',
-		},
-	];
 }
 
 /** Reads every group of the plan and runs every mode's checks; sends nothing. */

@@ -2,10 +2,10 @@
 // (a rehearsal: the DR drill's rule), and what the run may do with what they found. A Planned
 // Failover is refused as a whole when any group fails a check; the other modes skip the groups that
 // fail (each named, with its check) and are refused only when no group is left.
-import { DRILL, type ActionKind } from '../actions';
+import type { ActionKind } from '../actions';
 import type { BatchDeps } from '../batch/deps';
 import { planBatch, type PlanEntry } from '../batch/plan';
-import type { CheckResult } from '../checks';
+import { drillChecks } from '../checks';
 import { SdrsError, toSdrsError } from '../errors';
 import type { ActionTarget } from '../ports';
 import { Semaphore } from '../semaphore';
@@ -44,18 +44,8 @@ async function drillEntries(deps: CheckDeps, targets: readonly ActionTarget[], o
 				}
 				const group = await client.getGroup(target.project, target.group.id, signal);
 				deps.announce({ profileId: target.profileId, projectId: target.project.id, group });
-				const allowed = (DRILL.from as readonly string[]).includes(group.status);
 				const jobId = deps.store.runningJobFor(target.project.id, group.id);
-				const inBatch = !jobId && deps.store.queuedInBatch(target.project.id, group.id);
-				const checks: CheckResult[] = [
-					{
-						id: 'status',
-						ok: allowed,
-						facts: { status: group.status, needs: DRILL.from },
-						detail: allowed ? `status is ${group.status}` : `status is ${group.status}; a DR drill needs ${DRILL.from.join(' or ')}`,
-					},
-					{ id: 'noJobInFlight', ok: !jobId && !inBatch, facts: { jobId, inBatch }, detail: jobId ? `job ${jobId} is still running` : inBatch ? 'waiting in a batch' : 'no job running' },
-				];
+				const checks = drillChecks(group, { jobId, inBatch: !jobId && deps.store.queuedInBatch(target.project.id, group.id) });
 				return { target: { ...target, group }, group, eligible: checks.every((c) => c.ok), checks };
 			} catch (e) {
 				return { target, group: target.group, eligible: false, checks: [], error: toSdrsError(e) };
