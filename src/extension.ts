@@ -10,10 +10,11 @@ import { ClientCache } from './ui/services/clients';
 import { Demo } from './ui/services/demo';
 import { EditorPorts } from './ui/services/editorPorts';
 import { editorPlanPorts } from './ui/services/planPorts';
+import { say } from './ui/say';
 import { FilterState } from './ui/services/filterState';
 import { HostApprovals } from './ui/services/hostApprovals';
 import { createLog } from './ui/services/log';
-import { ProfileStore } from './ui/services/profiles';
+import { accountText, ProfileStore } from './ui/services/profiles';
 import { resetContextKeys, setContextKey } from './ui/services/contextKeys';
 import { readSettings } from './ui/services/settings';
 import { ProtectionGroupsProvider } from './ui/views/groupsTree';
@@ -69,7 +70,18 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	workflow.plans.planPorts = editorPlanPorts({
 		prompts: () => ports.prompts,
 		showReport: (runId) => void vscode.commands.executeCommand('sdrs.showPlanReport', runId),
-		continueRun: (runId) => void workflow.plans.continueRun(runId),
+		// A run held in globalState is offered in every window: only a trusted one may go on sending.
+		continueRun: (runId) =>
+			vscode.workspace.isTrusted ? void workflow.plans.continueRun(runId) : void say.warn(vscode.l10n.t('This workspace is not trusted: continue the plan from a trusted window. Nothing was sent.')),
+		where: (plan) => {
+			const profile = profiles.get(plan.profileId);
+			const account = profile && accountText(profile, plan.project.domainId);
+			return vscode.l10n.t('Profile “{0}”{1}, project {2} ({3})', profile?.name ?? plan.profileId, account ? ` · ${account}` : '', plan.project.name, plan.project.region);
+		},
+		openPlan: async (markdown) => {
+			const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+			await vscode.window.showTextDocument(doc, { preview: false });
+		},
 		abandon: (runId) => void workflow.plans.abandon(runId),
 	});
 	ports.batchButtons = (what, batchId) => void vscode.commands.executeCommand(what === 'copy' ? 'sdrs.copyBatchSummary' : 'sdrs.showBatchReport', { batch: store.batch(batchId) });

@@ -162,7 +162,7 @@ export class PlanFiles implements vscode.Disposable {
 					return;
 				}
 				const error = e instanceof SdrsError ? e : new SdrsError(String(e), 'config');
-				resolved = [{ code: 'unreadable', message: error.message, args: { reason: error.message }, span: plan.project.span, severity: 'warning' }];
+				resolved = [{ code: 'unreadable', message: error.message, args: { what: 'groups', detail: error.message }, span: plan.project.span, severity: 'warning' }];
 			}
 			if (abort.signal.aborted || doc.isClosed || doc.version !== version) {
 				return;

@@ -215,6 +215,69 @@ describe('recovery plans: running a plan', function () {
 		assert.deepEqual(posts(r, ['dr-switchover-ready', 'dr-switchover-blocked']), [1, 0]);
 	});
 
+	it('a group switched over since the confirmation is not sent back: the planned failover halts, naming why', async () => {
+		const ready = r.sim.findGroup('dr-switchover-ready');
+		let release!: (v: boolean) => void;
+		h.answer = () => new Promise<boolean>((res) => (release = res));
+		const p = plan('Switch', lifecycle, [{ kind: 'prompt', text: 'Go?' }, groupsStep(r, lifecycle, ['dr-switchover-ready'])]);
+		const { done } = await started(h, p, 'plannedFailover');
+		while (!h.prompts.length) {
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		// Meanwhile someone switched it over elsewhere: still protected, production now at the other site.
+		r.sim.patchGroup(ready.id, { priority_station: 'target' });
+		release(true);
+		const run = (await done)!;
+		assert.equal(run.state, 'halted');
+		assert.equal(run.steps[1].state, 'halted');
+		assert.match(run.steps[1].groups![0].skipped ?? '', /production moved to the target site since the plan was confirmed/);
+		assert.deepEqual(posts(r, ['dr-switchover-ready']), [0], 'not sent back the other way');
+	});
+
+	it('a group another batch has in flight halts the step (in Failover and Enable Again too): the next step never starts while it moves', async () => {
+		let release!: (v: boolean) => void;
+		h.answer = () => new Promise<boolean>((res) => (release = res));
+		for (const g of [gz(5), gz(6)]) {
+			r.sim.patchGroup(r.sim.findGroup(g).id, { jobDurationMs: 3000 });
+		}
+		const p = plan('Shop', failoverProject, [{ kind: 'prompt', text: 'Go?' }, groupsStep(r, failoverProject, [gz(5), gz(6)]), groupsStep(r, failoverProject, [gz(8)])]);
+		const { done } = await started(h, p, 'enableAgain');
+		while (!h.prompts.length) {
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		// A batch from the tree takes gz-05 meanwhile.
+		const other = await h.workflow.batches.plan([target(r, failoverProject, gz(5))], 'enableAgain');
+		await h.workflow.batches.start(other, 'enableAgain');
+		release(true);
+		const run = (await done)!;
+		assert.equal(run.state, 'halted');
+		assert.match(run.haltReason ?? '', /in flight in another job, batch or run/);
+		assert.deepEqual(
+			run.steps.map((s) => s.state),
+			['done', 'halted', 'pending'],
+		);
+		assert.deepEqual(posts(r, [gz(5), gz(6), gz(8)]), [1, 0, 0], 'gz-05 once (the other batch), nothing of the plan');
+	});
+
+	it('a second run over any of the same groups is refused while the first has not ended; nothing of it is sent', async () => {
+		let release!: (v: boolean) => void;
+		h.answer = () => new Promise<boolean>((res) => (release = res));
+		const first = plan('Shop', failoverProject, [groupsStep(r, failoverProject, [gz(1)]), { kind: 'prompt', text: 'Go?' }, groupsStep(r, failoverProject, [gz(2)])]);
+		const { done } = await started(h, first, 'enableAgain');
+		while (!h.prompts.length) {
+			await new Promise((res) => setTimeout(res, 50));
+		}
+		const second = plan('Shop again', failoverProject, [groupsStep(r, failoverProject, [gz(3), gz(2)])]);
+		const s = await h.workflow.plans.start(second, 'enableAgain');
+		assert.equal(s.kind, 'refused');
+		assert.equal(h.refused.at(-1)?.refusal, 'otherRun');
+		assert.equal(h.refused.at(-1)?.otherRun, 'Shop');
+		assert.deepEqual(posts(r, [gz(3), gz(2)]), [0, 0]);
+		release(true);
+		assert.equal((await done)!.state, 'ended');
+		assert.deepEqual(posts(r, [gz(1), gz(2), gz(3)]), [1, 1, 0]);
+	});
+
 	it('Stop during a wait: nothing more starts', async () => {
 		const p = plan('Shop', failoverProject, [groupsStep(r, failoverProject, [gz(1)]), { kind: 'wait', seconds: 30 }, groupsStep(r, failoverProject, [gz(2)])]);
 		const { run, done } = await started(h, p, 'enableAgain');

@@ -21,8 +21,10 @@ export interface PlanCheck {
 	eligible: number;
 	/** Groups a check refused (each with its failing checks). */
 	ineligible: PlanEntry[];
-	/** Why the run may not start: a planned failover with a group that fails a check, or no group left. */
-	refusal?: 'planRefused' | 'noneEligible';
+	/** Why the run may not start: a planned failover with a group that fails a check, no group left, or another run has its groups. */
+	refusal?: 'planRefused' | 'noneEligible' | 'otherRun';
+	/** otherRun: the plan name of the unfinished run that has some of the same groups. */
+	otherRun?: string;
 }
 
 /** The action a mode sends for each group (a rehearsal: none; its drills have their own rule). */

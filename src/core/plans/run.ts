@@ -80,6 +80,14 @@ export class PlanRunner {
 		if (signal?.aborted) {
 			return { kind: 'cancelled', check };
 		}
+		// Two runs over the same groups would race each other's steps: one at a time per group.
+		const mine = new Set(plan.steps.flatMap((st) => (st.kind === 'groups' ? st.targets.map((t) => `${t.project.id}/${t.group.id}`) : [])));
+		const other = runs.all().find((r) => !runEnded(r) && r.steps.some((st) => st.groups?.some((g) => mine.has(`${g.projectId}/${g.groupId}`))));
+		if (other) {
+			log.warn(`Plan “${plan.name}” refused: run ${other.runId} (“${other.planName}”) has some of its groups and has not ended`);
+			await this.ui.refused({ plan, mode, check: { ...check, refusal: 'otherRun', otherRun: other.planName } });
+			return { kind: 'refused', check };
+		}
 		if (check.refusal) {
 			await this.ui.refused({ plan, mode, check });
 			return { kind: 'refused', check };
@@ -260,7 +268,10 @@ export class PlanRunner {
 				return 'closing';
 			}
 			if (end === 'halt') {
-				return { state: 'halted', reason: `step ${i + 1} failed: a planned failover halts at the first failure` };
+				return {
+					state: 'halted',
+					reason: run.mode === 'plannedFailover' ? `step ${i + 1} failed: a planned failover halts at the first failure` : `step ${i + 1} halted: a group is in flight in another job, batch or run`,
+				};
 			}
 			if (end === 'stopped') {
 				return { state: 'stopped', reason: 'stopped by the user' };

@@ -1,6 +1,7 @@
 // One step of a plan's run, from its start to its end: a group step re-checked (fail closed) and
 // sent as one batch (or, rehearsing, a DR drill per group), followed to its end; a wait; a prompt.
 // Each writes its start and end to the run's record; the runner (run.ts) decides what comes next.
+import { ACTIONS } from '../actions';
 import { batchCounts } from '../batch/counts';
 import type { PlanEntry } from '../batch/plan';
 import type { Batches } from '../batch/batches';
@@ -135,7 +136,25 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 		if (ctl.closing.aborted) {
 			return 'closing';
 		}
-		const failed = entries.filter((e) => !e.eligible);
+		// A group whose production moved since the run was confirmed (someone switched it over
+		// meanwhile) is not sent: the user confirmed the other direction.
+		const moved = (e: PlanEntry): boolean => {
+			const before = live.find((g) => g.projectId === e.target.project.id && g.groupId === e.group.id)?.before;
+			return ACTIONS[action].flips && before?.priorityStation !== undefined && e.group.priorityStation !== before.priorityStation;
+		};
+		const checked = entries.map((e) =>
+			e.eligible && moved(e)
+				? {
+						...e,
+						eligible: false,
+						checks: [
+							...e.checks,
+							{ id: 'status' as const, ok: false, facts: { status: e.group.status }, detail: `production moved to the ${e.group.priorityStation} site since the plan was confirmed` },
+						],
+					}
+				: e,
+		);
+		const failed = checked.filter((e) => !e.eligible);
 		const skip = (g: RunGroup): RunGroup => {
 			const e = failed.find((x) => x.target.project.id === g.projectId && x.target.group.id === g.groupId);
 			return e ? { ...g, end: 'skipped', skipped: whyIneligible(e) } : g;
@@ -144,11 +163,13 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 		if (failed.length) {
 			log.warn(`Plan run ${runId}, step ${index + 1}: ${failed.length} group(s) now fail a check: ${failed.map((e) => `${e.group.name} (${whyIneligible(e)})`).join('; ')}`);
 		}
-		if (failed.length && mode === 'plannedFailover') {
+		// A group another job, batch or run has in flight: skipping it would break the plan's order
+		// (the next step would start while it still moves), so every mode halts.
+		if (failed.length && (mode === 'plannedFailover' || failed.some((e) => e.checks.some((c) => c.id === 'noJobInFlight' && !c.ok)))) {
 			await runs.patchStep(runId, index, { state: 'halted', endedAt: deps.ports.clock.now() });
 			return 'halt';
 		}
-		const send = entries.filter((e) => e.eligible);
+		const send = checked.filter((e) => e.eligible);
 		if (!send.length) {
 			await runs.patchStep(runId, index, { state: 'skipped', endedAt: deps.ports.clock.now() });
 			return 'ok';

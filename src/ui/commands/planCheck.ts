@@ -8,14 +8,14 @@ import { planReadinessMarkdown } from '../planReadiness';
 import { isPlanUri, PLAN_GLOB } from '../planFiles';
 import { planDirectory } from '../services/planDirectory';
 import { readSettings } from '../services/settings';
-import { say } from '../say';
+import { pickText, say } from '../say';
 import type { CommandContext } from './context';
 
 /** The largest plan file read (a plan of 50 steps of 200 groups is far smaller). */
 export const MAX_PLAN_BYTES = 1024 * 1024;
 
 /** The plan a command works on: given (CodeLens, menus), the active editor's, or one picked from the workspace. */
-export async function whichPlan(given?: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function whichPlan(given?: vscode.Uri, title = vscode.l10n.t('Check which plan?')): Promise<vscode.Uri | undefined> {
 	if (given instanceof vscode.Uri) {
 		return given;
 	}
@@ -31,8 +31,8 @@ export async function whichPlan(given?: vscode.Uri): Promise<vscode.Uri | undefi
 		return found[0];
 	}
 	const pick = await vscode.window.showQuickPick(
-		found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-		{ title: vscode.l10n.t('Check which plan?') },
+		found.map((uri) => ({ label: pickText(vscode.workspace.asRelativePath(uri)), uri })),
+		{ title },
 	);
 	return pick?.uri;
 }

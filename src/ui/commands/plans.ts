@@ -7,14 +7,13 @@ import { pickText, say } from '../say';
 import type { PlanMode, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
 import { loadPlan } from '../../core/plans/resolve';
 import { planDirectory } from '../services/planDirectory';
+import { planText, whichPlan } from './planCheck';
 import { runEnded } from '../../core/plans/runStore';
 import { projectOf } from '../../core/records';
 import type { Drill, ProtectionGroup } from '../../core/model';
 import { drillsLeft, modeExplanation, modeTitle, planProgressText, planReportMarkdown, runStateText } from '../planReport';
 import { describeError } from '../text';
 import type { CommandContext } from './context';
-
-export const PLAN_GLOB = '**/*.sdrs-plan.json';
 
 /** Plans run only in a trusted workspace: the file comes from a repository. */
 function trusted(what: string): boolean {
@@ -25,35 +24,15 @@ function trusted(what: string): boolean {
 	return false;
 }
 
-/** The plan file: given, the active editor's, or one picked among the workspace's plans. */
-async function planUri(given: vscode.Uri | undefined, title: string): Promise<vscode.Uri | undefined> {
-	if (given instanceof vscode.Uri) {
-		return given;
-	}
-	const active = vscode.window.activeTextEditor?.document.uri;
-	if (active?.path.endsWith('.sdrs-plan.json')) {
-		return active;
-	}
-	const files = await vscode.workspace.findFiles(PLAN_GLOB, '**/node_modules/**', 200);
-	if (files.length <= 1) {
-		if (!files.length) {
-			void say.info(vscode.l10n.t('No recovery plan (*.sdrs-plan.json) in this workspace.'));
-		}
-		return files[0];
-	}
-	const pick = await vscode.window.showQuickPick(
-		files.map((u) => ({ label: pickText(vscode.workspace.asRelativePath(u)), uri: u })),
-		{ title },
-	);
-	return pick?.uri;
-}
-
 /** Reads, parses and resolves a plan; a problem is shown (the Problems panel has each at its line). */
 async function resolved(c: CommandContext, uri: vscode.Uri): Promise<ResolvedPlan | undefined> {
-	const doc = await vscode.workspace.openTextDocument(uri);
+	const text = await planText(uri);
+	if (text === undefined) {
+		return undefined;
+	}
 	const source = vscode.workspace.asRelativePath(uri);
 	const { resolved: plan, problems } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the plan…') }, () =>
-		loadPlan(doc.getText(), source, planDirectory(c, false)),
+		loadPlan(text, source, planDirectory(c, false)),
 	);
 	const errors = problems.filter((p) => p.severity === 'error');
 	if (!plan || errors.length) {
@@ -65,7 +44,7 @@ async function resolved(c: CommandContext, uri: vscode.Uri): Promise<ResolvedPla
 }
 
 async function startRun(c: CommandContext, uri: vscode.Uri | undefined, mode: PlanMode): Promise<string | undefined> {
-	const file = await planUri(uri, modeTitle(mode));
+	const file = await whichPlan(uri, modeTitle(mode));
 	const plan = file && (await resolved(c, file));
 	if (!plan) {
 		return undefined;

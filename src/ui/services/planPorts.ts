@@ -5,6 +5,7 @@
 // extension-host tests answer them.
 import * as vscode from 'vscode';
 import { noteText, say } from '../say';
+import { markdownText } from '../../core/safeText';
 import type { PlanEntry } from '../../core/batch';
 import type { PlanPorts } from '../../core/plans/run';
 import type { PlanCheck } from '../../core/plans/prepare';
@@ -18,6 +19,10 @@ export interface PlanUi {
 	/** Opens the run's report (an editor tab). */
 	showReport(runId: string): void;
 	continueRun(runId: string): void;
+	/** Where the plan runs, in words: profile, account, project and region. */
+	where(plan: ResolvedPlan): string;
+	/** Opens the plan in full (Markdown) in an editor tab, before the confirmation, when a modal cannot hold it. */
+	openPlan(markdown: string): PromiseLike<void>;
 	abandon(runId: string): void;
 }
 
@@ -47,24 +52,56 @@ export function planText(plan: ResolvedPlan, check: PlanCheck, only?: 'ineligibl
 		.join('\n\n');
 }
 
+/** What a modal's detail holds (safeText cuts at 4000): past this, the plan opens in full in an editor tab. */
+const MODAL_BUDGET = 3000;
+
+/** The plan by step, one line per group (✓ or ✗ with why): every group named, without the checks. */
+export function compactPlanText(plan: ResolvedPlan, check: PlanCheck): string {
+	return plan.steps
+		.map((s, i) => {
+			const title = vscode.l10n.t('Step {0}', i + 1) + (s.label ? ` · ${s.label}` : '');
+			if (s.kind !== 'groups') {
+				return s.kind === 'wait' ? `${title}: ${vscode.l10n.t('wait {0} s', s.seconds)}` : `${title}: ${vscode.l10n.t('a person confirms: {0}', s.text)}`;
+			}
+			return `${title}: ${(check.steps[i] ?? []).map((e) => `${e.eligible ? '✓' : '✗'} ${e.group.name}`).join(', ')}`;
+		})
+		.join('\n');
+}
+
+/** The plan in full as Markdown (every group with its checks), for an editor tab; the plan's words as text. */
+function planMarkdown(title: string, where: string, plan: ResolvedPlan, check: PlanCheck): string {
+	return [`# ${markdownText(title)}`, '', markdownText(where), '', '```text', planText(plan, check).replace(/`/g, "'"), '```', ''].join('\n');
+}
+
 export function editorPlanPorts(ui: PlanUi): PlanPorts {
 	return {
 		refused: async ({ plan, mode, check }) => {
 			const why =
-				check.refusal === 'planRefused'
-					? vscode.l10n.t('A planned failover runs only when every group passes its checks: {0} do not. Fix what each check names, then run it again. Nothing was sent.', check.ineligible.length)
-					: vscode.l10n.t('No group of the plan passes its checks. Nothing was sent.');
+				check.refusal === 'otherRun'
+					? vscode.l10n.t(
+							'Plan run “{0}” has some of the same protection groups and has not ended: one run at a time per group. Stop or abandon it (Jobs view), or wait for its end. Nothing was sent.',
+							check.otherRun ?? '',
+						)
+					: check.refusal === 'planRefused'
+						? vscode.l10n.t('A planned failover runs only when every group passes its checks: {0} do not. Fix what each check names, then run it again. Nothing was sent.', check.ineligible.length)
+						: vscode.l10n.t('No group of the plan passes its checks. Nothing was sent.');
 			await ui.prompts().alert(vscode.l10n.t('{0} of plan “{1}” cannot run.', modeTitle(mode), plan.name), `${why}\n\n${planText(plan, check, 'ineligible')}`);
 		},
 		confirm: async ({ plan, mode, check, typed }) => {
 			const skipped = check.ineligible.length ? `\n\n${vscode.l10n.t('{0} groups fail a check and are skipped (never sent).', check.ineligible.length)}` : '';
-			const go = await ui
-				.prompts()
-				.confirm(
-					vscode.l10n.t('{0}: plan “{1}”, {2} protection groups in {3} steps?', modeTitle(mode), plan.name, check.eligible, plan.steps.length),
-					`${modeExplanation(mode)}${skipped}\n\n${planText(plan, check)}`,
-					vscode.l10n.t('Continue…'),
-				);
+			const question = vscode.l10n.t('{0}: plan “{1}”, {2} protection groups in {3} steps?', modeTitle(mode), plan.name, check.eligible, plan.steps.length);
+			// Every group is shown before anything is typed: with its checks when the modal holds them,
+			// one line each when not, and when even that is too long, in full in an editor tab.
+			const head = `${ui.where(plan)}\n\n${modeExplanation(mode)}${skipped}\n\n`;
+			let body = planText(plan, check);
+			if (head.length + body.length > MODAL_BUDGET) {
+				body = compactPlanText(plan, check);
+			}
+			if (head.length + body.length > MODAL_BUDGET) {
+				await ui.openPlan(planMarkdown(question, ui.where(plan), plan, check));
+				body = vscode.l10n.t('The plan’s {0} protection groups are listed in full, step by step with their checks, in the editor tab just opened.', check.eligible + check.ineligible.length);
+			}
+			const go = await ui.prompts().confirm(question, `${head}${body}`, vscode.l10n.t('Continue…'));
 			if (!go) {
 				return false;
 			}
