@@ -25,6 +25,9 @@ export class JobStore {
 	/** Changes waiting for the next write: those asked for together cost one write of each list. */
 	private pending: { key: string; change: (items: never[]) => unknown[]; done: (e?: Error) => void }[] = [];
 
+	/** A batch an unfinished recovery plan run still names: never pruned or cleared (set by the workflow). */
+	pinned: (batch: StoredBatch) => boolean = () => false;
+
 	constructor(
 		readonly state: SharedState,
 		private readonly now: () => number = Date.now,
@@ -158,7 +161,7 @@ export class JobStore {
 					updateState(
 						this.state,
 						BATCHES_KEY,
-						this.prune(batches, (b) => b.endedAt, KEEP_FINISHED_BATCHES),
+						this.prune(batches, (b) => (this.pinned(b) ? undefined : b.endedAt), KEEP_FINISHED_BATCHES),
 					),
 			]);
 		} catch (e) {
@@ -240,7 +243,7 @@ export class JobStore {
 
 	/** Forgets finished jobs and batches, or every job and batch. */
 	async clear(everything: boolean): Promise<void> {
-		await Promise.all([this.writeBatches((batches) => (everything ? [] : batches.filter((b) => !b.endedAt))), this.write((jobs) => (everything ? [] : jobs.filter((j) => !j.outcome)))]);
+		await Promise.all([this.writeBatches((batches) => batches.filter((b) => this.pinned(b) || (!everything && !b.endedAt))), this.write((jobs) => (everything ? [] : jobs.filter((j) => !j.outcome)))]);
 	}
 
 	batches(): StoredBatch[] {

@@ -19,7 +19,7 @@ import type { Drill, ProtectionGroup } from './model';
 import type { Logger } from './logger';
 import { quietPorts, type ActionTarget, type GroupRead, type Ports } from './ports';
 import { PlanRunner, type PlanPorts } from './plans/run';
-import { PlanRunStore } from './plans/runStore';
+import { PlanRunStore, runEnded } from './plans/runStore';
 import { recordOf, type StoredJob } from './records';
 import { sendActionOnce } from './sendAction';
 
@@ -76,6 +76,11 @@ export class Workflow {
 			check: { store: deps.store, clientFor: (id) => deps.clientFor(id), announce, maxConcurrentRequests: () => deps.maxConcurrentRequests?.() ?? 4 },
 			startDrill: (target, name, alert) => this.startDrillQuietly(target, name, alert),
 		});
+		// A batch of an unfinished plan run is kept until the run has ended (its step waits for it).
+		deps.store.pinned = (b) => {
+			const run = b.planRunId ? this.plans.runs.get(b.planRunId) : undefined;
+			return !!run && !runEnded(run);
+		};
 	}
 
 	dispose(): void {

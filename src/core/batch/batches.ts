@@ -17,7 +17,7 @@ import { entryRecord, sendBatch } from './send';
  * this many heartbeats more: the window may wake, find the lease gone and stop, and a POST it had on
  * the wire is recorded by it meanwhile.
  */
-const TAKEOVER_GRACE_BEATS = 3;
+export const TAKEOVER_GRACE_BEATS = 3;
 
 export class Batches {
 	private readonly runs = new Map<string, Run>();

@@ -5,6 +5,7 @@ import type { ProtectionGroup } from '../model';
 import type { ActionTarget } from '../ports';
 import { LEASE_MS, projectOf, type StoredJob } from '../records';
 import { whyIneligible, type PlanCheck } from './prepare';
+import { runEnded } from './runStore';
 import type { GroupEnd, PlanMode, ResolvedPlan, RunStep, StoredPlanRun } from './types';
 
 /** The record of a run just confirmed: every step pending, ineligible groups skipped with why, held by this window. */
@@ -60,3 +61,9 @@ export function targetsOf(run: StoredPlanRun): ActionTarget[] {
 /** A group's end from its job's outcome (no job, or none yet: not followed). */
 export const groupEndOf = (job: Pick<StoredJob, 'outcome'> | undefined): GroupEnd =>
 	job?.outcome === 'SUCCESS' ? 'succeeded' : job?.outcome === 'FAIL' ? 'failed' : job?.outcome === 'NOT_APPLIED' ? 'notApplied' : 'notFollowed';
+
+/** An unfinished run that has any of the plan's groups (one run at a time per group). */
+export function overlappingRun(all: readonly StoredPlanRun[], plan: ResolvedPlan): StoredPlanRun | undefined {
+	const mine = new Set(plan.steps.flatMap((st) => (st.kind === 'groups' ? st.targets.map((t) => `${t.project.id}/${t.group.id}`) : [])));
+	return all.find((r) => !runEnded(r) && r.steps.some((st) => st.groups?.some((g) => mine.has(`${g.projectId}/${g.groupId}`))));
+}

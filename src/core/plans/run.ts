@@ -3,17 +3,17 @@
 // shown in full, then the steps in order, each ended before the next starts (steps.ts,
 // drillStep.ts), under one progress with Stop. The run is recorded before anything is sent, so a
 // reload finds it: it is then paused, and goes on only when the user says so.
-import type { Batches } from '../batch/batches';
+import { TAKEOVER_GRACE_BEATS, type Batches } from '../batch/batches';
 import type { JobStore } from '../jobStore';
 import type { Logger } from '../logger';
 import type { ActionTarget, Ports } from '../ports';
 import type { RunResult } from '../workflow';
-import { runDrillStep } from './drillStep';
 import type { PlanPorts } from './planPorts';
-import { newRunRecord, targetsOf } from './record';
+import { newRunRecord, overlappingRun, targetsOf } from './record';
 import { checkPlan, typedConfirmation, type CheckDeps, type PlanCheck } from './prepare';
 import { runEnded, type PlanRunStore } from './runStore';
-import { runGroupStep, runPause, type StepControl, type StepDeps, type StepEnd } from './steps';
+import { runSteps, type RunOutcome } from './loop';
+import type { StepControl, StepDeps } from './steps';
 import type { PlanMode, ResolvedPlan, StoredPlanRun } from './types';
 
 export type { PlanPorts } from './planPorts';
@@ -42,6 +42,8 @@ export class PlanRunner {
 	private readonly active = new Map<string, Active>();
 	/** Runs this window holds: running here, or paused here waiting for the user. */
 	private readonly held = new Set<string>();
+	/** Runs being taken over (claimed, or waiting out the grace of a lease that expired). */
+	private readonly taking = new Set<string>();
 	/** The targets of each run's plan (a resumed run rebuilds them from its record). */
 	private readonly targets = new Map<string, ActionTarget[]>();
 	private timer?: ReturnType<typeof setInterval>;
@@ -81,16 +83,11 @@ export class PlanRunner {
 			return { kind: 'cancelled', check };
 		}
 		// Two runs over the same groups would race each other's steps: one at a time per group.
-		const mine = new Set(plan.steps.flatMap((st) => (st.kind === 'groups' ? st.targets.map((t) => `${t.project.id}/${t.group.id}`) : [])));
-		const other = runs.all().find((r) => !runEnded(r) && r.steps.some((st) => st.groups?.some((g) => mine.has(`${g.projectId}/${g.groupId}`))));
-		if (other) {
-			log.warn(`Plan “${plan.name}” refused: run ${other.runId} (“${other.planName}”) has some of its groups and has not ended`);
-			await this.ui.refused({ plan, mode, check: { ...check, refusal: 'otherRun', otherRun: other.planName } });
-			return { kind: 'refused', check };
-		}
-		if (check.refusal) {
-			await this.ui.refused({ plan, mode, check });
-			return { kind: 'refused', check };
+		const other = overlappingRun(runs.all(), plan);
+		const refused = other ? { ...check, refusal: 'otherRun' as const, otherRun: other.planName } : check.refusal ? check : undefined;
+		if (refused) {
+			await this.ui.refused({ plan, mode, check: refused });
+			return { kind: 'refused', check: refused };
 		}
 		if (!(await this.ui.confirm({ plan, mode, check, typed: typedConfirmation(plan, mode, check) }))) {
 			return { kind: 'cancelled', check };
@@ -132,26 +129,47 @@ export class PlanRunner {
 		const { runs, ports } = this.deps;
 		const now = ports.clock.now();
 		let taken = 0;
-		for (const r of runs.all().filter((x) => !runEnded(x) && !this.active.has(x.runId) && !this.held.has(x.runId))) {
+		for (const r of runs.all().filter((x) => !runEnded(x) && !this.active.has(x.runId) && !this.held.has(x.runId) && !this.taking.has(x.runId))) {
 			if (!r.lease || r.lease.owner === runs.owner || r.lease.until <= now) {
 				taken++;
-				this.held.add(r.runId);
-				void runs.claim(r.runId).then(async (ok) => {
-					if (!ok) {
-						this.held.delete(r.runId);
-						return;
-					}
-					this.beat();
-					await runs.patch(r.runId, { state: 'paused' });
-					this.deps.log.info(`Plan run ${r.runId} (“${r.planName}”) was interrupted at step ${r.current + 1} of ${r.steps.length}; paused until the user continues it`);
-					const paused = runs.get(r.runId);
-					if (paused) {
-						this.planPorts?.interrupted(paused);
-					}
-				});
+				void this.take(r, !!r.lease && r.lease.owner !== runs.owner);
 			}
 		}
 		return taken;
+	}
+
+	/**
+	 * Claims a run and pauses it. When its lease expired rather than was given up, the window that
+	 * held it may only be stalled (asleep): the run is held a few heartbeats first (as a batch is),
+	 * so that window finds its lease gone and stops driving it before this one says anything.
+	 */
+	private async take(r: StoredPlanRun, expired: boolean): Promise<void> {
+		const { runs, log } = this.deps;
+		this.taking.add(r.runId);
+		try {
+			if (!(await runs.claim(r.runId))) {
+				return;
+			}
+			this.held.add(r.runId);
+			this.beat();
+			if (expired) {
+				log.info(`Plan run ${r.runId}: its window stopped renewing its lease; waiting before taking it over`);
+				await this.deps.ports.clock.sleep(TAKEOVER_GRACE_BEATS * this.beatMs);
+			}
+			const now = runs.get(r.runId);
+			if (!this.held.has(r.runId) || !runs.holds(r.runId) || !now || runEnded(now)) {
+				this.held.delete(r.runId);
+				return;
+			}
+			await runs.patch(r.runId, { state: 'paused' });
+			log.info(`Plan run ${r.runId} (“${r.planName}”) was interrupted at step ${r.current + 1} of ${r.steps.length}; paused until the user continues it`);
+			const paused = runs.get(r.runId);
+			if (paused) {
+				this.planPorts?.interrupted(paused);
+			}
+		} finally {
+			this.taking.delete(r.runId);
+		}
 	}
 
 	/**
@@ -197,22 +215,44 @@ export class PlanRunner {
 		}
 	}
 
-	/** Renews this window's leases while it holds a run. */
+	private get beatMs(): number {
+		return this.deps.heartbeatMs ?? 5000;
+	}
+
+	/**
+	 * Renews this window's leases while it holds a run. A run whose lease another window took (this
+	 * one stalled past its lease) is driven here no more: nothing more is sent or written for it.
+	 */
 	private beat(): void {
 		this.timer ??= setInterval(() => {
+			const { runs } = this.deps;
+			for (const id of this.held) {
+				const r = runs.get(id);
+				if (r && !runEnded(r) && r.lease?.owner !== runs.owner) {
+					this.deps.log.warn(`Plan run ${id}: another window took it over; this window drives it no more.`);
+					this.held.delete(id);
+					this.active.get(id)?.closer.abort();
+				}
+			}
 			const ids = [...this.held];
 			if (!ids.length) {
 				clearInterval(this.timer);
 				this.timer = undefined;
 				return;
 			}
-			void this.deps.runs.lease(ids);
-		}, this.deps.heartbeatMs ?? 5000);
+			void runs.lease(ids);
+		}, this.beatMs);
 	}
 
 	private async finish(runId: string, state: 'ended' | 'halted' | 'stopped', haltReason?: string): Promise<boolean> {
-		const first = await this.deps.runs.finish(runId, state, haltReason ? { haltReason } : {});
-		this.held.delete(runId);
+		let first = false;
+		try {
+			first = await this.deps.runs.finish(runId, state, haltReason ? { haltReason } : {});
+		} catch (e) {
+			this.deps.log.error(`Plan run ${runId}: its end could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+		} finally {
+			this.held.delete(runId);
+		}
 		const ended = this.deps.runs.get(runId);
 		if (first && ended) {
 			this.deps.log.info(`Plan run ${runId} (“${ended.planName}”) ${state}${haltReason ? `: ${haltReason}` : ''}`);
@@ -230,65 +270,31 @@ export class PlanRunner {
 		this.active.set(runId, ctl);
 		this.held.add(runId);
 		this.beat();
-		const outcome = await this.ui.progress({ runId, run: () => runs.get(runId), stop: () => this.stop(runId) }, async (report) => {
-			const sub = runs.onDidChange(() => report());
-			try {
-				return await this.steps(runId, ctl);
-			} finally {
-				sub.dispose();
-			}
-		});
-		this.active.delete(runId);
+		let outcome: RunOutcome;
+		try {
+			outcome = await this.ui.progress({ runId, run: () => runs.get(runId), stop: () => this.stop(runId) }, async (report) => {
+				const sub = runs.onDidChange(() => report());
+				try {
+					return await runSteps({ ...this.deps, ui: this.ui, targets: this.targets.get(runId) ?? [] }, runId, ctl);
+				} finally {
+					sub.dispose();
+				}
+			});
+		} catch (e) {
+			// A failed write (or any other error): the run ends here rather than staying 'running'.
+			const why = e instanceof Error ? e.message : String(e);
+			this.deps.log.error(`Plan run ${runId}: ${why}`);
+			outcome = { state: 'stopped', reason: `stopped by an error: ${why}` };
+		} finally {
+			this.active.delete(runId);
+		}
 		if (outcome === 'closing') {
+			if (!runs.holds(runId)) {
+				this.held.delete(runId);
+			}
 			return undefined;
 		}
 		await this.finish(runId, outcome.state, outcome.reason);
 		return runs.get(runId);
-	}
-
-	private async steps(runId: string, ctl: Active): Promise<'closing' | { state: 'ended' | 'halted' | 'stopped'; reason?: string }> {
-		const { runs } = this.deps;
-		for (;;) {
-			const run = runs.get(runId);
-			if (!run || runEnded(run)) {
-				return 'closing';
-			}
-			if (ctl.closing.aborted) {
-				return 'closing';
-			}
-			if (run.stopRequested || ctl.stop.aborted) {
-				return { state: 'stopped', reason: 'stopped by the user' };
-			}
-			const i = run.current;
-			if (i >= run.steps.length) {
-				return { state: 'ended' };
-			}
-			const end = await this.step(run, i, ctl);
-			if (end === 'closing') {
-				return 'closing';
-			}
-			if (end === 'halt') {
-				return {
-					state: 'halted',
-					reason: run.mode === 'plannedFailover' ? `step ${i + 1} failed: a planned failover halts at the first failure` : `step ${i + 1} halted: a group is in flight in another job, batch or run`,
-				};
-			}
-			if (end === 'stopped') {
-				return { state: 'stopped', reason: 'stopped by the user' };
-			}
-			// Only now, with the step ended, does the next one become current.
-			await runs.patch(runId, { current: i + 1 });
-		}
-	}
-
-	private async step(run: StoredPlanRun, i: number, ctl: Active): Promise<StepEnd> {
-		const { runs } = this.deps;
-		const step = run.steps[i];
-		const targets = this.targets.get(run.runId) ?? [];
-		if (step.kind === 'groups') {
-			const deps: StepDeps = { ...this.deps, runs, check: this.deps.check };
-			return run.mode === 'drill' ? runDrillStep(deps, run.runId, i, targets, ctl) : runGroupStep(deps, run.runId, i, run.mode, targets, ctl);
-		}
-		return runPause(this.deps, this.ui, run, i, ctl);
 	}
 }

@@ -59,11 +59,15 @@ export function entryEnd(batch: StoredBatch, g: RunGroup, jobOf: (id: string) =>
 	return { end, jobId: e.jobId, result };
 }
 
-/** Resolves when the batch has ended (its end recorded once, by whichever window), or the window closes. */
-export function batchEnded(store: JobStore, batchId: string, closing: AbortSignal, onChange?: (b: StoredBatch) => void): Promise<StoredBatch | undefined> {
+/**
+ * Resolves when the batch has ended (its end recorded once, by whichever window), 'gone' when its
+ * record is gone (pruned, or the job history cleared: it counts as ended), or undefined when the
+ * window closes.
+ */
+export function batchEnded(store: JobStore, batchId: string, closing: AbortSignal, onChange?: (b: StoredBatch) => void): Promise<StoredBatch | 'gone' | undefined> {
 	return new Promise((resolve) => {
 		const timer = setInterval(() => check(), 1000);
-		const done = (b: StoredBatch | undefined): void => {
+		const done = (b: StoredBatch | 'gone' | undefined): void => {
 			clearInterval(timer);
 			sub.dispose();
 			closing.removeEventListener('abort', abort);
@@ -73,7 +77,7 @@ export function batchEnded(store: JobStore, batchId: string, closing: AbortSigna
 		const check = (): void => {
 			const b = store.batch(batchId);
 			if (!b) {
-				return done(undefined);
+				return done('gone');
 			}
 			onChange?.(b);
 			if (b.endedAt) {
@@ -99,6 +103,13 @@ export function sleepUnless(ports: Ports, ms: number, ...signals: AbortSignal[])
 		signals.forEach((s) => s.addEventListener('abort', done));
 		void ports.clock.sleep(ms).then(done);
 	});
+}
+
+/** A group's end when its batch's record is gone: from its job (or what is kept of it), if any. */
+function goneEnd(store: JobStore, batchId: string, g: RunGroup): Partial<RunGroup> {
+	const jobId = g.jobId ?? store.jobsOf(batchId).find((j) => j.projectId === g.projectId && j.groupId === g.groupId)?.jobId;
+	const job = jobId ? store.jobOrResult(jobId) : undefined;
+	return job ? { end: groupEndOf(job), jobId, result: resultOf(job) } : { end: 'notFollowed', error: 'the batch record is gone' };
 }
 
 /** Whether a group's end counts as a failure (for a planned failover: the run halts). */
@@ -177,8 +188,14 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 		if (ctl.stop.aborted || runs.get(runId)?.stopRequested) {
 			return 'stopped';
 		}
+		if (!runs.holds(runId)) {
+			return 'closing'; // another window took the run
+		}
 		const started = await batches.start(send, action, runId);
 		batchId = started.batch.batchId;
+		if (ctl.stop.aborted) {
+			batches.stop(batchId); // Stop came while it was recorded: nothing of it is sent
+		}
 		await runs.patchStep(runId, index, { batchId });
 	}
 	const id = batchId;
@@ -200,12 +217,17 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 	}
 	run = runs.get(runId)!;
 	step = run.steps[index];
-	const groups = (step.groups ?? []).map((g) => (g.end === 'skipped' ? g : { ...g, ...entryEnd(ended, g, (j) => store.jobOrResult(j)) }));
+	const groups = (step.groups ?? []).map((g) => (g.end === 'skipped' ? g : { ...g, ...(ended === 'gone' ? goneEnd(store, id, g) : entryEnd(ended, g, (j) => store.jobOrResult(j))) }));
 	const ends = groups.flatMap((g) => (g.result?.endedAt !== undefined && g.end !== 'skipped' ? [g.result.endedAt] : []));
 	const bad = groups.some((g) => failedEnd(g.end));
-	const stopped = !!ended.stopped && groups.some((g) => g.end === 'unsent');
+	const stopped = ended !== 'gone' && !!ended.stopped && groups.some((g) => g.end === 'unsent');
+	// The user's Stop (its groups left unsent count as failed) ends the run stopped, not halted.
+	const userStop = ctl.stop.aborted || !!runs.get(runId)?.stopRequested;
 	const state: RunStep['state'] = bad ? (mode === 'plannedFailover' ? 'halted' : 'failed') : 'done';
-	await runs.patchStep(runId, index, { groups, state, endedAt: ended.endedAt ?? deps.ports.clock.now(), ...(ends.length ? { lastGroupEndAt: Math.max(...ends) } : {}) });
+	await runs.patchStep(runId, index, { groups, state, endedAt: (ended !== 'gone' && ended.endedAt) || deps.ports.clock.now(), ...(ends.length ? { lastGroupEndAt: Math.max(...ends) } : {}) });
+	if (userStop) {
+		return 'stopped';
+	}
 	if (bad && mode === 'plannedFailover') {
 		return 'halt';
 	}
@@ -221,7 +243,7 @@ export async function runPause(deps: Pick<StepDeps, 'runs' | 'ports'>, ui: Pick<
 	if (step.kind === 'wait') {
 		const left = startedAt + (step.seconds ?? 0) * 1000 - ports.clock.now();
 		await sleepUnless(ports, Math.max(0, left), ctl.stop, ctl.closing);
-		if (ctl.closing.aborted) {
+		if (ctl.closing.aborted || !runs.holds(run.runId)) {
 			return 'closing';
 		}
 		const stopped = ctl.stop.aborted || !!runs.get(run.runId)?.stopRequested;
