@@ -237,7 +237,8 @@ describe('recovery plans in a real VS Code', function () {
 		await new Promise((r) => setTimeout(r, 1000));
 		assert.deepEqual(posts('dr-switchover-ready', 'dr-switchover-blocked'), [1, 0], 'no new step without the user');
 		assert.equal(runOf(runId)!.state, 'paused');
-		const end = (await a.workflow.plans.continueRun(runId))!;
+		// Continue Plan (the Jobs view offers it on a paused run; the Command Palette in a trusted window).
+		const end = (await vscode.commands.executeCommand<StoredPlanRun | undefined>('sdrs.continuePlan', runId))!;
 		assert.equal(end.state, 'ended');
 		assert.deepEqual(
 			end.steps.map((s) => s.state),

@@ -15,7 +15,7 @@ import { runAction, startDemo } from './actions';
 import { addAgencyProfile } from './agency';
 import { importKooCliProfiles } from './koocli';
 import { copyBatchSummary, projectPlan, showBatchReport, stopBatch } from './batch';
-import { cleanUpPlanDrills, copyPlanReport, drillPlan, runPlan, showPlanReport, stopPlan } from './plans';
+import { cleanUpPlanDrills, continuePlan, copyPlanReport, drillPlan, runPlan, showPlanReport, stopPlan } from './plans';
 import { addProfile, removeProfile, selectProfile } from './credentials';
 import { deleteDrillCommand, startDrillCommand } from './drills';
 import { clearFilter, setFilter } from './filters';
@@ -54,6 +54,7 @@ export interface Commands {
 	'sdrs.drillPlan': (uri?: vscode.Uri) => unknown;
 	'sdrs.cleanUpPlanDrills': (item?: PlanRunItem | string) => unknown;
 	'sdrs.stopPlan': (item?: PlanRunItem | string) => unknown;
+	'sdrs.continuePlan': (item?: PlanRunItem | string) => unknown;
 	'sdrs.showPlanReport': (item?: PlanRunItem | string) => unknown;
 	'sdrs.copyPlanReport': (item?: PlanRunItem | string) => unknown;
 	'sdrs.copyId': (node?: Node) => unknown;
@@ -99,6 +100,7 @@ export function commandMap(c: CommandContext): Commands {
 		'sdrs.drillPlan': (uri) => drillPlan(c, uri),
 		'sdrs.cleanUpPlanDrills': (item) => cleanUpPlanDrills(c, item),
 		'sdrs.stopPlan': (item) => stopPlan(c, item),
+		'sdrs.continuePlan': (item) => continuePlan(c, item),
 		'sdrs.showPlanReport': (item) => showPlanReport(c, item),
 		'sdrs.copyPlanReport': (item) => copyPlanReport(c, item),
 		'sdrs.copyId': async (n) => {

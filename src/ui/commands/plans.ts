@@ -108,6 +108,22 @@ export async function stopPlan(c: CommandContext, given?: { run: StoredPlanRun }
 	return true;
 }
 
+/**
+ * Continue Plan: a paused run (interrupted by a reload, or left by a window that went away) goes on
+ * from its step, in a trusted window only; the step's batch is waited for, never sent again.
+ */
+export async function continuePlan(c: CommandContext, given?: { run: StoredPlanRun } | string): Promise<StoredPlanRun | undefined> {
+	if (!trusted(vscode.l10n.t('Continue Plan'))) {
+		return undefined;
+	}
+	const run = await whichRun(c, given, vscode.l10n.t('Continue which plan run?'), (r) => r.state === 'paused' && !c.workflow.plans.running().includes(r.runId));
+	if (!run || run.state !== 'paused' || c.workflow.plans.running().includes(run.runId)) {
+		void say.info(vscode.l10n.t('No paused plan run to continue (a run waiting at a prompt goes on from its question).'));
+		return undefined;
+	}
+	return c.workflow.plans.continueRun(run.runId);
+}
+
 export async function showPlanReport(c: CommandContext, given?: { run: StoredPlanRun } | string): Promise<vscode.TextDocument | undefined> {
 	const run = await whichRun(c, given, vscode.l10n.t('Show the report of which plan run?'), () => true);
 	if (!run) {

@@ -156,7 +156,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobsElement>, vscod
 			: run.state === 'ended' && !run.steps.some((s) => s.state === 'failed')
 				? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
 				: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-		item.contextValue = `planRun ${ended ? 'finished' : 'running canStopPlan'}${drillsLeft(run).length ? ' hasDrills' : ''}`;
+		item.contextValue = `planRun ${ended ? 'finished' : 'running canStopPlan'}${run.state === 'paused' ? ' canContinuePlan' : ''}${drillsLeft(run).length ? ' hasDrills' : ''}`;
 		item.tooltip = untrustedLines([run.planName, run.source, `${run.projectName} (${run.projectId})`, runStateText(run)]);
 		item.accessibilityInformation = { label: vscode.l10n.t('Plan “{0}” · {1}', run.planName, modeTitle(run.mode)) };
 		item.command = { command: 'sdrs.showPlanReport', title: vscode.l10n.t('Show Plan Report'), arguments: [run.runId] };
