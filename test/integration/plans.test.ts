@@ -93,6 +93,8 @@ describe('recovery plans in a real VS Code', function () {
 			},
 			alert: (m, d) => Promise.reject(new Error(`unexpected alert: ${m}\n${d}`)),
 			input: (o) => (inputs.push(o), Promise.resolve(typed)),
+			// A delete's question (Clean Up Drills): Cancel first, the action chosen.
+			decide: (items, o) => (asked.push(`${o.title}\n${items.map((i) => i.label).join('\n')}`), Promise.resolve(items.find((i) => i.answer === 'go'))),
 		};
 		return { asked, inputs, picked };
 	};
@@ -201,7 +203,7 @@ describe('recovery plans in a real VS Code', function () {
 		const deleted = await vscode.commands.executeCommand<number>('sdrs.cleanUpPlanDrills', runId);
 		assert.equal(deleted, 3);
 		assert.match(asked.asked[0], /^Delete the 3 DR drills rehearsal “Rehearsal” created\?/);
-		assert.match(asked.asked[0], /\[Delete 3 Drills\]$/);
+		assert.match(asked.asked[0], /\nCancel\nDelete 3 Drills\n/);
 		const left = new Set(sim().data.drills.map((d) => d.id));
 		assert.deepEqual(
 			created.filter((d) => left.has(d.id)).map((d) => d.id),

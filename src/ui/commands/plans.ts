@@ -158,13 +158,12 @@ export async function cleanUpPlanDrills(c: CommandContext, given?: { run: Stored
 		void say.info(vscode.l10n.t('No rehearsal has drills left to clean up.'));
 		return 0;
 	}
-	const names = left.map((g) => vscode.l10n.t('“{0}” of “{1}” (servers: {2})', g.drill?.name ?? '', g.groupName, (g.drill?.servers ?? []).join(', ') || '?')).join('\n');
-	const verb = vscode.l10n.t('Delete {0} Drills', left.length);
-	const ok = await c.ports.prompts.confirm(
-		vscode.l10n.t('Delete the {0} DR drills rehearsal “{1}” created?', left.length, run.planName),
-		`${names}\n\n${vscode.l10n.t('Deleted: these drills and their drill servers. Kept: the protection groups, their replication and production.')}`,
-		verb,
-	);
+	const names = left.map((g) => vscode.l10n.t('“{0}” of “{1}” (servers: {2})', g.drill?.name ?? '', g.groupName, (g.drill?.servers ?? []).join(', ') || '?'));
+	// A delete: Cancel is the selected answer (Enter deletes nothing), as for one drill's delete.
+	const ok = await c.ports.decide(vscode.l10n.t('Delete the {0} DR drills rehearsal “{1}” created?', left.length, run.planName), vscode.l10n.t('Delete {0} Drills', left.length), [
+		{ heading: vscode.l10n.t('Deleted: these drills and their drill servers'), lines: names },
+		{ heading: vscode.l10n.t('Kept'), lines: [vscode.l10n.t('The protection groups, their replication and production.')] },
+	]);
 	if (!ok) {
 		return 0;
 	}
