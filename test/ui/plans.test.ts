@@ -213,8 +213,12 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		assert.match(steps[1], /Confirm\s+the\s+databases\s+are\s+consistent/);
 
 		// The tree: every group's production site is now the DR site (its tooltip).
-		await openSdrs(page);
+		// (the SDRS view may be in front already: its icon clicked again would close the side bar)
 		const project = treeItem(page, /^la-south-2/).first();
+		if (!(await project.isVisible())) {
+			await openSdrs(page);
+		}
+		await project.waitFor({ timeout: 30_000 });
 		if ((await project.getAttribute('aria-expanded')) !== 'true') {
 			await project.click();
 		}
