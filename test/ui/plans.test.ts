@@ -1,22 +1,109 @@
 // The demo's recovery plan in the real workbench (Chromium + code-server): opened from the
 // workspace, an edit that breaks the schema reported on its line in the Problems panel, undone,
-// then Check Plan from the CodeLens above the plan and its readiness report in an editor tab.
-// (Running the plan is added here with the run's commands.)
+// then Check Plan from the CodeLens above the plan and its readiness report in an editor tab; then
+// Run Plan… from the CodeLens as a Planned Failover (the mode picked, the modal with the whole plan,
+// the number of groups typed, the one prompt answered), every group at the other site and the run
+// report; then Rehearse Plan (DR Drills) from the CodeLens, its report's reminder, and Clean Up Drills.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSdrs, openWorkbench, ROOT, runCommand, type Workbench } from './workbench';
+import type { Locator, Page } from 'playwright-core';
+import { answerInput, hoverUntil, notification, openSdrs, openWorkbench, ROOT, runCommand, treeItem, type Workbench } from './workbench';
 
 const PLAN = 'shop.sdrs-plan.json';
+const PLAN_NAME = 'Shop: move to the DR site';
+const GROUPS = ['shop-db-1', 'shop-db-2', 'shop-db-3', 'shop-app-1', 'shop-app-2', 'shop-app-3', 'shop-web-1', 'shop-web-2'];
+
+/** A line Monaco renders: placed by its top (the test's TypeScript has no DOM types). */
+type ViewLine = { style: { top: string }; textContent: string | null };
+
+/**
+ * The whole text of the active editor, as it is on screen: from the top, a page at a time (Monaco
+ * renders only the lines in view). Monaco's non-breaking spaces become spaces (word wrap is off
+ * for Markdown in this workbench, so a table row is one line).
+ */
+async function editorText(page: Page): Promise<string> {
+	const editor = page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+	await editor.locator('.view-lines').click();
+	await page.keyboard.press('Control+Home');
+	const lines = new Map<number, string>();
+	for (let i = 0; i < 40; i++) {
+		await page.waitForTimeout(300);
+		const seen = await editor
+			.locator('.view-lines .view-line')
+			.evaluateAll((els) => els.map((e) => e as unknown as ViewLine).map((e): [number, string] => [parseFloat(e.style.top), e.textContent ?? '']));
+		const before = lines.size;
+		for (const [top, text] of seen) {
+			lines.set(top, text.replace(/\u00a0/g, ' '));
+		}
+		if (i > 0 && lines.size === before) {
+			break;
+		}
+		await page.keyboard.press('PageDown');
+	}
+	return [...lines.entries()]
+		.sort((a, b) => a[0] - b[0])
+		.map(([, text]) => text)
+		.join('\n');
+}
+
+/** Clicks a CodeLens above the plan (the plan's tab brought to the front first). */
+async function planLens(page: Page, title: string): Promise<void> {
+	await page.locator('.tabs-container [role=tab]', { hasText: PLAN }).first().click();
+	const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: title });
+	await lens.waitFor({ timeout: 60_000 });
+	await lens.click();
+}
+
+/** Whether an item is shown whole inside a container (a list's rows outside its view are still in the page). */
+async function within(item: Locator, container: Locator): Promise<boolean> {
+	const [a, b] = [await item.boundingBox({ timeout: 1000 }).catch(() => null), await container.boundingBox({ timeout: 1000 }).catch(() => null)];
+	return !!a && !!b && a.y >= b.y && a.y + a.height <= b.y + b.height;
+}
+
+/** The modal dialog (notifications are rows with the role “dialog” too). */
+const modal = (page: Page): Locator => page.locator('.monaco-dialog-box[role=dialog]');
+
+/** The run's typed confirmation: the modal with the whole plan, Continue…, then the number typed. */
+async function confirmPlan(wb: Workbench, question: RegExp, shot: string): Promise<void> {
+	const { page } = wb;
+	const dialog = modal(page);
+	await dialog.getByText(question).waitFor({ timeout: 90_000 });
+	// The plan in full, by step, before anything is typed.
+	for (const name of GROUPS) {
+		await dialog.getByText(new RegExp(`• ${name} \\(Protected\\)`)).waitFor();
+	}
+	await dialog.getByText(/Step 2: a person confirms: Confirm the databases are consistent/).waitFor();
+	await wb.shot(shot);
+	await dialog.getByRole('button', { name: 'Continue…' }).click();
+	await dialog.waitFor({ state: 'hidden' });
+	await answerInput(page, String(GROUPS.length), new RegExp(`plan “${PLAN_NAME}”`));
+}
+
+/** The plan's one prompt: a modal that pauses the run; Continue goes on. */
+async function answerPrompt(wb: Workbench, shot: string): Promise<void> {
+	const dialog = modal(wb.page);
+	await dialog.getByText(new RegExp(`Plan “${PLAN_NAME}”, step 2 of 4: Confirm the databases are consistent`)).waitFor({ timeout: 120_000 });
+	await wb.shot(shot);
+	await dialog.getByRole('button', { name: 'Continue', exact: true }).click();
+	await dialog.waitFor({ state: 'hidden' });
+}
 
 describe('recovery plans in the workbench (Chromium + code-server)', () => {
 	let wb: Workbench;
 	before(async () => {
-		wb = await openWorkbench({ files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') } });
+		wb = await openWorkbench({
+			files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') },
+			// The reports are read line by line: a table row stays one line on screen.
+			settings: { '[markdown]': { 'editor.wordWrap': 'off' } },
+		});
 	});
 	afterEach(async function () {
 		if (this.currentTest?.state === 'failed') {
 			await wb?.shot(`failed-plan-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
+			// A question left open would stand in the next test's way.
+			await wb?.page.keyboard.press('Escape');
+			await wb?.page.keyboard.press('Escape');
 		}
 	});
 	after(async () => {
@@ -38,6 +125,8 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		// Open the plan as a person does: the Explorer, a click on the file.
 		await page.keyboard.press('Control+Shift+E');
 		const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: PLAN }).first();
+		// (the key can go astray on a busy machine: then the Explorer's icon in the activity bar)
+		await file.waitFor({ timeout: 10_000 }).catch(() => page.getByRole('tab', { name: /^Explorer/ }).click());
 		await file.waitFor({ timeout: 60_000 });
 		await file.click();
 		const editor = page.locator('.editor-instance .monaco-editor').first();
@@ -80,5 +169,102 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 			assert.ok(Date.now() < until, 'a second report tab');
 			await page.waitForTimeout(250);
 		}
+	});
+
+	it('runs the plan as a Planned Failover from the CodeLens: typed confirmation, the prompt answered, every group at the other site, the run report', async function () {
+		this.timeout(300_000);
+		const { page } = wb;
+		await planLens(page, 'Run Plan…');
+		const widget = page.locator('.quick-input-widget');
+		const mode = widget.locator('.monaco-list-row', { hasText: 'Planned Failover (Switchover)' });
+		await mode.waitFor({ timeout: 30_000 });
+		await widget.locator('.monaco-list-row', { hasText: 'Enable Protection Again' }).waitFor();
+		await wb.shot('plan-03-run-mode');
+		await mode.click();
+		await confirmPlan(wb, new RegExp(`Planned Failover \\(Switchover\\): plan “${PLAN_NAME}”, 8 protection groups in 4 steps\\?`), 'plan-04-run-confirm');
+		await answerPrompt(wb, 'plan-05-run-prompt');
+		await notification(page, new RegExp(`Plan “${PLAN_NAME}” \\(Planned Failover \\(Switchover\\)\\): ended\\.`)).waitFor({ timeout: 150_000 });
+		const heading = page.locator('.editor-instance .view-lines', { hasText: /Recovery\splan\s“Shop:\smove\sto\sthe\sDR\ssite”:\sPlanned\sFailover\s\\\(Switchover\\\)/ });
+		await heading.waitFor({ timeout: 60_000 });
+		await wb.shot('plan-06-run-report');
+
+		// The report: every step, each group's row succeeded, and the achieved RTO of each group step.
+		const report = await editorText(page);
+		assert.match(report, /Outcome:\s+ended/);
+		const steps = report.split(/^## /m).slice(1);
+		assert.equal(steps.length, 4, report);
+		const expected: [RegExp, string[]][] = [
+			[/^Step 1 of 4: Databases · 3 protection groups/, GROUPS.slice(0, 3)],
+			[/^Step 2 of 4: a person confirms/, []],
+			[/^Step 3 of 4: Services · 3 protection groups/, GROUPS.slice(3, 6)],
+			[/^Step 4 of 4: Web · 2 protection groups/, GROUPS.slice(6)],
+		];
+		expected.forEach(([title, groups], i) => {
+			const step = steps[i];
+			assert.match(step, title, step);
+			assert.match(step, /State:\s+done/, step);
+			if (groups.length) {
+				assert.match(step, /Achieved\s+RTO:\s+(\d+m\s+)?\d+s\s+\\\(from\s+the\s+confirmation\s+to\s+the\s+step’s\s+last\s+group\\\)/, step);
+			}
+			for (const g of groups) {
+				assert.match(step, new RegExp(`\\|\\s*${g}\\s*\\|\\s*Planned\\s+Failover\\s+\\\\\\(Switchover\\\\\\)\\s*\\|[^\\n]*\\|\\s*succeeded\\s*\\|`), step);
+			}
+		});
+		assert.match(steps[1], /Confirm\s+the\s+databases\s+are\s+consistent/);
+
+		// The tree: every group's production site is now the DR site (its tooltip).
+		// (the SDRS view may be in front already: its icon clicked again would close the side bar)
+		const project = treeItem(page, /^la-south-2/).first();
+		if (!(await project.isVisible())) {
+			await openSdrs(page);
+		}
+		await project.waitFor({ timeout: 30_000 });
+		if ((await project.getAttribute('aria-expanded')) !== 'true') {
+			await project.click();
+		}
+		for (const name of GROUPS) {
+			const item = treeItem(page, new RegExp(`group ${name}, status Protected`));
+			// The list scrolls itself (Playwright cannot): the wheel, until the row is inside the view.
+			const pane = page.locator('.pane-body', { has: project });
+			for (let i = 0; i < 30 && !(await within(item, pane)); i++) {
+				await project.hover();
+				await page.mouse.wheel(0, 44);
+				await page.waitForTimeout(250);
+			}
+			await hoverUntil(page, item, page.locator('.monaco-hover').filter({ hasText: name }).filter({ hasText: 'Current production site' }).filter({ hasText: 'la-south-2b (target)' }).first());
+		}
+		await wb.shot('plan-07-groups-at-dr-site');
+		await page.mouse.move(0, 0);
+	});
+
+	it('rehearses the plan from the CodeLens (a drill per group, the report reminding of the drill servers), then cleans up the drills', async function () {
+		this.timeout(300_000);
+		const { page } = wb;
+		await planLens(page, 'Rehearse Plan (DR Drills)');
+		await confirmPlan(wb, new RegExp(`Rehearsal \\(DR drills\\): plan “${PLAN_NAME}”, 8 protection groups in 4 steps\\?`), 'plan-08-rehearse-confirm');
+		await answerPrompt(wb, 'plan-09-rehearse-prompt');
+		await notification(page, new RegExp(`Plan “${PLAN_NAME}” \\(Rehearsal \\(DR drills\\)\\): ended\\.`)).waitFor({ timeout: 150_000 });
+		const heading = page.locator('.editor-instance .view-lines', { hasText: /Recovery\splan\s“Shop:\smove\sto\sthe\sDR\ssite”:\sRehearsal\s\\\(DR\sdrills\\\)/ });
+		await heading.waitFor({ timeout: 60_000 });
+		await wb.shot('plan-10-rehearsal-report');
+		const report = await editorText(page);
+		for (const g of GROUPS) {
+			assert.match(report, new RegExp(`\\|\\s*${g}\\s*\\|\\s*Start\\s+DR\\s+Drill\\s*\\|[^\\n]*\\|\\s*succeeded\\s*\\|`), report);
+			assert.match(report, new RegExp(`- ${g}: drill “[^”]+”, servers: \\S`), report);
+		}
+		assert.match(report, /## Drill servers that exist now/);
+		assert.match(report, /Reminder:\s+run\s+“Clean\s+Up\s+Drills”\s+to\s+delete\s+these\s+drills\s+and\s+their\s+servers\./);
+
+		// Clean Up Drills from the Command Palette: one question naming them all, whose selected
+		// answer is Cancel (Enter deletes nothing); the action chosen with the mouse.
+		await runCommand(page, 'SDRS: Clean Up Drills');
+		const widget = page.locator('.quick-input-widget');
+		await widget.locator('.quick-input-title', { hasText: new RegExp(`Delete the 8 DR drills rehearsal “${PLAN_NAME}” created\\?`) }).waitFor({ timeout: 30_000 });
+		await widget.locator('.monaco-list-row', { hasText: /“shop-db-1-drill-[^”]*” of “shop-db-1”: \d+ drill server/ }).waitFor();
+		await widget.locator('.monaco-list-row.focused', { hasText: /^Cancel/ }).waitFor();
+		await wb.shot('plan-11-clean-up-confirm');
+		await widget.locator('.monaco-list-row', { hasText: /^Delete 8 Drills/ }).click();
+		await notification(page, new RegExp(`Deleted 8 of 8 DR drills of rehearsal “${PLAN_NAME}”\\.`)).waitFor({ timeout: 150_000 });
+		await wb.shot('plan-12-cleaned-up');
 	});
 });
