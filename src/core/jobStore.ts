@@ -5,7 +5,7 @@
 // it while it follows, and any window may take a job whose lease expired.
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './events';
-import { LEASE_MS, UNSENT, inFlightElsewhere, isPlaceholder, mirrorEnds, type BatchEntry, type StoredBatch, type StoredJob } from './records';
+import { LEASE_MS, UNSENT, inFlightElsewhere, isPlaceholder, keepRecent, mirrorEnds, type BatchEntry, type StoredBatch, type StoredJob } from './records';
 import { updateState, type SharedState } from './sharedState';
 
 const JOBS_KEY = 'sdrs.jobs';
@@ -13,7 +13,6 @@ const BATCHES_KEY = 'sdrs.batches';
 /** Finished jobs kept (a batch's report keeps its own copy of each end: EntryResult). */
 const KEEP_FINISHED = 250;
 const KEEP_FINISHED_BATCHES = 20;
-const KEEP_FINISHED_MS = 7 * 86_400_000;
 
 export class JobStore {
 	/** This window's identity for leases (a new one after every reload). */
@@ -155,13 +154,13 @@ export class JobStore {
 					updateState(
 						this.state,
 						JOBS_KEY,
-						this.prune(jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED),
+						keepRecent(this.now(), jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED),
 					),
 				wroteBatches &&
 					updateState(
 						this.state,
 						BATCHES_KEY,
-						this.prune(batches, (b) => (this.pinned(b) ? undefined : b.endedAt), KEEP_FINISHED_BATCHES),
+						keepRecent(this.now(), batches, (b) => (this.pinned(b) ? undefined : b.endedAt), KEEP_FINISHED_BATCHES),
 					),
 			]);
 		} catch (e) {
@@ -173,12 +172,6 @@ export class JobStore {
 	}
 
 	/** Every unfinished item and the last `keep` finished ones of the past 7 days. */
-	private prune<T>(items: T[], endedAt: (item: T) => number | undefined, keep: number): T[] {
-		const now = this.now();
-		const finished = items.filter((i) => endedAt(i) !== undefined && now - endedAt(i)! < KEEP_FINISHED_MS).slice(-keep);
-		return [...items.filter((i) => endedAt(i) === undefined), ...finished];
-	}
-
 	/** A lease another window may not take: held by someone else and not expired. */
 	private leaseHeld(lease: { owner: string; until: number } | undefined): boolean {
 		return !!lease && lease.owner !== this.owner && lease.until > this.now();

@@ -238,3 +238,12 @@ export function mirrorEnds(before: StoredJob[], after: StoredJob[], batches: Sto
 				},
 	);
 }
+
+/** How long a finished job or batch is kept at most. */
+const KEEP_FINISHED_MS = 7 * 86_400_000;
+
+/** What is kept of a list: every unfinished item, and the last `keep` finished within the week. */
+export function keepRecent<T>(now: number, items: T[], endedAt: (item: T) => number | undefined, keep: number): T[] {
+	const finished = items.filter((i) => endedAt(i) !== undefined && now - endedAt(i)! < KEEP_FINISHED_MS).slice(-keep);
+	return [...items.filter((i) => endedAt(i) === undefined), ...finished];
+}

@@ -8,7 +8,8 @@ import type { CheckResult } from '../core/checks';
 import type { GroupReadiness, ModeReadiness, PlanReadiness } from '../core/plans/check';
 import type { PlanMode } from '../core/plans/types';
 import { markdownText } from '../core/safeText';
-import { actionTitle, checkDetail, checkFix, checkTitle, describeError, statusLabel, statusesText } from './text';
+import { actionTitle, describeError, statusLabel, statusesText } from './text';
+import { checkDetail, checkFix, checkTitle } from './checkText';
 
 /** A plan mode's title: the action's, or the rehearsal. */
 export function planModeTitle(mode: PlanMode): string {

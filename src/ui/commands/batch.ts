@@ -8,7 +8,8 @@ import { ACTIONS, actionsFor, moveOf, type ActionKind, type Site } from '../../c
 import { MAX_BATCH, batchCounts, type PlanEntry } from '../../core/batch';
 import type { StoredBatch } from '../../core/records';
 import { batchReportMarkdown, batchSummaryMarkdown, countsText } from '../batchReport';
-import { actionTitle, checkDetail, consequences, describeError, filterLabel, moveText, powerOnText, projectPlanTitle, statusLabel, statusesText } from '../text';
+import { actionTitle, consequences, describeError, filterLabel, moveText, powerOnText, projectPlanTitle, statusLabel, statusesText } from '../text';
+import { checkDetail } from '../checkText';
 import type { GroupNode, Node } from '../views/groupsTree';
 import type { CommandContext } from './context';
 import { pickProject } from './pickers';

@@ -8,8 +8,6 @@ import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
 import { ACTIONS, isDrillKind, moveOf } from '../../core/actions';
 import {
 	actionTitle,
-	checkLine,
-	checkList,
 	checkedServersText,
 	consequenceLines,
 	drillCreatedText,
@@ -22,6 +20,7 @@ import {
 	statusLabel,
 	succeededText,
 } from '../text';
+import { checkLine, checkList } from '../checkText';
 import { batchEndedText, batchProgressText } from '../batchReport';
 import { setContextKey } from './contextKeys';
 import { decisionItems, showDecision, type DecisionItem, type Section } from './decide';

@@ -10,7 +10,8 @@ import type { PlanEntry } from '../../core/batch';
 import type { PlanPorts } from '../../core/plans/run';
 import type { PlanCheck } from '../../core/plans/prepare';
 import type { ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
-import { checkList, describeError, statusLabel } from '../text';
+import { describeError, statusLabel } from '../text';
+import { checkList } from '../checkText';
 import { modeExplanation, modeTitle, planProgressText, runStateText } from '../planReport';
 import type { Prompts } from './editorPorts';
 
