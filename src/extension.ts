@@ -3,6 +3,7 @@
 // when the view is shown.
 import * as vscode from 'vscode';
 import { JobStore } from './core/jobStore';
+import { SerialState } from './core/sharedState';
 import { Workflow } from './core/workflow';
 import type { CommandContext } from './ui/commands/context';
 import { registerCommands } from './ui/commands/index';
@@ -38,12 +39,14 @@ export type SdrsApi = Omit<CommandContext, 'context' | 'log'> & {
 export function activate(context: vscode.ExtensionContext): SdrsApi | undefined {
 	resetContextKeys();
 	const { channel, logger } = createLog(context);
-	const profiles = new ProfileStore(context);
+	// Every write to globalState goes through this one, one at a time (sharedState.ts says why).
+	const shared = new SerialState(context.globalState);
+	const profiles = new ProfileStore(context, shared);
 	const ports = new EditorPorts(logger, () => channel.show(true));
-	const approvals = new HostApprovals(context.globalState, (message, detail, verb) => ports.prompts.confirm(message, detail, verb));
+	const approvals = new HostApprovals(shared, (message, detail, verb) => ports.prompts.confirm(message, detail, verb));
 	const demo = new Demo(context, profiles, logger);
 	const clients = new ClientCache(profiles, logger, approvals, () => demo.running?.url);
-	const store = new JobStore(context.globalState);
+	const store = new JobStore(shared);
 	const workflow = new Workflow({
 		store,
 		clientFor: (id) => {
@@ -55,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 		jobTimeoutMs: () => readSettings().jobTimeoutMs,
 		maxConcurrentRequests: () => readSettings().maxConcurrentRequests,
 	});
-	const filters = new FilterState(context.globalState, profiles);
+	const filters = new FilterState(shared, profiles);
 	const tree = new ProtectionGroupsProvider(profiles, clients, (id) => filters.get(id), store, workflow.onGroupRead);
 	tree.setPrepare((profile) => demo.prepare(profile));
 	const view = vscode.window.createTreeView('sdrs.protectionGroups', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });

@@ -152,9 +152,9 @@ export async function runDrillStep(deps: StepDeps, runId: string, index: number,
 	if (ctl.closing.aborted) {
 		return 'closing';
 	}
-	// A step never ends with a group that has no end (seen twice under load in the workbench, cause
-	// not found yet):
-	// its job's end when it has one, else "not followed", said in the log.
+	// A step never ends with a group that has no end: its job's end when it has one, else "not
+	// followed", said in the log. (Seen in the workbench when writes to globalState were lost to the
+	// editor's echo of an earlier write; they now go one at a time: SerialState. Kept as a guard.)
 	for (const g of (runs.get(runId)!.steps[index].groups ?? []).filter((x) => !x.end)) {
 		const target = targetOf(g, targets);
 		const job = g.jobId ? deps.store.jobOrResult(g.jobId) : undefined;

@@ -1,6 +1,7 @@
 // The one owner of the group filters: one per profile, kept in globalState, sent by the tree as
 // the service's own query parameters, described for the view title, and shown by the
 // sdrs.filterActive context key (which swaps Filter for Clear Filter).
+import type { SharedState } from '../../core/sharedState';
 import * as vscode from 'vscode';
 import type { GroupFilter } from '../../core/client';
 import { filterLabel } from '../text';
@@ -15,7 +16,7 @@ export class FilterState implements vscode.Disposable {
 	private active = new Map<string, GroupFilter>();
 
 	constructor(
-		private readonly state: vscode.Memento,
+		private readonly state: SharedState,
 		private readonly profiles: ProfileStore,
 	) {}
 

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { isPublicEndpointHost } from '../../core/endpoints';
 import { SdrsError } from '../../core/errors';
-import { updateState } from '../../core/sharedState';
+import { updateState, type SharedState } from '../../core/sharedState';
 
 const KEY = 'sdrs.approvedHosts';
 
@@ -18,7 +18,7 @@ export class HostApprovals {
 	private readonly refused = new Set<string>();
 
 	constructor(
-		private readonly state: vscode.Memento,
+		private readonly state: SharedState,
 		/** A modal question; resolves true when the user chose `verb`. */
 		private readonly confirm: (message: string, detail: string, verb: string) => Thenable<boolean>,
 	) {}

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Credentials } from '../../core/signer';
 import type { EndpointOverrides } from '../../core/endpoints';
-import { updateState } from '../../core/sharedState';
+import { updateState, type SharedState } from '../../core/sharedState';
 import { setContextKey } from './contextKeys';
 
 /** An agency profile's agency: the delegating account, the agency and whose keys assume it. */
@@ -65,7 +65,11 @@ export class ProfileStore implements vscode.Disposable {
 	readonly onDidChange = this.changed.event;
 	private readonly subscription: vscode.Disposable;
 
-	constructor(private readonly context: vscode.ExtensionContext) {
+	constructor(
+		private readonly context: vscode.ExtensionContext,
+		/** globalState, written one write at a time (SerialState): shared with the jobs and plan runs. */
+		private readonly state: SharedState,
+	) {
 		this.subscription = context.secrets.onDidChange((e) => {
 			if (e.key.startsWith(SECRET_PREFIX)) {
 				this.changed.fire();
@@ -79,7 +83,7 @@ export class ProfileStore implements vscode.Disposable {
 	}
 
 	list(): Profile[] {
-		return this.context.globalState.get<Profile[]>(PROFILES_KEY, []);
+		return this.state.get<Profile[]>(PROFILES_KEY, []);
 	}
 
 	get(id: string): Profile | undefined {
@@ -89,12 +93,12 @@ export class ProfileStore implements vscode.Disposable {
 	/** The profile commands use when none is named: the selected one, or the only one. */
 	active(): Profile | undefined {
 		const all = this.list();
-		const id = this.context.globalState.get<string>(ACTIVE_KEY);
+		const id = this.state.get<string | undefined>(ACTIVE_KEY, undefined);
 		return all.find((p) => p.id === id) ?? all[0];
 	}
 
 	async setActive(id: string): Promise<void> {
-		await this.context.globalState.update(ACTIVE_KEY, id);
+		await this.state.update(ACTIVE_KEY, id);
 		this.changed.fire();
 	}
 
@@ -123,8 +127,8 @@ export class ProfileStore implements vscode.Disposable {
 		} else {
 			await this.context.secrets.delete(SECRET_PREFIX + profile.id);
 		}
-		await updateState(this.context.globalState, PROFILES_KEY, [...this.list().filter((p) => p.id !== profile.id), profile]);
-		await this.context.globalState.update(ACTIVE_KEY, profile.id);
+		await updateState(this.state, PROFILES_KEY, [...this.list().filter((p) => p.id !== profile.id), profile]);
+		await this.state.update(ACTIVE_KEY, profile.id);
 		await this.updateContext();
 		this.changed.fire();
 		return profile;
@@ -132,7 +136,7 @@ export class ProfileStore implements vscode.Disposable {
 
 	async update(id: string, patch: Partial<Profile>): Promise<void> {
 		await updateState(
-			this.context.globalState,
+			this.state,
 			PROFILES_KEY,
 			this.list().map((p) => (p.id === id ? { ...p, ...patch, id } : p)),
 		);
@@ -142,12 +146,12 @@ export class ProfileStore implements vscode.Disposable {
 	async remove(id: string): Promise<void> {
 		await this.context.secrets.delete(SECRET_PREFIX + id);
 		await updateState(
-			this.context.globalState,
+			this.state,
 			PROFILES_KEY,
 			this.list().filter((p) => p.id !== id),
 		);
-		if (this.context.globalState.get<string>(ACTIVE_KEY) === id) {
-			await this.context.globalState.update(ACTIVE_KEY, undefined);
+		if (this.state.get<string | undefined>(ACTIVE_KEY, undefined) === id) {
+			await this.state.update(ACTIVE_KEY, undefined);
 		}
 		await this.updateContext();
 		this.changed.fire();
