@@ -68,7 +68,12 @@ export function entryState(e: BatchEntry, job: StoredJob | undefined): string {
 
 /** Why a group of a batch was never sent, in words. */
 function unsentReason(entry: BatchEntry): string {
-	switch (entry.error) {
+	return unsentText(entry.error) ?? vscode.l10n.t('another job started on the group meanwhile');
+}
+
+/** One of the batch's reasons for not sending a group (UNSENT, PROFILE_REMOVED) in words; undefined for any other text. */
+export function unsentText(error: string | undefined): string | undefined {
+	switch (error) {
 		case PROFILE_REMOVED:
 			return vscode.l10n.t('its profile was removed');
 		case UNSENT.stopped:
@@ -83,8 +88,10 @@ function unsentReason(entry: BatchEntry): string {
 			return vscode.l10n.t('its status changed before it was sent');
 		case UNSENT.unreadable:
 			return vscode.l10n.t('the group could not be read right before sending, so it was not sent');
-		default:
+		case UNSENT.inFlight:
 			return vscode.l10n.t('another job started on the group meanwhile');
+		default:
+			return undefined;
 	}
 }
 

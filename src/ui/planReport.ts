@@ -4,7 +4,9 @@
 // piece of it goes through markdownText (escaped, never a link) or safeText.
 import * as vscode from 'vscode';
 import { markdownText } from '../core/safeText';
-import type { GroupEnd, PlanMode, RunGroup, RunStep, StoredPlanRun } from '../core/plans/types';
+import { RUN_REASON, type GroupEnd, type PlanMode, type RunGroup, type RunStep, type StoredPlanRun } from '../core/plans/types';
+import { unsentText } from './batchReport';
+import { checkDetail, checkTitle } from './checkText';
 import { actionTitle, formatElapsed } from './text';
 
 export function modeTitle(mode: PlanMode): string {
@@ -85,9 +87,56 @@ const at = (t: number | undefined): string => (t === undefined ? '' : new Date(t
 const took = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '' : formatElapsed(b - a));
 const cell = (s: string | undefined): string => markdownText(s ?? '');
 
+/** A reason the engine recorded (RUN_REASON, the batch's UNSENT) in words; any other text (the service's) as it is. */
+function reasonText(error: string | undefined): string | undefined {
+	switch (error) {
+		case RUN_REASON.jobGone:
+			return vscode.l10n.t('the job record is gone');
+		case RUN_REASON.batchGone:
+			return vscode.l10n.t('the batch record is gone');
+		case RUN_REASON.notInBatch:
+			return vscode.l10n.t('it was not in the step’s batch');
+		case RUN_REASON.drillOnTheWire:
+			return vscode.l10n.t('the window closed while its DR drill was being sent: look at the group’s DR drills');
+		case RUN_REASON.noEnd:
+			return vscode.l10n.t('no end was recorded for it: look at the group’s DR drills');
+		case RUN_REASON.stoppedByUser:
+			return vscode.l10n.t('stopped by the user');
+		case RUN_REASON.abandonedByUser:
+			return vscode.l10n.t('abandoned by the user');
+		default:
+			return unsentText(error) ?? error;
+	}
+}
+
+/** Why a group was skipped: its failed checks in words (older records: the English kept for the log). */
+function skippedText(g: RunGroup): string | undefined {
+	const by = g.skippedBy;
+	if (!by) {
+		return g.skipped;
+	}
+	if (by.readError !== undefined) {
+		return vscode.l10n.t('could not be checked: {0}', by.readError);
+	}
+	if (by.overLimit) {
+		return vscode.l10n.t('past the most groups one batch sends');
+	}
+	return (by.checks ?? []).map((c) => `${checkTitle(c)}: ${checkDetail(c)}`).join('; ');
+}
+
+/** Why the run halted or stopped, in words. */
+function haltText(run: StoredPlanRun): string | undefined {
+	if (run.halt) {
+		return run.halt.why === 'firstFailure'
+			? vscode.l10n.t('step {0} failed: a planned failover halts at the first failure', run.halt.step)
+			: vscode.l10n.t('step {0} halted: a group is in flight in another job, batch or run', run.halt.step);
+	}
+	return reasonText(run.haltReason);
+}
+
 function groupRow(run: StoredPlanRun, g: RunGroup): string {
 	const action = run.mode === 'drill' ? actionTitle('createDrill') : actionTitle(run.mode);
-	const why = g.end === 'skipped' ? g.skipped : (g.result?.failReason ?? g.error);
+	const why = g.end === 'skipped' ? skippedText(g) : (g.result?.failReason ?? reasonText(g.error));
 	const outcome = `${groupEndText(g.end)}${why ? ` (${why})` : ''}${(g.errorCode ?? g.result?.errorCode) ? ` ${g.errorCode ?? g.result?.errorCode}` : ''}`;
 	return `| ${cell(g.groupName)} | ${cell(action)} | ${cell(g.jobId ?? g.result?.jobId)} | ${cell(at(g.result?.startedAt))} | ${cell(at(g.result?.endedAt))} | ${cell(took(g.result?.startedAt, g.result?.endedAt))} | ${cell(outcome)} |`;
 }
@@ -107,8 +156,9 @@ export function planReportMarkdown(run: StoredPlanRun, profileName: string | und
 	lines.push(
 		`- ${cell(vscode.l10n.t('Outcome: {0}', runStateText(run)))}${run.endedAt ? ` · ${cell(vscode.l10n.t('ended {0} ({1} after the confirmation)', at(run.endedAt), took(run.confirmedAt, run.endedAt)))}` : ''}`,
 	);
-	if (run.haltReason) {
-		lines.push(`- ${cell(vscode.l10n.t('Why: {0}', run.haltReason))}`);
+	const halt = haltText(run);
+	if (halt) {
+		lines.push(`- ${cell(vscode.l10n.t('Why: {0}', halt))}`);
 	}
 	if (run.mode === 'failover' || run.mode === 'enableAgain') {
 		lines.push(`- ${cell(vscode.l10n.t('This mode goes on past a failed group: check every step below.'))}`);

@@ -146,10 +146,12 @@ describe('recovery plans in a real VS Code', function () {
 
 	it('Failover goes past a failed group: the plan’s name typed, the failure said, the next step run', async () => {
 		sim().patchGroup(id('dr-switchover-ready'), { nextOutcome: 'fail' });
+		// Not protected: its status check fails, so it is skipped and the report says which check, in words.
+		sim().patchGroup(id('dr-syncing'), { status: 'available' });
 		const uri = await planFile('disaster', {
 			name: 'Disaster day',
 			project: REGION,
-			steps: [{ name: 'First', groups: ['dr-switchover-ready', 'dr-failover-degraded'] }, { groups: ['dr-drill-ready'] }],
+			steps: [{ name: 'First', groups: ['dr-switchover-ready', 'dr-failover-degraded'] }, { groups: ['dr-drill-ready', 'dr-syncing'] }],
 		});
 		const asked = answer('failover', 'Disaster day');
 		const runId = await vscode.commands.executeCommand<string>('sdrs.runPlan', uri);
@@ -167,14 +169,17 @@ describe('recovery plans in a real VS Code', function () {
 				['dr-switchover-ready', 'failed'],
 				['dr-failover-degraded', 'succeeded'],
 				['dr-drill-ready', 'succeeded'],
+				['dr-syncing', 'skipped'],
 			],
 		);
-		assert.deepEqual(posts('dr-switchover-ready', 'dr-failover-degraded', 'dr-drill-ready'), [1, 1, 1]);
+		assert.deepEqual(posts('dr-switchover-ready', 'dr-failover-degraded', 'dr-drill-ready', 'dr-syncing'), [1, 1, 1, 0]);
 		assert.equal(sim().group(id('dr-switchover-ready'))!.status, 'error-failing-over');
 		const report = (await reportTab('Disaster day')).getText();
 		assert.match(report, /This mode goes on past a failed group: check every step below\./);
 		assert.match(report, /^State: done, with failures/m);
 		assert.match(report, /\| dr-switchover-ready \| Failover \|.*\| failed/);
+		// The check in the report's words (checkText), not the English kept for the log ("status: …").
+		assert.match(report, /\| dr-syncing \| Failover \|.*\| skipped: a pre-flight check failed \\\(Live status allows the action: status is available;/);
 	});
 
 	it('rehearses a plan (a DR drill per group), then Clean Up Drills deletes them after one confirmation', async () => {

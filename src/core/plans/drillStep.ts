@@ -8,9 +8,10 @@ import type { Alert, ActionTarget } from '../ports';
 import { resultOf } from '../records';
 import { Semaphore } from '../semaphore';
 import { groupEndOf } from './record';
-import { checkStep, whyIneligible } from './prepare';
+import { UNSENT } from '../records';
+import { checkStep, skippedEnd } from './prepare';
 import { failedEnd, targetOf, type StepControl, type StepDeps, type StepEnd } from './steps';
-import type { RunGroup } from './types';
+import { RUN_REASON, type RunGroup } from './types';
 
 /** Resolves when the job has an outcome or was put aside (the follower records it), or the window closes. */
 function jobEnded(deps: StepDeps, jobId: string, closing: AbortSignal): Promise<boolean> {
@@ -39,7 +40,7 @@ function jobEnded(deps: StepDeps, jobId: string, closing: AbortSignal): Promise<
 async function drillEnd(deps: StepDeps, target: ActionTarget, g: RunGroup, jobId: string): Promise<Partial<RunGroup>> {
 	const job = deps.store.get(jobId);
 	if (!job) {
-		return { end: 'notFollowed', error: 'the job record is gone' };
+		return { end: 'notFollowed', error: RUN_REASON.jobGone };
 	}
 	const end = groupEndOf(job);
 	const client = deps.clientFor(target.profileId);
@@ -84,7 +85,7 @@ export async function runDrillStep(deps: StepDeps, runId: string, index: number,
 	for (const e of checked.filter((x) => !x.eligible)) {
 		const g = groups.find((x) => x.groupId === e.group.id && x.projectId === e.target.project.id);
 		if (g) {
-			await patchGroup(g, { end: 'skipped', skipped: whyIneligible(e) });
+			await patchGroup(g, skippedEnd(e));
 		}
 	}
 	const sem = new Semaphore(Math.max(1, deps.maxConcurrentRequests?.() ?? 4));
@@ -98,19 +99,14 @@ export async function runDrillStep(deps: StepDeps, runId: string, index: number,
 			let jobId = g.jobId;
 			if (!jobId && resumed) {
 				// Never sent again: its request may have been on the wire when the window went.
-				await patchGroup(
-					g,
-					g.drill
-						? { end: 'notFollowed', error: 'the window closed while its DR drill was being sent: look at the group’s DR drills' }
-						: { end: 'unsent', error: 'the window closed before it was sent' },
-				);
+				await patchGroup(g, g.drill ? { end: 'notFollowed', error: RUN_REASON.drillOnTheWire } : { end: 'unsent', error: UNSENT.windowClosed });
 				return;
 			}
 			if (!jobId) {
 				await sem.acquire();
 				try {
 					if (ctl.stop.aborted || ctl.closing.aborted || runs.get(runId)?.stopRequested) {
-						await patchGroup(g, { end: 'unsent', error: 'stopped before it was sent' });
+						await patchGroup(g, { end: 'unsent', error: UNSENT.stopped });
 						return;
 					}
 					const name = defaultDrillName(g.groupName, new Date(ports.clock.now()));
@@ -133,6 +129,7 @@ export async function runDrillStep(deps: StepDeps, runId: string, index: number,
 						await patchGroup(g, {
 							end: alert?.kind === 'preflightFailed' ? 'skipped' : result.kind === 'failed' ? 'refused' : 'unsent',
 							error: why,
+							...(alert?.kind === 'preflightFailed' ? { skipped: why, skippedBy: { checks: alert.checks.filter((c) => !c.ok) } } : {}),
 							...(alert?.kind === 'refused' ? { errorCode: alert.error.code } : {}),
 						});
 						return;
@@ -159,10 +156,7 @@ export async function runDrillStep(deps: StepDeps, runId: string, index: number,
 		const target = targetOf(g, targets);
 		const job = g.jobId ? deps.store.jobOrResult(g.jobId) : undefined;
 		log.warn(`Plan run ${runId}: ${g.groupName} had no end recorded at the end of step ${index + 1} (job ${g.jobId ?? 'none'}); taken from its job`);
-		await patchGroup(
-			g,
-			target && g.jobId && (job?.outcome || job?.notFollowed) ? await drillEnd(deps, target, g, g.jobId) : { end: 'notFollowed', error: 'no end was recorded for it: look at the group’s DR drills' },
-		);
+		await patchGroup(g, target && g.jobId && (job?.outcome || job?.notFollowed) ? await drillEnd(deps, target, g, g.jobId) : { end: 'notFollowed', error: RUN_REASON.noEnd });
 	}
 	const now = runs.get(runId)!.steps[index];
 	const ends = (now.groups ?? []).flatMap((g) => (g.result?.endedAt !== undefined ? [g.result.endedAt] : []));

@@ -5,7 +5,7 @@ import { runDrillStep } from './drillStep';
 import type { PlanPorts } from './planPorts';
 import { runEnded } from './runStore';
 import { runGroupStep, runPause, type StepControl, type StepDeps, type StepEnd } from './steps';
-import type { StoredPlanRun } from './types';
+import { RUN_REASON, type StoredPlanRun } from './types';
 import type { ActionTarget } from '../ports';
 
 export interface LoopDeps extends StepDeps {
@@ -15,7 +15,7 @@ export interface LoopDeps extends StepDeps {
 }
 
 /** How a run left off: the window closes (or lost the run), or it ended. */
-export type RunOutcome = 'closing' | { state: 'ended' | 'halted' | 'stopped'; reason?: string };
+export type RunOutcome = 'closing' | { state: 'ended' | 'halted' | 'stopped'; reason?: string; halt?: StoredPlanRun['halt'] };
 
 export async function runSteps(deps: LoopDeps, runId: string, ctl: StepControl): Promise<RunOutcome> {
 	const { runs } = deps;
@@ -28,7 +28,7 @@ export async function runSteps(deps: LoopDeps, runId: string, ctl: StepControl):
 			return 'closing'; // the window goes away, or another window took the run
 		}
 		if (run.stopRequested || ctl.stop.aborted) {
-			return { state: 'stopped', reason: 'stopped by the user' };
+			return { state: 'stopped', reason: RUN_REASON.stoppedByUser };
 		}
 		const i = run.current;
 		if (i >= run.steps.length) {
@@ -42,10 +42,11 @@ export async function runSteps(deps: LoopDeps, runId: string, ctl: StepControl):
 			return {
 				state: 'halted',
 				reason: run.mode === 'plannedFailover' ? `step ${i + 1} failed: a planned failover halts at the first failure` : `step ${i + 1} halted: a group is in flight in another job, batch or run`,
+				halt: { step: i + 1, why: run.mode === 'plannedFailover' ? 'firstFailure' : 'inFlight' },
 			};
 		}
 		if (end === 'stopped') {
-			return { state: 'stopped', reason: 'stopped by the user' };
+			return { state: 'stopped', reason: RUN_REASON.stoppedByUser };
 		}
 		if (!runs.holds(runId)) {
 			return 'closing';

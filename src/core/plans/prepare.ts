@@ -9,7 +9,7 @@ import { drillChecks } from '../checks';
 import { SdrsError, toSdrsError } from '../errors';
 import type { ActionTarget } from '../ports';
 import { Semaphore } from '../semaphore';
-import type { PlanMode, ResolvedPlan } from './types';
+import type { PlanMode, ResolvedPlan, SkippedBy } from './types';
 
 export type CheckDeps = Pick<BatchDeps, 'store' | 'clientFor' | 'announce' | 'maxConcurrentRequests'>;
 
@@ -81,6 +81,20 @@ export async function checkPlan(deps: CheckDeps, plan: ResolvedPlan, mode: PlanM
 }
 
 /** Why a group's checks refused it, in English for the log and the run's record. */
+/** The same as facts for the report (words in the user's language). */
+export function skippedBy(e: PlanEntry): SkippedBy {
+	if (e.error) {
+		return { readError: e.error.message };
+	}
+	if (e.overLimit) {
+		return { overLimit: true };
+	}
+	return { checks: e.checks.filter((c) => !c.ok) };
+}
+
+/** A group that is not sent: skipped, with why in English (the log) and as facts (the report). */
+export const skippedEnd = (e: PlanEntry): { end: 'skipped'; skipped: string; skippedBy: SkippedBy } => ({ end: 'skipped', skipped: whyIneligible(e), skippedBy: skippedBy(e) });
+
 export function whyIneligible(e: PlanEntry): string {
 	if (e.error) {
 		return `could not be checked: ${e.error.message}`;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProtectionGroup } from '../model';
 import type { ActionTarget } from '../ports';
 import { LEASE_MS, projectOf, type StoredJob } from '../records';
-import { whyIneligible, type PlanCheck } from './prepare';
+import { skippedEnd, type PlanCheck } from './prepare';
 import { runEnded } from './runStore';
 import type { GroupEnd, PlanMode, ResolvedPlan, RunStep, StoredPlanRun } from './types';
 
@@ -23,7 +23,7 @@ export function newRunRecord(plan: ResolvedPlan, mode: PlanMode, check: PlanChec
 				groupId: e.group.id,
 				groupName: e.group.name,
 				before: { status: e.group.status, priorityStation: e.group.priorityStation, updatedAt: e.group.updatedAt },
-				...(e.eligible ? {} : { end: 'skipped' as const, skipped: whyIneligible(e) }),
+				...(e.eligible ? {} : skippedEnd(e)),
 			})),
 		};
 	});

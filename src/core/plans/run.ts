@@ -14,7 +14,7 @@ import { checkPlan, typedConfirmation, type CheckDeps, type PlanCheck } from './
 import { runEnded, type PlanRunStore } from './runStore';
 import { runSteps, type RunOutcome } from './loop';
 import type { StepControl, StepDeps } from './steps';
-import type { PlanMode, ResolvedPlan, StoredPlanRun } from './types';
+import { RUN_REASON, type PlanMode, type ResolvedPlan, type StoredPlanRun } from './types';
 
 export type { PlanPorts } from './planPorts';
 export { targetsOf } from './record';
@@ -75,9 +75,9 @@ export class PlanRunner {
 	 * Checks every group, asks for the confirmation, records the run and starts it. Resolves once the
 	 * run is recorded (or refused, or cancelled); `done` settles when the run ends or the window closes.
 	 */
-	async start(plan: ResolvedPlan, mode: PlanMode, onChecked?: (done: number, total: number) => void, signal?: AbortSignal): Promise<StartResult> {
+	async start(plan: ResolvedPlan, mode: PlanMode, onChecked?: (done: number, total: number) => void, signal?: AbortSignal, checkEnded?: () => void): Promise<StartResult> {
 		const { runs, ports, log } = this.deps;
-		const check = await checkPlan(this.deps.check, plan, mode, onChecked, signal);
+		const check = await checkPlan(this.deps.check, plan, mode, onChecked, signal).finally(() => checkEnded?.());
 		log.info(`Plan “${plan.name}” (${mode}): ${check.eligible} group(s) eligible, ${check.ineligible.length} not${check.refusal ? `; refused (${check.refusal})` : ''}`);
 		if (signal?.aborted) {
 			return { kind: 'cancelled', check };
@@ -116,7 +116,7 @@ export class PlanRunner {
 		}
 		if (!a && this.held.has(runId)) {
 			// Paused here waiting for the user: it ends now.
-			void this.finish(runId, 'stopped', 'stopped by the user');
+			void this.finish(runId, 'stopped', RUN_REASON.stoppedByUser);
 		}
 		return true;
 	}
@@ -197,7 +197,7 @@ export class PlanRunner {
 		if (batchId) {
 			this.deps.batches.stop(batchId);
 		}
-		return this.finish(runId, 'stopped', 'abandoned by the user');
+		return this.finish(runId, 'stopped', RUN_REASON.abandonedByUser);
 	}
 
 	/** The window goes away: the runs are left as recorded (resumed after the reload), leases given up. */
@@ -244,10 +244,10 @@ export class PlanRunner {
 		}, this.beatMs);
 	}
 
-	private async finish(runId: string, state: 'ended' | 'halted' | 'stopped', haltReason?: string): Promise<boolean> {
+	private async finish(runId: string, state: 'ended' | 'halted' | 'stopped', haltReason?: string, halt?: StoredPlanRun['halt']): Promise<boolean> {
 		let first = false;
 		try {
-			first = await this.deps.runs.finish(runId, state, haltReason ? { haltReason } : {});
+			first = await this.deps.runs.finish(runId, state, { ...(haltReason ? { haltReason } : {}), ...(halt ? { halt } : {}) });
 		} catch (e) {
 			this.deps.log.error(`Plan run ${runId}: its end could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
 		} finally {
@@ -294,7 +294,7 @@ export class PlanRunner {
 			}
 			return undefined;
 		}
-		await this.finish(runId, outcome.state, outcome.reason);
+		await this.finish(runId, outcome.state, outcome.reason, outcome.halt);
 		return runs.get(runId);
 	}
 }

@@ -11,10 +11,10 @@ import type { Logger } from '../logger';
 import type { ActionTarget, Ports } from '../ports';
 import { resultOf, type StoredBatch, type StoredJob } from '../records';
 import { groupEndOf } from './record';
-import { checkStep, modeAction, whyIneligible, type CheckDeps } from './prepare';
+import { checkStep, modeAction, skippedEnd, whyIneligible, type CheckDeps } from './prepare';
 import type { PlanRunStore } from './runStore';
 import type { PlanPorts } from './planPorts';
-import type { GroupEnd, PlanMode, RunGroup, RunStep, StoredPlanRun } from './types';
+import { RUN_REASON, type GroupEnd, type PlanMode, type RunGroup, type RunStep, type StoredPlanRun } from './types';
 
 export interface StepDeps {
 	runs: PlanRunStore;
@@ -45,7 +45,7 @@ export const targetOf = (g: RunGroup, targets: readonly ActionTarget[]): ActionT
 export function entryEnd(batch: StoredBatch, g: RunGroup, jobOf: (id: string) => StoredJob | undefined): Partial<RunGroup> {
 	const e = batch.entries.find((x) => x.projectId === g.projectId && x.groupId === g.groupId);
 	if (!e) {
-		return { end: 'unsent', error: 'not in the batch' };
+		return { end: 'unsent', error: RUN_REASON.notInBatch };
 	}
 	if (e.state === 'refused') {
 		return { end: 'refused', error: e.error, errorCode: e.errorCode };
@@ -109,7 +109,7 @@ export function sleepUnless(ports: Ports, ms: number, ...signals: AbortSignal[])
 function goneEnd(store: JobStore, batchId: string, g: RunGroup): Partial<RunGroup> {
 	const jobId = g.jobId ?? store.jobsOf(batchId).find((j) => j.projectId === g.projectId && j.groupId === g.groupId)?.jobId;
 	const job = jobId ? store.jobOrResult(jobId) : undefined;
-	return job ? { end: groupEndOf(job), jobId, result: resultOf(job) } : { end: 'notFollowed', error: 'the batch record is gone' };
+	return job ? { end: groupEndOf(job), jobId, result: resultOf(job) } : { end: 'notFollowed', error: RUN_REASON.batchGone };
 }
 
 /** Whether a group's end counts as a failure (for a planned failover: the run halts). */
@@ -168,7 +168,7 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 		const failed = checked.filter((e) => !e.eligible);
 		const skip = (g: RunGroup): RunGroup => {
 			const e = failed.find((x) => x.target.project.id === g.projectId && x.target.group.id === g.groupId);
-			return e ? { ...g, end: 'skipped', skipped: whyIneligible(e) } : g;
+			return e ? { ...g, ...skippedEnd(e) } : g;
 		};
 		await runs.patchStep(runId, index, { groups: step.groups?.map(skip) });
 		if (failed.length) {

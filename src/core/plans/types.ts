@@ -7,6 +7,7 @@
 // A plan is hostile input (it comes from a repository): it only names a profile, a project,
 // groups and words. It can name no endpoint, key or command; its words are shown as text only.
 import type { ActionKind } from '../actions';
+import type { CheckResult } from '../checks';
 import type { Project, ProtectionGroup } from '../model';
 import type { ActionTarget } from '../ports';
 import type { EntryResult } from '../records';
@@ -92,8 +93,10 @@ export interface RunGroup {
 	groupName: string;
 	/** The group as read when the step was planned. */
 	before?: Pick<ProtectionGroup, 'status' | 'priorityStation' | 'updatedAt'>;
-	/** Why it was not sent (its pre-flight checks, in English for the log; the report words them). */
+	/** Why it was not sent (its pre-flight checks, in English for the log). */
 	skipped?: string;
+	/** The same, as facts the report words in the user's language (none in older records). */
+	skippedBy?: SkippedBy;
 	jobId?: string;
 	/** Kept when the job ended, so the report never depends on the job list's pruning. */
 	result?: EntryResult;
@@ -105,6 +108,24 @@ export interface RunGroup {
 	error?: string;
 	errorCode?: string;
 }
+
+/** Why a group was skipped: its failed pre-flight checks, a read that failed (server text), or a batch's limit. */
+export interface SkippedBy {
+	checks?: CheckResult[];
+	readError?: string;
+	overLimit?: boolean;
+}
+
+/** Why a group of a run has no job outcome, when it is none of the batch's UNSENT reasons (English, for the log; the report words them). */
+export const RUN_REASON = {
+	jobGone: 'the job record is gone',
+	batchGone: 'the batch record is gone',
+	notInBatch: 'not in the batch',
+	drillOnTheWire: 'the window closed while its DR drill was being sent: look at the group’s DR drills',
+	noEnd: 'no end was recorded for it: look at the group’s DR drills',
+	stoppedByUser: 'stopped by the user',
+	abandonedByUser: 'abandoned by the user',
+} as const;
 
 /** How one group of a step ended: a job's outcome, a POST refused, never sent, or skipped by its checks. */
 export type GroupEnd = 'succeeded' | 'failed' | 'refused' | 'notApplied' | 'notFollowed' | 'unsent' | 'skipped';
@@ -147,6 +168,8 @@ export interface StoredPlanRun {
 	endedAt?: number;
 	/** Why the run halted (planned failover: the first failure), in English for the log. */
 	haltReason?: string;
+	/** The same as facts the report words: the step (1-based) and why (none in older records). */
+	halt?: { step: number; why: 'firstFailure' | 'inFlight' };
 	lease?: { owner: string; until: number };
 	reportedBy?: string;
 	/** The user pressed Stop (in any window): nothing more is started. */

@@ -49,15 +49,26 @@ async function startRun(c: CommandContext, uri: vscode.Uri | undefined, mode: Pl
 	if (!plan) {
 		return undefined;
 	}
-	const started = await vscode.window.withProgress(
+	// The checking notification (its Cancel stops the checks) ends when the checks do: it does not
+	// linger behind the confirmation, where its Cancel could no longer stop anything.
+	const stop = new AbortController();
+	let checked!: () => void;
+	const checking = new Promise<void>((resolve) => (checked = resolve));
+	let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+	void vscode.window.withProgress(
 		{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking every group of “{1}”…', modeTitle(mode), plan.name), cancellable: true },
-		(progress, token) => {
-			const stop = new AbortController();
+		(p, token) => {
+			progress = p;
 			token.onCancellationRequested(() => stop.abort());
-			return c.workflow.plans.start(plan, mode, (done, total) => progress.report({ message: vscode.l10n.t('{0} of {1}', done, total), increment: 100 / total }), stop.signal);
+			return checking;
 		},
 	);
-	return started.kind === 'started' ? started.run.runId : undefined;
+	try {
+		const started = await c.workflow.plans.start(plan, mode, (done, total) => progress?.report({ message: vscode.l10n.t('{0} of {1}', done, total), increment: 100 / total }), stop.signal, checked);
+		return started.kind === 'started' ? started.run.runId : undefined;
+	} finally {
+		checked();
+	}
 }
 
 export async function runPlan(c: CommandContext, uri?: vscode.Uri): Promise<string | undefined> {
