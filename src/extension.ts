@@ -22,6 +22,7 @@ import { ProtectionGroupsProvider } from './ui/views/groupsTree';
 import { JobsProvider } from './ui/views/jobsView';
 import { PlanFiles } from './ui/planFiles';
 import { planDirectory } from './ui/services/planDirectory';
+import { ReportDocuments } from './ui/services/reportDocs';
 
 /**
  * What activate() returns to the benchmark and the extension-host tests, and only to them (the
@@ -66,9 +67,10 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	const jobsTree = vscode.window.createTreeView('sdrs.jobs', { treeDataProvider: jobsView });
 	// The open plans' problems: names resolved in the background never ask anything (planDirectory).
 	const planFiles = new PlanFiles(() => planDirectory({ profiles, clients, approvals, demo }, true), logger);
-	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree, planFiles);
+	const reports = new ReportDocuments();
+	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree, planFiles, reports);
 
-	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, planFiles, log: channel });
+	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, planFiles, reports, log: channel });
 	ports.profileOf = (id) => profiles.get(id);
 	workflow.plans.planPorts = editorPlanPorts({
 		prompts: () => ports.prompts,
@@ -81,10 +83,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 			const account = profile && accountText(profile, plan.project.domainId);
 			return vscode.l10n.t('Profile “{0}”{1}, project {2} ({3})', profile?.name ?? plan.profileId, account ? ` · ${account}` : '', plan.project.name, plan.project.region);
 		},
-		openPlan: async (markdown) => {
-			const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-			await vscode.window.showTextDocument(doc, { preview: false });
-		},
+		openPlan: (plan, markdown) => reports.show(vscode.l10n.t('Plan {0} to confirm', plan.name), markdown),
 		abandon: (runId) => void workflow.plans.abandon(runId),
 	});
 	ports.batchButtons = (what, batchId) => void vscode.commands.executeCommand(what === 'copy' ? 'sdrs.copyBatchSummary' : 'sdrs.showBatchReport', { batch: store.batch(batchId) });
@@ -135,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	if (context.extensionMode === vscode.ExtensionMode.Production) {
 		return undefined;
 	}
-	return { ready, profiles, clients, approvals, filters, tree, view, store, workflow, ports, demo, planFiles, commandIds };
+	return { ready, profiles, clients, approvals, filters, tree, view, store, workflow, ports, demo, planFiles, reports, commandIds };
 }
 
 export function deactivate(): void {

@@ -117,6 +117,16 @@ export class Workflow {
 		return this.guarded(target, () => startDrill({ ...engine, deps: { ...engine.deps, ports } }, target, { spec: () => Promise.resolve({ name }) }));
 	}
 
+	/**
+	 * Delete DR Drill for a rehearsal's Clean Up: already confirmed (Clean Up asked once for all),
+	 * with no progress or message of its own (Clean Up reports); a refusal goes to `alert`.
+	 */
+	deleteDrillQuietly(target: ActionTarget, drill: Drill, alert: Ports['alert']): Promise<RunResult> {
+		const engine = this.drillEngine();
+		const ports: Ports = { ...quietPorts(this.deps.ports, this.deps.log), alert };
+		return this.guarded(target, () => deleteDrill({ ...engine, deps: { ...engine.deps, ports } }, target, drill, () => Promise.resolve(true)));
+	}
+
 	private drillEngine(): Parameters<typeof startDrill>[0] {
 		return { deps: this.deps, follower: this.follower, heartbeat: this.heartbeat, announce: (read) => this.groupRead.fire(read) };
 	}

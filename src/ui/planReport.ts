@@ -143,7 +143,7 @@ function groupRow(run: StoredPlanRun, g: RunGroup): string {
 
 /** The drill servers a rehearsal left (until Clean Up Drills ran). */
 export function drillsLeft(run: StoredPlanRun): RunGroup[] {
-	return run.mode === 'drill' && !run.cleanedUpAt ? run.steps.flatMap((s) => (s.groups ?? []).filter((g) => g.drill?.id)) : [];
+	return run.mode === 'drill' && !run.cleanedUpAt ? run.steps.flatMap((s) => (s.groups ?? []).filter((g) => g.drill?.id && !g.drill.deletedAt)) : [];
 }
 
 /** The run report: a Markdown document for the change ticket. */

@@ -111,13 +111,38 @@ describe('plan files: problems, Check Plan and the CodeLens', () => {
 		assert.deepEqual(a.demo.running!.stats.actionPosts, {}, 'Check Plan sends nothing');
 	});
 
+	it('each report opens read-only with its own text, even right after another one was closed', async () => {
+		await vscode.commands.executeCommand('sdrs.startDemo');
+		const first = shop(['shop-db-1']);
+		first[1] = '  "name": "First plan",';
+		const second = shop(['shop-db-2']);
+		second[1] = '  "name": "Second plan",';
+		const one = await vscode.commands.executeCommand<vscode.TextDocument>('sdrs.checkPlan', (await openPlan('first.sdrs-plan.json', first)).uri);
+		assert.match(one.getText(), /First plan/);
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		// An untitled report here was handed the closed one's name and text (the next run's report
+		// showed the previous run's).
+		const two = await vscode.commands.executeCommand<vscode.TextDocument>('sdrs.checkPlan', (await openPlan('second.sdrs-plan.json', second)).uri);
+		assert.notEqual(two.uri.toString(), one.uri.toString());
+		assert.match(two.getText(), /Second plan/);
+		assert.doesNotMatch(two.getText(), /First plan/);
+		assert.equal(two.uri.scheme, 'sdrs-report', 'a read-only document of its own: closing it asks nothing');
+		assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), two.uri.toString());
+	});
+
 	it('Check Plan of a plan with problems opens no report and shows them', async () => {
 		const lines = shop(['shop-db-1']);
 		lines[3] = '  "project": "",';
 		const doc = await openPlan('broken.sdrs-plan.json', lines);
 		const before = vscode.workspace.textDocuments.length;
+		// Reports are read-only documents that outlive their closed tabs for a while: none may be new.
+		const reportsBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.languageId === 'markdown').map((d) => d.uri.toString()));
 		assert.equal(await vscode.commands.executeCommand('sdrs.checkPlan', doc.uri), undefined);
-		assert.equal(vscode.workspace.textDocuments.filter((d) => d.languageId === 'markdown').length, 0);
+		assert.deepEqual(
+			vscode.workspace.textDocuments.filter((d) => d.languageId === 'markdown' && !reportsBefore.has(d.uri.toString())).map((d) => d.uri.toString()),
+			[],
+			'no report was opened',
+		);
 		assert.ok(vscode.workspace.textDocuments.length <= before);
 		assert.ok(sdrsProblems(doc.uri).some((d) => d.range.start.line === 3));
 	});

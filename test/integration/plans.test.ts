@@ -206,9 +206,22 @@ describe('recovery plans in a real VS Code', function () {
 		const report = (await reportTab('Rehearsal')).getText();
 		assert.match(report, /Reminder: run “Clean Up Drills” to delete these drills and their servers\./);
 
+		// One drill deleted meanwhile outside the extension (the console): Clean Up finds it gone
+		// (SDRS.1902) and counts it as cleaned up, not as a failure to retry forever.
+		const deletedElsewhere = made[0].drill!.id!;
+		sim().data.drills.splice(
+			sim().data.drills.findIndex((d) => d.id === deletedElsewhere),
+			1,
+		);
 		asked.asked.length = 0;
 		const deleted = await vscode.commands.executeCommand<number>('sdrs.cleanUpPlanDrills', runId);
 		assert.equal(deleted, 3);
+		assert.ok(
+			runOf(runId)!
+				.steps.flatMap((s) => s.groups ?? [])
+				.every((g) => !g.drill?.id || g.drill.deletedAt),
+			'each drill recorded as deleted (or found gone)',
+		);
 		assert.match(asked.asked[0], /^Delete the 3 DR drills rehearsal “Rehearsal” created\?/);
 		const lines = asked.asked[0].split('\n').slice(1);
 		assert.deepEqual(lines.slice(0, 2), ['Cancel', 'Delete 3 Drills'], 'Cancel first (selected), the action second');

@@ -100,8 +100,8 @@ export interface RunGroup {
 	jobId?: string;
 	/** Kept when the job ended, so the report never depends on the job list's pruning. */
 	result?: EntryResult;
-	/** Drill mode: the drill created (id once known) and its drill servers' names. */
-	drill?: { name: string; id?: string; servers?: string[] };
+	/** Drill mode: the drill created (id once known), its drill servers' names, and when Clean Up deleted it (or found it gone). */
+	drill?: { name: string; id?: string; servers?: string[]; deletedAt?: number };
 	/** How the group's part of the step ended (the report words it); none while it runs. */
 	end?: GroupEnd;
 	/** refused / unsent: the service's message or why it was not sent (English, for the log; server text). */

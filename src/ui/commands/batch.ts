@@ -216,8 +216,7 @@ export async function showBatchReport(c: CommandContext, given?: { batch: Stored
 	// A report a person files opens in an editor tab (Markdown they can read, preview, save or copy), not a modal.
 	const jobOf = (id: string): ReturnType<typeof c.store.get> => c.store.jobOrResult(id);
 	const content = batchReportMarkdown(batch, batchCounts(batch, jobOf), jobOf, (id) => c.profiles.get(id)?.name);
-	const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-	await vscode.window.showTextDocument(doc, { preview: false });
+	await c.reports.show(vscode.l10n.t('Report of the {0} batch', actionTitle(batch.action)), content);
 }
 
 export async function copyBatchSummary(c: CommandContext, given?: { batch: StoredBatch }): Promise<void> {

@@ -11,6 +11,7 @@ import type { HostApprovals } from '../services/hostApprovals';
 import type { ProfileStore } from '../services/profiles';
 import type { Node, ProtectionGroupsProvider } from '../views/groupsTree';
 import type { PlanFiles } from '../planFiles';
+import type { ReportDocuments } from '../services/reportDocs';
 
 export interface CommandContext {
 	context: vscode.ExtensionContext;
@@ -27,4 +28,6 @@ export interface CommandContext {
 	ports: EditorPorts;
 	/** The open plan files' problems and CodeLens. */
 	planFiles: PlanFiles;
+	/** The reports opened in editor tabs (read-only Markdown documents). */
+	reports: ReportDocuments;
 }

@@ -102,7 +102,5 @@ export async function checkPlanCommand(c: CommandContext, given?: vscode.Uri): P
 		return undefined;
 	}
 	// A report a person reads and files opens in an editor tab, like a batch's report.
-	const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
-	await vscode.window.showTextDocument(doc, { preview: false });
-	return doc;
+	return c.reports.show(vscode.l10n.t('Check of plan {0}', source), report.markdown);
 }

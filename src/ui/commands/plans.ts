@@ -3,7 +3,10 @@
 // the active editor, or a *.sdrs-plan.json picked in the workspace. A plan is hostile input: in a
 // restricted workspace nothing is run, and its words are shown as text only.
 import * as vscode from 'vscode';
-import { pickText, say } from '../say';
+import { noteText, pickText, say } from '../say';
+import { drillGone } from '../../core/drills';
+import { Semaphore } from '../../core/semaphore';
+import { readSettings } from '../services/settings';
 import type { PlanMode, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
 import { loadPlan } from '../../core/plans/resolve';
 import { planDirectory } from '../services/planDirectory';
@@ -140,9 +143,7 @@ export async function showPlanReport(c: CommandContext, given?: { run: StoredPla
 	if (!run) {
 		return undefined;
 	}
-	const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: planReportMarkdown(run, c.profiles.get(run.profile)?.name) });
-	await vscode.window.showTextDocument(doc, { preview: false });
-	return doc;
+	return c.reports.show(vscode.l10n.t('Report of plan {0}', run.planName), planReportMarkdown(run, c.profiles.get(run.profile)?.name));
 }
 
 export async function copyPlanReport(c: CommandContext, given?: { run: StoredPlanRun } | string): Promise<void> {
@@ -181,22 +182,74 @@ export async function cleanUpPlanDrills(c: CommandContext, given?: { run: Stored
 		return 0;
 	}
 	const project = projectOf(run);
+	// A few at a time (sdrs.maxConcurrentRequests), each followed to its end, under one progress:
+	// one message at the end, not one per drill. Each drill deleted (or found gone) is recorded, so
+	// running Clean Up again retries only the others; the report stops reminding once none is left.
+	const sem = new Semaphore(Math.max(1, readSettings().maxConcurrentRequests));
 	let deleted = 0;
-	for (const g of left) {
-		const drill = { id: g.drill!.id!, name: g.drill!.name } as Drill;
-		try {
-			const result = await c.workflow.deleteDrill({ profileId: run.profile, project, group: { id: g.groupId, name: g.groupName } as ProtectionGroup }, drill, () => Promise.resolve(true));
-			if (result.kind === 'started' && (await result.followed) !== undefined && c.store.get(result.job.jobId)?.outcome === 'SUCCESS') {
-				deleted++;
-			}
-		} catch (e) {
-			c.log.error(`Clean up drill ${g.drill?.id}: ${describeError(e)}`);
-		}
-	}
+	const notDeleted: string[] = [];
+	const markDeleted = (g: (typeof left)[number]): Promise<void> =>
+		c.workflow.plans.runs.write((all) =>
+			all.map((r) =>
+				r.runId !== run.runId
+					? r
+					: {
+							...r,
+							steps: r.steps.map((s) => ({
+								...s,
+								groups: s.groups?.map((x) => (x.projectId === g.projectId && x.groupId === g.groupId && x.drill ? { ...x, drill: { ...x.drill, deletedAt: Date.now() } } : x)),
+							})),
+						},
+			),
+		);
+	await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Cleaning up the drills of rehearsal “{0}”', run.planName)) }, (progress) =>
+		Promise.all(
+			left.map(async (g) => {
+				const drill = { id: g.drill!.id!, name: g.drill!.name } as Drill;
+				let gone = false;
+				await sem.acquire();
+				try {
+					const result = await c.workflow.deleteDrillQuietly({ profileId: run.profile, project, group: { id: g.groupId, name: g.groupName } as ProtectionGroup }, drill, (alert) => {
+						// Deleted meanwhile (the console, another window): nothing left to clean up.
+						gone = alert.kind === 'refused' && drillGone(alert.error);
+						c.log.warn(
+							`Clean up drill ${drill.id} of ${g.groupName}: ${
+								alert.kind === 'refused'
+									? alert.error.toString()
+									: alert.checks
+											.filter((x) => !x.ok)
+											.map((x) => x.detail)
+											.join('; ')
+							}`,
+						);
+						return Promise.resolve();
+					});
+					if (gone || (result.kind === 'started' && (await result.followed) !== undefined && c.store.get(result.job.jobId)?.outcome === 'SUCCESS')) {
+						deleted++;
+						await markDeleted(g);
+					} else {
+						notDeleted.push(g.drill?.name ?? g.groupName);
+					}
+				} catch (e) {
+					notDeleted.push(g.drill?.name ?? g.groupName);
+					c.log.error(`Clean up drill ${g.drill?.id}: ${describeError(e)}`);
+				} finally {
+					sem.release();
+					progress.report({ message: vscode.l10n.t('{0} of {1} ended', deleted + notDeleted.length, left.length), increment: 100 / left.length });
+				}
+			}),
+		),
+	);
 	if (deleted === left.length) {
 		await c.workflow.plans.runs.patch(run.runId, { cleanedUpAt: Date.now() });
+		void say.info(vscode.l10n.t('Deleted {0} of {1} DR drills of rehearsal “{2}”.', deleted, left.length, run.planName));
+	} else {
+		void say.warn(
+			vscode.l10n.t('Deleted {0} of {1} DR drills of rehearsal “{2}”.', deleted, left.length, run.planName) +
+				' ' +
+				vscode.l10n.t('Not deleted: {0} (the log says why; run Clean Up Drills again to retry them).', notDeleted.map((n) => `“${n}”`).join(', ')),
+		);
 	}
-	void (deleted === left.length ? say.info : say.warn)(vscode.l10n.t('Deleted {0} of {1} DR drills of rehearsal “{2}”.', deleted, left.length, run.planName));
 	return deleted;
 }
 

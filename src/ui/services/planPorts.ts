@@ -23,7 +23,7 @@ export interface PlanUi {
 	/** Where the plan runs, in words: profile, account, project and region. */
 	where(plan: ResolvedPlan): string;
 	/** Opens the plan in full (Markdown) in an editor tab, before the confirmation, when a modal cannot hold it. */
-	openPlan(markdown: string): PromiseLike<void>;
+	openPlan(plan: ResolvedPlan, markdown: string): PromiseLike<unknown>;
 	abandon(runId: string): void;
 }
 
@@ -99,7 +99,7 @@ export function editorPlanPorts(ui: PlanUi): PlanPorts {
 				body = compactPlanText(plan, check);
 			}
 			if (head.length + body.length > MODAL_BUDGET) {
-				await ui.openPlan(planMarkdown(question, ui.where(plan), plan, check));
+				await ui.openPlan(plan, planMarkdown(question, ui.where(plan), plan, check));
 				body = vscode.l10n.t('The plan’s {0} protection groups are listed in full, step by step with their checks, in the editor tab just opened.', check.eligible + check.ineligible.length);
 			}
 			const go = await ui.prompts().confirm(question, `${head}${body}`, vscode.l10n.t('Continue…'));
