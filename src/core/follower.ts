@@ -17,6 +17,8 @@ import { drillApplied, drillAsJob, drillServersOf, readDrill } from './drills';
 /** After a POST without an answer, how long a move of the group still proves it was applied. */
 export const RECONCILE_MS = 60_000;
 const RECONCILE_READ_MS = 2000;
+/** Reads after the window when its last one failed, before the outcome is called unknown. */
+const LATE_READS = 3;
 
 /** How an unanswered action ended when it did not become a job to follow. */
 export type Reconciled = { kind: 'NOT_APPLIED' } | { kind: 'UNKNOWN' } | { kind: 'ABORTED' };
@@ -127,14 +129,16 @@ export class JobFollower {
 	/**
 	 * Reads the group until it shows whether an unanswered action was applied: a move to one of the
 	 * action's statuses within the window means applied (the job is then followed through its
-	 * group); none means not applied, said only then; a group that could not be read at all means
-	 * unknown (never "try again"). Returns undefined when the action was applied and following goes on.
+	 * group); none means not applied, said only then; a group that could not be read at the window's
+	 * end (nor on a few reads after it) means unknown (never "try again"). Returns undefined when the
+	 * action was applied and following goes on.
 	 */
 	private async reconcile(job: StoredJob, client: SdrsClient, project: Project, signal: AbortSignal, report: (status: string) => void, ports: Ports): Promise<Reconciled | undefined> {
 		const { store, log } = this.deps;
 		const window = job.reconcile!;
 		let lastError: SdrsError | undefined;
 		let read: ProtectionGroup | undefined;
+		let lateReads = 0;
 		for (;;) {
 			try {
 				read = await client.getGroup(project, job.groupId, signal);
@@ -159,10 +163,18 @@ export class JobFollower {
 			if (signal.aborted) {
 				return { kind: 'ABORTED' };
 			}
+			const readMs = this.deps.reconcileReadMs ?? RECONCILE_READ_MS;
 			if (ports.clock.now() >= window.until) {
-				break;
+				// The window is over. When its last read failed, its end was not seen: a few more reads
+				// (each one shows the group as it is, a change still meaning applied) before "unknown".
+				if (!lastError || lateReads >= LATE_READS) {
+					break;
+				}
+				lateReads++;
+				await ports.clock.sleep(readMs);
+				continue;
 			}
-			await ports.clock.sleep(Math.min(this.deps.reconcileReadMs ?? RECONCILE_READ_MS, Math.max(0, window.until - ports.clock.now())));
+			await ports.clock.sleep(Math.min(readMs, Math.max(0, window.until - ports.clock.now())));
 			if (signal.aborted) {
 				return { kind: 'ABORTED' };
 			}

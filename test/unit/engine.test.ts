@@ -174,7 +174,7 @@ describe('the job follower', () => {
 		await r?.sim.stop();
 	});
 
-	const follower = (store: JobStore, said: Notice[]): JobFollower => {
+	const followerDeps = (store: JobStore, said: Notice[]): ConstructorParameters<typeof JobFollower>[0] => {
 		const ports: Ports = {
 			confirm: () => Promise.resolve(true),
 			alert: () => Promise.resolve(),
@@ -182,7 +182,7 @@ describe('the job follower', () => {
 			progress: (_w, task) => task(() => undefined),
 			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
 		};
-		return new JobFollower({
+		return {
 			store,
 			clientFor: () => r.client,
 			ports,
@@ -192,8 +192,9 @@ describe('the job follower', () => {
 			reconcileReadMs: 100,
 			announce: () => undefined,
 			heartbeat: new Heartbeat(store, { jobs: () => [], batches: () => [] }, () => undefined, 1e9),
-		});
+		};
 	};
+	const follower = (store: JobStore, said: Notice[]): JobFollower => new JobFollower(followerDeps(store, said));
 
 	it('follows a job to its end and reports it once, even when two windows follow it', async () => {
 		r = await rig({ jobDurationMs: 600 });
@@ -226,5 +227,32 @@ describe('the job follower', () => {
 			['notApplied'],
 		);
 		assert.equal(r.sim.stats.actionPosts[g.id], undefined, 'nothing was sent');
+	});
+
+	it('a lost answer whose window ends on a failed read is decided by a read after it, not called unknown', async () => {
+		r = await rig({ jobDurationMs: 600 });
+		const store = new JobStore(new MemoryState());
+		const said: Notice[] = [];
+		const g = r.sim.findGroup('crm-web');
+		const started = Date.now();
+		const rec = recordOf({ profile: 'p', project: r.project, group: { id: g.id, name: g.name }, before: { status: g.status, updatedAt: g.updated_at }, action: 'enable', at: started }, 1500);
+		await store.save(rec);
+		// Every read of the group refused (not retried) from 1.2 s to 1.8 s: the window (1.5 s) ends on
+		// a failed read; the reads after it (every 200 ms) see the group again from 1.8 s.
+		const refuse = { match: '^GET .*/server-groups/[^/]+$', kind: 'respond' as const, status: 400, body: JSON.stringify({ error: { code: 'SDRS.0001', message: 'refused (test)' } }), rate: 1 };
+		const on = setTimeout(() => r.sim.options.faults.push(refuse), 1200);
+		const off = setTimeout(() => r.sim.options.faults.splice(r.sim.options.faults.indexOf(refuse), 1), 1800);
+		try {
+			const out = await new JobFollower({ ...followerDeps(store, said), reconcileMs: 1500, reconcileReadMs: 200 }).follow(rec);
+			assert.equal(out?.kind, 'NOT_APPLIED');
+			assert.deepEqual(
+				said.map((n) => n.kind),
+				['notApplied'],
+			);
+			assert.ok(Date.now() - started >= 1800, 'decided by a read after the window');
+		} finally {
+			clearTimeout(on);
+			clearTimeout(off);
+		}
 	});
 });
