@@ -6,18 +6,7 @@
 // whole copy with every echo. Messages each way arrive in order, after a delay from a seeded
 // sequence, so a run can be repeated.
 import type { SharedState } from '../../src/core/sharedState';
-
-/** A small seeded generator (mulberry32). */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { mulberry32 } from '../../src/simulator/state';
 
 /**
  * One direction of the RPC, a socket: messages arrive in order, in bursts (all sent within a short
@@ -57,7 +46,7 @@ export class EditorMemento implements SharedState {
 	private readonly toExt: Channel;
 
 	constructor(seed = 1, maxDelayMs = 3) {
-		const random = seeded(seed);
+		const random = mulberry32(seed);
 		const delay = (): number => Math.floor(random() * maxDelayMs);
 		this.toMain = new Channel(delay);
 		this.toExt = new Channel(delay);

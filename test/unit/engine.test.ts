@@ -7,22 +7,12 @@ import { Heartbeat } from '../../src/core/heartbeat';
 import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';
 import type { Notice, Ports } from '../../src/core/ports';
-import { LEASE_MS, recordOf, type StoredBatch, type StoredJob } from '../../src/core/records';
+import { LEASE_MS, recordOf, type StoredBatch } from '../../src/core/records';
 import { MemoryState } from '../../src/core/sharedState';
+import { storedJob } from '../support/records';
 import { rig, type Rig } from '../support/sim';
 
-const job = (jobId: string, extra: Partial<StoredJob> = {}): StoredJob => ({
-	jobId,
-	profile: 'p',
-	projectId: 'pr',
-	projectName: 'r',
-	region: 'r',
-	groupId: `g-${jobId}`,
-	groupName: 'g',
-	action: 'enable',
-	startedAt: 1,
-	...extra,
-});
+const job = storedJob;
 const batchOf = (batchId: string, owner: string, groups: string[], extra: Partial<StoredBatch> = {}): StoredBatch => ({
 	batchId,
 	action: 'enableAgain',

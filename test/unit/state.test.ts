@@ -6,6 +6,7 @@ import type { StoredPlanRun } from '../../src/core/plans/types';
 import type { StoredJob } from '../../src/core/records';
 import { SerialState, updateState, type SharedState } from '../../src/core/sharedState';
 import { EditorMemento } from '../support/editorMemento';
+import { storedJob } from '../support/records';
 
 /** A Memento that takes back an older value right after `reverts` writes, as storage echoes can. */
 function echoingMemento(reverts: number): vscode.Memento & { writes: number } {
@@ -43,17 +44,7 @@ describe('globalState writes that hold', () => {
 	});
 });
 
-const job = (jobId: string): StoredJob => ({
-	jobId,
-	profile: 'p',
-	projectId: 'pr',
-	projectName: 'r',
-	region: 'r',
-	groupId: `g-${jobId}`,
-	groupName: `g-${jobId}`,
-	action: 'createDrill',
-	startedAt: 1,
-});
+const job = (jobId: string): StoredJob => storedJob(jobId, { action: 'createDrill' });
 
 /**
  * A rehearsal step's writes as they come: for each of `groups` groups at once, the run's step
