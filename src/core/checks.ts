@@ -26,6 +26,8 @@ export interface CheckFacts {
 	needs?: readonly string[];
 	/** The status is the drill's, not the group's. */
 	ofDrill?: boolean;
+	/** A plan's step: production moved to this site since the run was confirmed (not sent). */
+	movedTo?: string;
 	pairs?: number;
 	/** The AZ the servers checked are in (the current DR site, or the current production site). */
 	drAz?: string;

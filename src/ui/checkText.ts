@@ -63,6 +63,9 @@ export function checkDetail(check: CheckResult): string {
 	const f = check.facts;
 	switch (check.id) {
 		case 'status':
+			if (!check.ok && f.movedTo) {
+				return vscode.l10n.t('production moved to the {0} site since the plan was confirmed', f.movedTo);
+			}
 			if (!check.ok && f.needs) {
 				return f.ofDrill
 					? vscode.l10n.t('the DR drill is {0}; it needs {1}', f.status ?? '?', statusesText(f.needs))

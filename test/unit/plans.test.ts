@@ -162,6 +162,11 @@ describe('recovery plans: running a plan', function () {
 		assert.equal(run.state, 'halted');
 		assert.equal(run.steps[1].state, 'halted');
 		assert.match(run.steps[1].groups![0].skipped ?? '', /production moved to the target site since the plan was confirmed/);
+		// Kept as a fact the report words in the user's language (not as a bare status check).
+		assert.deepEqual(
+			run.steps[1].groups![0].skippedBy?.checks?.map((c) => c.facts.movedTo),
+			['target'],
+		);
 		assert.deepEqual(posts(r, ['dr-switchover-ready']), [0], 'not sent back the other way');
 	});
 

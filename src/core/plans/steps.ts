@@ -160,7 +160,12 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 						eligible: false,
 						checks: [
 							...e.checks,
-							{ id: 'status' as const, ok: false, facts: { status: e.group.status }, detail: `production moved to the ${e.group.priorityStation} site since the plan was confirmed` },
+							{
+								id: 'status' as const,
+								ok: false,
+								facts: { status: e.group.status, movedTo: e.group.priorityStation },
+								detail: `production moved to the ${e.group.priorityStation} site since the plan was confirmed`,
+							},
 						],
 					}
 				: e,
