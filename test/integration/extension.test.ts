@@ -28,6 +28,11 @@ describe('extension in a real VS Code', () => {
 		await a.ready; // rejects if any part of it failed
 	});
 
+	it('the loaded bundle takes the vscode API object once, not a copy per file (each copy cost activation 1-4 ms)', () => {
+		const bundle = readFileSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'extension.js'), 'utf8');
+		assert.equal(bundle.match(/require\(["']vscode["']\)/g)?.length, 1, 'require("vscode") appears once in dist/extension.js');
+	});
+
 	it('registers every contributed command, and contributes every registered one', async () => {
 		const contributed = manifest()
 			.contributes.commands.map((c) => c.command)
