@@ -68,18 +68,20 @@ function activation(): void {
 	// then ours, all of it: require() of dist/extension.js, ext.activate() (VS Code's activation,
 	// which runs our activate()), and the start-up work deferred after it (api.ready).
 	// The budget is on our own cost (the issue's settled proposal): require() of our bundle, our
-	// activate() (timed by wrapping the module's export from outside) and the deferred work's CPU.
-	// VS Code's whole ext.activate() and the wall time until ready are reported beside it.
+	// activate() (timed by wrapping the module's export from outside) and the deferred work (the
+	// profiled time whose stack runs through our bundle: the host process's CPU meanwhile also holds
+	// the built-in extensions activating beside us). The process's CPU, VS Code's whole
+	// ext.activate() and the wall time until ready are reported beside it.
 	const runs = Array.from({ length: RUNS }, () => hostProbe());
 	const o = median(runs.map((x) => x.ownMs));
 	const r = median(runs.map((x) => x.sdkLoadMs));
 	const part = (k: string): number => median(runs.map((x) => x[k]));
 	process.stderr.write(
-		`[bench] activation samples: ${runs.map((x) => `ours ${x.ownMs.toFixed(1)} (load ${x.loadMs.toFixed(1)}, activate() ${x.ownActivateMs.toFixed(1)}, deferred CPU ${x.deferredCpuMs.toFixed(1)}; ext.activate() ${x.activateMs.toFixed(1)}, until ready ${x.activationMs.toFixed(1)}) / SDK ${x.sdkLoadMs.toFixed(1)} ms`).join('; ')}\n`,
+		`[bench] activation samples: ${runs.map((x) => `ours ${x.ownMs.toFixed(1)} (load ${x.loadMs.toFixed(1)}, activate() ${x.ownActivateMs.toFixed(1)}, deferred ${x.deferredMs.toFixed(1)}, host process CPU meanwhile ${x.processCpuMs.toFixed(1)}; ext.activate() ${x.activateMs.toFixed(1)}, until ready ${x.activationMs.toFixed(1)}) / SDK ${x.sdkLoadMs.toFixed(1)} ms`).join('; ')}\n`,
 	);
 	rows.push({
 		name: 'Activation',
-		ours: `${ms(o)}: load ${ms(part('loadMs'))} + activate() ${ms(part('ownActivateMs'))} + deferred CPU ${ms(part('deferredCpuMs'))} (VS Code's whole ext.activate() ${ms(part('activateMs'))}, until ready ${ms(part('activationMs'))}: not budgeted)`,
+		ours: `${ms(o)}: load ${ms(part('loadMs'))} + activate() ${ms(part('ownActivateMs'))} + deferred ${ms(part('deferredMs'))} (not budgeted: the host process's CPU meanwhile ${ms(part('processCpuMs'))}, VS Code's whole ext.activate() ${ms(part('activateMs'))}, until ready ${ms(part('activationMs'))})`,
 		reference: `${ms(r)} (require() of the official SDK core, same host, same moment)`,
 		ratio: o / r,
 		ratioMeaning: `our own cost / reference; load alone ${(part('loadMs') / r).toFixed(2)}×`,
@@ -88,7 +90,8 @@ function activation(): void {
 			referenceMs: r,
 			loadMs: part('loadMs'),
 			ownActivateMs: part('ownActivateMs'),
-			deferredCpuMs: part('deferredCpuMs'),
+			deferredMs: part('deferredMs'),
+			processCpuMs: part('processCpuMs'),
 			activateMs: part('activateMs'),
 			untilReadyMs: part('activationMs'),
 		},

@@ -10,7 +10,7 @@ const check = (ok, what) => {
 };
 const activation = get('Activation');
 if (activation) {
-	// Our own cost (require() of the bundle, our activate(), the deferred work's CPU); VS Code's whole
+	// Our own cost (require() of the bundle, our activate(), the deferred work's profiled time); VS Code's whole
 	// ext.activate() is reported beside it in the table, without a budget.
 	check(activation.ratio <= 0.5, `activation: our own ${activation.values.oursMs.toFixed(1)} ms is ${activation.ratio.toFixed(3)}x <= 0.5x the SDK's require()`);
 } else check(false, 'activation was measured');
