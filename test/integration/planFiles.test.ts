@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SdrsApi } from '../../src/extension';
 import { planLensCommands } from '../../src/ui/planFiles';
-import { waitFor, useExtension } from './support';
+import { previewTabOf, waitFor, useExtension } from './support';
 
 const folder = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
 
@@ -92,9 +92,9 @@ describe('plan files: problems, Check Plan and the CodeLens', () => {
 		const report = await vscode.commands.executeCommand<vscode.TextDocument>('sdrs.checkPlan', doc.uri);
 		assert.ok(report, 'a report');
 		assert.equal(report.languageId, 'markdown');
-		assert.equal(vscode.window.activeTextEditor?.document, report, 'the report is the active tab');
+		await waitFor('the report rendered in the active tab', () => previewTabOf(report, true));
 		const raw = report.getText();
-		// The report is Markdown source: what it says, read without its escapes.
+		// The report's Markdown: what it says, read without its escapes.
 		const text = raw.replace(/\\([\\`*_{}[\]()#+!|<>~])/g, '$1');
 		assert.match(text, /Readiness of the plan/);
 		assert.match(text, /\| Planned Failover \(Switchover\) \| ✗ no \| 2 of 3 \|/);
@@ -127,7 +127,8 @@ describe('plan files: problems, Check Plan and the CodeLens', () => {
 		assert.match(two.getText(), /Second plan/);
 		assert.doesNotMatch(two.getText(), /First plan/);
 		assert.equal(two.uri.scheme, 'sdrs-report', 'a read-only document of its own: closing it asks nothing');
-		assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), two.uri.toString());
+		await waitFor('the second report rendered in the active tab', () => previewTabOf(two, true));
+		assert.equal(previewTabOf(one), undefined, 'the first report’s tab was closed');
 	});
 
 	it('Check Plan of a plan with problems opens no report and shows them', async () => {

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SdrsApi } from '../../src/extension';
 import type { StoredPlanRun } from '../../src/core/plans/types';
-import { api, groupsOf, noQuestions, reset, waitFor } from './support';
+import { api, groupsOf, noQuestions, previewTabOf, reset, waitFor } from './support';
 import type { GroupNode } from '../../src/ui/views/groupsTree';
 
 const REGION = 'la-south-2';
@@ -67,14 +67,11 @@ describe('recovery plans in a real VS Code', function () {
 			},
 			timeoutMs,
 		);
-	/** The report tab the run's end opened: an editor tab on a Markdown document about this plan. */
+	/** The report the run's end opened: a Markdown document about this plan, rendered in an editor tab. */
 	const reportTab = (planName: string): Promise<vscode.TextDocument> =>
-		waitFor('the report in an editor tab', () => {
-			const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.input)).filter((i): i is vscode.TabInputText => i instanceof vscode.TabInputText);
-			return vscode.workspace.textDocuments.find(
-				(d) => d.languageId === 'markdown' && d.getText().startsWith(`# Recovery plan “${planName}”`) && tabs.some((t) => t.uri.toString() === d.uri.toString()),
-			);
-		});
+		waitFor('the report rendered in an editor tab', () =>
+			vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith(`# Recovery plan “${planName}”`) && previewTabOf(d)),
+		);
 	/** Answers the mode's picker, the plan's modal and its typed confirmation; records what was asked. */
 	const answer = (mode: string | undefined, typed: string, prompts: boolean[] = []): { asked: string[]; inputs: vscode.InputBoxOptions[]; picked: string[] } => {
 		const asked: string[] = [];

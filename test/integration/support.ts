@@ -94,3 +94,10 @@ export async function group(a: SdrsApi, name: string, region = 'cn-north-4'): Pr
 	}
 	return g;
 }
+
+/** The tab of the Markdown preview showing `doc` (reports open rendered, locked to their document), if there is one. */
+export function previewTabOf(doc: vscode.TextDocument, active = false): vscode.Tab | undefined {
+	const name = decodeURIComponent(doc.uri.path.split('/').pop() ?? '');
+	const tabs = active ? [vscode.window.tabGroups.activeTabGroup.activeTab] : vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+	return tabs.find((t) => t?.input instanceof vscode.TabInputWebview && t.input.viewType.includes('markdown.preview') && t.label.endsWith(` ${name}`));
+}

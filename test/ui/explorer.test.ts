@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { readFileSync } from 'node:fs';
-import { answerInput, contextMenu, runCommand, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+import { answerInput, contextMenu, runCommand, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, previewText, treeItem, type Workbench } from './workbench';
 
 /** Collapses every expanded project, so the next one's groups are in view. */
 async function collapseProjects(page: Workbench['page']): Promise<void> {
@@ -214,13 +214,11 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 		await wb.shot('10d-batch-ended');
 		seen.push(...(await page.locator('.notifications-toasts .notification-toast').allInnerTexts()));
 		await report.getByRole('button', { name: 'Show Report' }).click();
-		// The report opens in an editor tab (Markdown), not a modal.
-		// Monaco renders spaces as non-breaking ones: \s matches both.
-		const editor = page.locator('.monaco-editor .view-lines');
-		await editor
-			.getByText(/3\s+succeeded/)
-			.first()
-			.waitFor();
+		// The report opens rendered in an editor tab (the Markdown preview), not a modal: a row per group.
+		const shown = await previewText(page, /^3 succeeded$/m);
+		for (const n of ['gz-web-01', 'gz-api-02', 'gz-db-03']) {
+			assert.match(shown, new RegExp(`^[^\\n]*\\t${n} \\([^)]+\\)\\tEnable Protection Again\\t[^\\n]*\\tsucceeded$`, 'm'), shown);
+		}
 		assert.equal(await page.getByRole('dialog').count(), 0, 'no modal');
 		await wb.shot('10e-batch-report');
 		for (const n of ['gz-web-01', 'gz-api-02', 'gz-db-03']) {

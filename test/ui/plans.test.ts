@@ -8,44 +8,11 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { answerInput, hoverUntil, notification, openSdrs, openWorkbench, ROOT, runCommand, treeItem, type Workbench } from './workbench';
+import { answerInput, hoverUntil, notification, openSdrs, openWorkbench, previewText, ROOT, runCommand, treeItem, type Workbench } from './workbench';
 
 const PLAN = 'shop.sdrs-plan.json';
 const PLAN_NAME = 'Shop: move to the DR site';
 const GROUPS = ['shop-db-1', 'shop-db-2', 'shop-db-3', 'shop-app-1', 'shop-app-2', 'shop-app-3', 'shop-web-1', 'shop-web-2'];
-
-/** A line Monaco renders: placed by its top (the test's TypeScript has no DOM types). */
-type ViewLine = { style: { top: string }; textContent: string | null };
-
-/**
- * The whole text of the active editor, as it is on screen: from the top, a page at a time (Monaco
- * renders only the lines in view). Monaco's non-breaking spaces become spaces (word wrap is off
- * for Markdown in this workbench, so a table row is one line).
- */
-async function editorText(page: Page): Promise<string> {
-	const editor = page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
-	await editor.locator('.view-lines').click();
-	await page.keyboard.press('Control+Home');
-	const lines = new Map<number, string>();
-	for (let i = 0; i < 40; i++) {
-		await page.waitForTimeout(300);
-		const seen = await editor
-			.locator('.view-lines .view-line')
-			.evaluateAll((els) => els.map((e) => e as unknown as ViewLine).map((e): [number, string] => [parseFloat(e.style.top), e.textContent ?? '']));
-		const before = lines.size;
-		for (const [top, text] of seen) {
-			lines.set(top, text.replace(/\u00a0/g, ' '));
-		}
-		if (i > 0 && lines.size === before) {
-			break;
-		}
-		await page.keyboard.press('PageDown');
-	}
-	return [...lines.entries()]
-		.sort((a, b) => a[0] - b[0])
-		.map(([, text]) => text)
-		.join('\n');
-}
 
 /** Clicks a CodeLens above the plan (the plan's tab brought to the front first). */
 async function planLens(page: Page, title: string): Promise<void> {
@@ -95,11 +62,7 @@ async function answerPrompt(wb: Workbench, shot: string): Promise<void> {
 describe('recovery plans in the workbench (Chromium + code-server)', () => {
 	let wb: Workbench;
 	before(async () => {
-		wb = await openWorkbench({
-			files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') },
-			// The reports are read line by line: a table row stays one line on screen.
-			settings: { '[markdown]': { 'editor.wordWrap': 'off' } },
-		});
+		wb = await openWorkbench({ files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') } });
 	});
 	afterEach(async function () {
 		if (this.currentTest?.state === 'failed') {
@@ -167,12 +130,10 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		await editor.locator('.view-lines', { hasText: 'endpoint' }).waitFor({ state: 'detached' });
 		await row.waitFor({ state: 'detached', timeout: 30_000 });
 		await lens.click();
-		const report = page.locator('.editor-instance .view-lines', { hasText: 'Readiness of the plan' });
-		await report.waitFor({ timeout: 60_000 });
-		await page.locator('.editor-instance .view-lines', { hasText: 'Would the plan go?' }).waitFor();
-		await page.locator('.editor-instance .view-lines', { hasText: /Planned\sFailover\s\\\(Switchover\\\)\s\|\s✓\syes\s\|\s8\sof\s8/ }).waitFor();
-		// (the report is Markdown source: the parentheses of the mode's title are escaped; Monaco
-		// renders spaces as non-breaking ones, which \s matches)
+		// Rendered: a table row is its cells joined by tabs.
+		const readiness = await previewText(page, /^Readiness of the plan “Shop: move to the DR site”$/m);
+		assert.match(readiness, /^Would the plan go\?$/m, readiness);
+		assert.match(readiness, /^Planned Failover \(Switchover\)\t✓ yes\t8 of 8/m, readiness);
 		await wb.shot('plan-02-readiness-report');
 		// The Command Palette has it too: with the report in front, it finds the workspace's one plan.
 		const tabs = page.locator('.tabs-container [role=tab]');
@@ -197,14 +158,12 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		await confirmPlan(wb, new RegExp(`Planned Failover \\(Switchover\\): plan “${PLAN_NAME}”, 8 protection groups in 4 steps\\?`), 'plan-04-run-confirm');
 		await answerPrompt(wb, 'plan-05-run-prompt');
 		await notification(page, new RegExp(`Plan “${PLAN_NAME}” \\(Planned Failover \\(Switchover\\)\\): ended\\.`)).waitFor({ timeout: 150_000 });
-		const heading = page.locator('.editor-instance .view-lines', { hasText: /Recovery\splan\s“Shop:\smove\sto\sthe\sDR\ssite”:\sPlanned\sFailover\s\\\(Switchover\\\)/ });
-		await heading.waitFor({ timeout: 60_000 });
+		const report = await previewText(page, /^Recovery plan “Shop: move to the DR site”: Planned Failover \(Switchover\)$/m);
 		await wb.shot('plan-06-run-report');
 
 		// The report: every step, each group's row succeeded, and the achieved RTO of each group step.
-		const report = await editorText(page);
-		assert.match(report, /Outcome:\s+ended/);
-		const steps = report.split(/^## /m).slice(1);
+		assert.match(report, /^Outcome: ended/m);
+		const steps = report.split(/^(?=Step \d of 4: )/m).slice(1);
 		assert.equal(steps.length, 4, report);
 		const expected: [RegExp, string[]][] = [
 			[/^Step 1 of 4: Databases · 3 protection groups/, GROUPS.slice(0, 3)],
@@ -215,12 +174,12 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		expected.forEach(([title, groups], i) => {
 			const step = steps[i];
 			assert.match(step, title, step);
-			assert.match(step, /State:\s+done/, step);
+			assert.match(step, /^State: done/m, step);
 			if (groups.length) {
-				assert.match(step, /Achieved\s+RTO:\s+(\d+m\s+)?\d+s\s+\\\(from\s+the\s+confirmation\s+to\s+the\s+step’s\s+last\s+group\\\)/, step);
+				assert.match(step, /^Achieved RTO: (\d+m )?\d+s \(from the confirmation to the step’s last group\)/m, step);
 			}
 			for (const g of groups) {
-				assert.match(step, new RegExp(`\\|\\s*${g}\\s*\\|\\s*Planned\\s+Failover\\s+\\\\\\(Switchover\\\\\\)\\s*\\|[^\\n]*\\|\\s*succeeded\\s*\\|`), step);
+				assert.match(step, new RegExp(`^${g}\\tPlanned Failover \\(Switchover\\)\\t[^\\n]*\\tsucceeded$`, 'm'), step);
 			}
 		});
 		assert.match(steps[1], /Confirm\s+the\s+databases\s+are\s+consistent/);
@@ -257,16 +216,14 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		await confirmPlan(wb, new RegExp(`Rehearsal \\(DR drills\\): plan “${PLAN_NAME}”, 8 protection groups in 4 steps\\?`), 'plan-08-rehearse-confirm');
 		await answerPrompt(wb, 'plan-09-rehearse-prompt');
 		await notification(page, new RegExp(`Plan “${PLAN_NAME}” \\(Rehearsal \\(DR drills\\)\\): ended\\.`)).waitFor({ timeout: 150_000 });
-		const heading = page.locator('.editor-instance .view-lines', { hasText: /Recovery\splan\s“Shop:\smove\sto\sthe\sDR\ssite”:\sRehearsal\s\\\(DR\sdrills\\\)/ });
-		await heading.waitFor({ timeout: 60_000 });
+		const report = await previewText(page, /^Recovery plan “Shop: move to the DR site”: Rehearsal \(DR drills\)$/m);
 		await wb.shot('plan-10-rehearsal-report');
-		const report = await editorText(page);
 		for (const g of GROUPS) {
-			assert.match(report, new RegExp(`\\|\\s*${g}\\s*\\|\\s*Start\\s+DR\\s+Drill\\s*\\|[^\\n]*\\|\\s*succeeded\\s*\\|`), report);
-			assert.match(report, new RegExp(`- ${g}: drill “[^”]+”, servers: \\S`), report);
+			assert.match(report, new RegExp(`^${g}\\tStart DR Drill\\t[^\\n]*\\tsucceeded$`, 'm'), report);
+			assert.match(report, new RegExp(`^${g}: drill “[^”]+”, servers: \\S`, 'm'), report);
 		}
-		assert.match(report, /## Drill servers that exist now/);
-		assert.match(report, /Reminder:\s+run\s+“Clean\s+Up\s+Drills”\s+to\s+delete\s+these\s+drills\s+and\s+their\s+servers\./);
+		assert.match(report, /^Drill servers that exist now$/m, report);
+		assert.match(report, /Reminder: run “Clean Up Drills” to delete these drills and their servers\./, report);
 
 		// Clean Up Drills from the Command Palette: one question naming them all, whose selected
 		// answer is Cancel (Enter deletes nothing); the action chosen with the mouse.

@@ -166,3 +166,26 @@ export async function notificationTexts(page: Page): Promise<string[]> {
 	await page.keyboard.press('Escape');
 	return [...toasts, ...center];
 }
+
+/**
+ * The text of the Markdown preview (a webview: frames inside the workbench's page) that shows
+ * `has`, as the browser renders it: a table row is its cells joined by tabs, a heading or list item
+ * its own line, without Markdown's marks. The workbench's own page (its notifications) never counts.
+ */
+export async function previewText(page: Page, has: RegExp, timeoutMs = 60_000): Promise<string> {
+	for (const until = Date.now() + timeoutMs; ;) {
+		for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
+			const text = await frame
+				.locator('body')
+				.innerText({ timeout: 1000 })
+				.catch(() => '');
+			if (has.test(text)) {
+				return text.replace(/\u00a0/g, ' ');
+			}
+		}
+		if (Date.now() > until) {
+			throw new Error(`no Markdown preview shows ${has}`);
+		}
+		await page.waitForTimeout(250);
+	}
+}

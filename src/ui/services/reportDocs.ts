@@ -1,6 +1,8 @@
 // The reports a person reads and files (a batch's, a plan run's, a plan's readiness, a plan shown in
-// full before its confirmation): each a read-only Markdown document of its own, in an editor tab,
-// with VS Code's own Open Preview, Copy and Save As. Not untitled documents: closing one asked
+// full before its confirmation): each a read-only Markdown document of its own, shown rendered in
+// VS Code's own Markdown preview (its strict security: no script runs; every server and plan text
+// in a report is escaped and defanged, so nothing in it renders as a link, image or HTML), whose
+// Open Source gives the Markdown to copy or Save As. Not untitled documents: closing one asked
 // whether to save it, and the editor could hand a new one the name, and the text, of one just
 // closed (a run's report showed the previous run's).
 import * as vscode from 'vscode';
@@ -18,7 +20,7 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider, vsco
 		return this.texts.get(uri.toString()) ?? vscode.l10n.t('This report is no longer kept: open it again from its command.');
 	}
 
-	/** Opens `markdown` in an editor tab named after `title` (plan and group names are shown as text only). */
+	/** Shows `markdown` rendered in an editor tab named after `title` (plan and group names are shown as text only). */
 	async show(title: string, markdown: string): Promise<vscode.TextDocument> {
 		const name =
 			title
@@ -33,7 +35,13 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider, vsco
 			this.texts.delete(old);
 		}
 		const doc = await vscode.workspace.openTextDocument(uri);
-		await vscode.window.showTextDocument(doc, { preview: false });
+		try {
+			// Locked: the tab keeps this report when another Markdown file becomes active.
+			await vscode.commands.executeCommand('markdown.showPreview', uri, [uri], { locked: true });
+		} catch {
+			// VS Code's Markdown extension is disabled: the Markdown source, read-only.
+			await vscode.window.showTextDocument(doc, { preview: false });
+		}
 		return doc;
 	}
 
