@@ -68,26 +68,34 @@ function activation(): void {
 	// then ours, all of it: require() of dist/extension.js, ext.activate() (VS Code's activation,
 	// which runs our activate()), and the start-up work deferred after it (api.ready).
 	// The budget is on our own cost (the issue's settled proposal): require() of our bundle, our
-	// activate() (timed by wrapping the module's export from outside) and the deferred work (the
-	// profiled time whose stack runs through our bundle: the host process's CPU meanwhile also holds
-	// the built-in extensions activating beside us). The process's CPU, VS Code's whole
-	// ext.activate() and the wall time until ready are reported beside it.
+	// activate() (timed by wrapping the module's export from outside), both as the host thread's
+	// CPU time, and the deferred work (the profiled time whose stack runs through our bundle: the
+	// host process's CPU meanwhile also holds the built-in extensions activating beside us). The
+	// same by the clock, the process's CPU, VS Code's whole ext.activate() and the wall time until
+	// ready are reported beside it.
 	const runs = Array.from({ length: RUNS }, () => hostProbe());
-	const o = median(runs.map((x) => x.ownMs));
-	const r = median(runs.map((x) => x.sdkLoadMs));
+	// Budgeted: the CPU time of the work (require() and activate() on the extension host's thread,
+	// the deferred work's profiled time); the same by the clock is reported beside it.
+	const o = median(runs.map((x) => x.ownCpuMs));
+	const r = median(runs.map((x) => x.sdkLoadCpuMs));
 	const part = (k: string): number => median(runs.map((x) => x[k]));
+	const wall = part('ownMs') / part('sdkLoadMs');
 	process.stderr.write(
-		`[bench] activation samples: ${runs.map((x) => `ours ${x.ownMs.toFixed(1)} (load ${x.loadMs.toFixed(1)}, activate() ${x.ownActivateMs.toFixed(1)}, deferred ${x.deferredMs.toFixed(1)}, host process CPU meanwhile ${x.processCpuMs.toFixed(1)}; ext.activate() ${x.activateMs.toFixed(1)}, until ready ${x.activationMs.toFixed(1)}) / SDK ${x.sdkLoadMs.toFixed(1)} ms`).join('; ')}\n`,
+		`[bench] activation samples (CPU; clock): ${runs.map((x) => `ours ${x.ownCpuMs.toFixed(1)} (load ${x.loadCpuMs.toFixed(1)}, activate() ${x.ownActivateCpuMs.toFixed(1)}, deferred ${x.deferredMs.toFixed(1)}) / SDK ${x.sdkLoadCpuMs.toFixed(1)}; by the clock ours ${x.ownMs.toFixed(1)} (load ${x.loadMs.toFixed(1)}, activate() ${x.ownActivateMs.toFixed(1)}) / SDK ${x.sdkLoadMs.toFixed(1)}; host process CPU meanwhile ${x.processCpuMs.toFixed(1)}, ext.activate() ${x.activateMs.toFixed(1)}, until ready ${x.activationMs.toFixed(1)} ms`).join('; ')}\n`,
 	);
 	rows.push({
 		name: 'Activation',
-		ours: `${ms(o)}: load ${ms(part('loadMs'))} + activate() ${ms(part('ownActivateMs'))} + deferred ${ms(part('deferredMs'))} (not budgeted: the host process's CPU meanwhile ${ms(part('processCpuMs'))}, VS Code's whole ext.activate() ${ms(part('activateMs'))}, until ready ${ms(part('activationMs'))})`,
-		reference: `${ms(r)} (require() of the official SDK core, same host, same moment)`,
+		ours: `${ms(o)} CPU: load ${ms(part('loadCpuMs'))} + activate() ${ms(part('ownActivateCpuMs'))} + deferred ${ms(part('deferredMs'))} (not budgeted: by the clock ${ms(part('ownMs'))}, load ${ms(part('loadMs'))}; the host process's CPU meanwhile ${ms(part('processCpuMs'))}, VS Code's whole ext.activate() ${ms(part('activateMs'))}, until ready ${ms(part('activationMs'))})`,
+		reference: `${ms(r)} CPU (require() of the official SDK core, same host, same moment; by the clock ${ms(part('sdkLoadMs'))})`,
 		ratio: o / r,
-		ratioMeaning: `our own cost / reference; load alone ${(part('loadMs') / r).toFixed(2)}×`,
+		ratioMeaning: `our own cost / reference, CPU time; load alone ${(part('loadCpuMs') / r).toFixed(2)}×; by the clock ${wall.toFixed(2)}×`,
 		values: {
 			oursMs: o,
 			referenceMs: r,
+			oursWallMs: part('ownMs'),
+			referenceWallMs: part('sdkLoadMs'),
+			loadCpuMs: part('loadCpuMs'),
+			ownActivateCpuMs: part('ownActivateCpuMs'),
 			loadMs: part('loadMs'),
 			ownActivateMs: part('ownActivateMs'),
 			deferredMs: part('deferredMs'),
