@@ -21,6 +21,8 @@ export function startCodeServer(options: {
 	port?: number;
 	password?: string;
 	extraArgs?: string[];
+	/** The folder opens untrusted (Restricted Mode), with no question; otherwise workspace trust is off. */
+	workspaceTrust?: boolean;
 }): Promise<CodeServer>;
 export function logIn(context: BrowserContext, server: CodeServer): Promise<void>;
 export function launchBrowser(options?: { locale?: string }): Promise<Browser>;

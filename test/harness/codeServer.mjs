@@ -42,7 +42,8 @@ function runCodeServer(host, args, env, { waitFor } = {}) {
 
 /**
  * Starts code-server. Options: runDir (all state goes there), folder (workspace to open),
- * vsix (installed first), locale, settings (user settings.json object), password (asked for by
+ * vsix (installed first), locale, settings (user settings.json object), workspaceTrust (the folder
+ * opens untrusted, in Restricted Mode, with no question; otherwise trust is off), password (asked for by
  * the login page; without it, a random one). Every server is behind a password: anyone on this
  * machine can reach 127.0.0.1, and the workbench has a terminal. Browsers log in with logIn().
  * Returns { url, port, password, stop(), logs() }.
@@ -58,6 +59,7 @@ export async function startCodeServer({
 	port: wantedPort,
 	password = randomBytes(18).toString('base64url'),
 	extraArgs = [],
+	workspaceTrust = false,
 }) {
 	const host = provisionCodeServer();
 	const dirs = {
@@ -78,7 +80,8 @@ export async function startCodeServer({
 				'update.mode': 'none',
 				'extensions.autoCheckUpdates': false,
 				'extensions.autoUpdate': false,
-				'security.workspace.trust.enabled': false,
+				'security.workspace.trust.enabled': workspaceTrust,
+				'security.workspace.trust.startupPrompt': 'never',
 				'window.commandCenter': false,
 				'chat.disableAIFeatures': true,
 				'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -117,7 +120,7 @@ export async function startCodeServer({
 		'password',
 		'--disable-telemetry',
 		'--disable-update-check',
-		'--disable-workspace-trust',
+		...(workspaceTrust ? [] : ['--disable-workspace-trust']),
 		'--disable-getting-started-override',
 		'--ignore-last-opened',
 	];

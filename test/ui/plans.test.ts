@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { answerInput, hoverUntil, notification, openSdrs, openWorkbench, previewText, ROOT, runCommand, treeItem, type Workbench } from './workbench';
+import { answerInput, hoverUntil, notification, openFromExplorer, openSdrs, openWorkbench, previewText, ROOT, runCommand, treeItem, type Workbench } from './workbench';
 
 const PLAN = 'shop.sdrs-plan.json';
 const PLAN_NAME = 'Shop: move to the DR site';
@@ -89,24 +89,7 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 			.waitFor({ timeout: 60_000 });
 
 		// Open the plan as a person does: the Explorer, a click on the file.
-		// (On a busy machine the key can go astray, and the demo's start may bring the SDRS view back
-		// while the Explorer renders, detaching the row: asked again, as a person would, up to 4 times.)
-		const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: PLAN }).first();
-		const editor = page.locator('.editor-instance .monaco-editor').first();
-		const opened = editor.locator('.view-lines', { hasText: 'Shop: move to the DR site' });
-		for (let attempt = 1; ; attempt++) {
-			try {
-				await page.keyboard.press('Control+Shift+E');
-				await file.waitFor({ timeout: 10_000 }).catch(() => page.getByRole('tab', { name: /^Explorer/ }).click());
-				await file.click({ timeout: 15_000 });
-				await opened.waitFor({ timeout: 15_000 });
-				break;
-			} catch (e) {
-				if (attempt >= 4) {
-					throw e;
-				}
-			}
-		}
+		const editor = await openFromExplorer(page, PLAN, PLAN_NAME);
 		const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Check Plan' });
 		await lens.waitFor({ timeout: 60_000 });
 

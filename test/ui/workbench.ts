@@ -21,7 +21,16 @@ export interface Workbench {
 }
 
 export async function openWorkbench(
-	opts: { settings?: Record<string, unknown>; locale?: string; extraArgs?: string[]; fixtures?: string[]; /** Files of the workspace folder, by name. */ files?: Record<string, string> } = {},
+	opts: {
+		settings?: Record<string, unknown>;
+		locale?: string;
+		extraArgs?: string[];
+		fixtures?: string[];
+		/** Files of the workspace folder, by name. */
+		files?: Record<string, string>;
+		/** The folder opens untrusted (Restricted Mode); otherwise workspace trust is off. */
+		untrusted?: boolean;
+	} = {},
 ): Promise<Workbench> {
 	const runDir = mkdtempSync(join(process.env.SDRS_RUN_DIR ?? tmpdir(), 'sdrs-ui-'));
 	const folder = join(runDir, 'workspace');
@@ -41,6 +50,7 @@ export async function openWorkbench(
 		settings: opts.settings,
 		smokeTestDriver: false,
 		extraArgs: opts.extraArgs,
+		workspaceTrust: opts.untrusted ?? false,
 	});
 	const browser = await launchBrowser({ locale: opts.locale });
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: opts.locale });
@@ -188,4 +198,39 @@ export async function previewText(page: Page, has: RegExp, timeoutMs = 60_000): 
 		}
 		await page.waitForTimeout(250);
 	}
+}
+
+/**
+ * Opens a file of the workspace as a person does: the Explorer, a click on the file, until an
+ * editor shows `shows`. (On a busy machine the key can go astray, and an extension's view may come
+ * back to the front while the Explorer renders, detaching the row: asked again, up to 4 times.)
+ */
+export async function openFromExplorer(page: Page, name: string, shows: string): Promise<Locator> {
+	const file = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+	const editor = page.locator('.editor-instance .monaco-editor').first();
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await page.keyboard.press('Control+Shift+E');
+			await file.waitFor({ timeout: 10_000 }).catch(() => page.getByRole('tab', { name: /^Explorer/ }).click());
+			await file.click({ timeout: 15_000 });
+			await editor.locator('.view-lines', { hasText: shows }).waitFor({ timeout: 15_000 });
+			return editor;
+		} catch (e) {
+			if (attempt >= 4) {
+				throw e;
+			}
+		}
+	}
+}
+
+/** The titles the Command Palette lists for `text` (nothing is run; the palette is closed again). */
+export async function paletteTitles(page: Page, text: string): Promise<string[]> {
+	await page.keyboard.press('F1');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor();
+	await input.fill(`>${text}`);
+	await page.waitForTimeout(1000); // the list settles
+	const titles = await page.locator('.quick-input-widget .monaco-list-row .label-name').allInnerTexts();
+	await page.keyboard.press('Escape');
+	return titles.map((t) => t.replace(/\u00a0/g, ' ').trim());
 }
