@@ -56,7 +56,8 @@ function hostProbe(extra: Record<string, string> = {}): Record<string, number> {
 	const file = join(ROOT, 'out', 'bench', `host-${Date.now()}.json`);
 	execFileSync(process.execPath, [join(ROOT, 'test/harness/runIntegration.mjs')], {
 		cwd: ROOT,
-		env: { ...process.env, ...extra, SDRS_BENCH_OUT: file, SDRS_TESTS_PATH: join(ROOT, 'out/bench/hostProbe.js') },
+		// code-server's extension host (Node 24: the probe reads the thread's CPU time) unless told otherwise.
+		env: { SDRS_VSCODE_HOST: 'code-server', ...process.env, ...extra, SDRS_BENCH_OUT: file, SDRS_TESTS_PATH: join(ROOT, 'out/bench/hostProbe.js') },
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
 	return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
@@ -74,8 +75,8 @@ function activation(): void {
 	// same by the clock, the process's CPU, VS Code's whole ext.activate() and the wall time until
 	// ready are reported beside it.
 	const runs = Array.from({ length: RUNS }, () => hostProbe());
-	// Budgeted: the CPU time of the work (require() and activate() on the extension host's thread,
-	// the deferred work's profiled time); the same by the clock is reported beside it.
+	// Budgeted: require() and activate() in the extension host thread's CPU time, plus the deferred
+	// work's profiled time; the same by the clock is reported beside it.
 	const o = median(runs.map((x) => x.ownCpuMs));
 	const r = median(runs.map((x) => x.sdkLoadCpuMs));
 	const part = (k: string): number => median(runs.map((x) => x[k]));
@@ -85,10 +86,10 @@ function activation(): void {
 	);
 	rows.push({
 		name: 'Activation',
-		ours: `${ms(o)} CPU: load ${ms(part('loadCpuMs'))} + activate() ${ms(part('ownActivateCpuMs'))} + deferred ${ms(part('deferredMs'))} (not budgeted: by the clock ${ms(part('ownMs'))}, load ${ms(part('loadMs'))}; the host process's CPU meanwhile ${ms(part('processCpuMs'))}, VS Code's whole ext.activate() ${ms(part('activateMs'))}, until ready ${ms(part('activationMs'))})`,
+		ours: `${ms(o)}: load ${ms(part('loadCpuMs'))} CPU + activate() ${ms(part('ownActivateCpuMs'))} CPU + deferred ${ms(part('deferredMs'))} profiled (not budgeted: by the clock ${ms(part('ownMs'))}, load ${ms(part('loadMs'))}; the host process's CPU meanwhile ${ms(part('processCpuMs'))}, VS Code's whole ext.activate() ${ms(part('activateMs'))}, until ready ${ms(part('activationMs'))})`,
 		reference: `${ms(r)} CPU (require() of the official SDK core, same host, same moment; by the clock ${ms(part('sdkLoadMs'))})`,
 		ratio: o / r,
-		ratioMeaning: `our own cost / reference, CPU time; load alone ${(part('loadCpuMs') / r).toFixed(2)}×; by the clock ${wall.toFixed(2)}×`,
+		ratioMeaning: `our own cost / reference's CPU time; load alone ${(part('loadCpuMs') / r).toFixed(2)}×; by the clock ${wall.toFixed(2)}×`,
 		values: {
 			oursMs: o,
 			referenceMs: r,

@@ -50,10 +50,15 @@ export function defang(text: string): string {
 }
 
 /**
- * Server text as one Markdown table cell or line of copied Markdown (job and batch summaries):
+ * Server text as one Markdown table cell or line of Markdown (reports, job and batch summaries):
  * control and bidi characters removed, newlines joined, bare URLs defanged, and every character
  * Markdown gives a meaning escaped, so it renders as typed and never as a link, image or HTML.
+ * `&` is escaped too (a character reference such as `&#x202E;` would bring a removed bidi
+ * override back), and the second `/` of `//` (markdown-it's linkify, which VS Code's Markdown
+ * preview runs, links a bare `//host/path`, also the one left after a defanged `https[:]`).
  */
 export function markdownText(text: string): string {
-	return safeText(text, 'markdown').replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
+	return safeText(text, 'markdown')
+		.replace(/[\\`*_{}[\]()#+!|<>~&]/g, (c) => `\\${c}`)
+		.replace(/\/(?=\/)/g, '/\\');
 }

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { SdrsApi } from '../../src/extension';
 import type { StoredPlanRun } from '../../src/core/plans/types';
-import { api, groupsOf, noQuestions, previewTabOf, reset, waitFor } from './support';
+import { api, groupsOf, noQuestions, previewTabOf, reportNumber, reset, waitFor } from './support';
 import type { GroupNode } from '../../src/ui/views/groupsTree';
 
 const REGION = 'la-south-2';
@@ -67,11 +67,14 @@ describe('recovery plans in a real VS Code', function () {
 			},
 			timeoutMs,
 		);
-	/** The report the run's end opened: a Markdown document about this plan, rendered in an editor tab. */
+	/** The report the run's end opened: the newest Markdown document about this plan, rendered in an editor tab. */
 	const reportTab = (planName: string): Promise<vscode.TextDocument> =>
-		waitFor('the report rendered in an editor tab', () =>
-			vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith(`# Recovery plan “${planName}”`) && previewTabOf(d)),
-		);
+		waitFor('the report rendered in an editor tab', () => {
+			const newest = vscode.workspace.textDocuments
+				.filter((d) => d.uri.scheme === 'sdrs-report' && d.getText().startsWith(`# Recovery plan “${planName}”`))
+				.sort((x, y) => reportNumber(y) - reportNumber(x))[0];
+			return newest && previewTabOf(newest) ? newest : undefined;
+		});
 	/** Answers the mode's picker, the plan's modal and its typed confirmation; records what was asked. */
 	const answer = (mode: string | undefined, typed: string, prompts: boolean[] = []): { asked: string[]; inputs: vscode.InputBoxOptions[]; picked: string[] } => {
 		const asked: string[] = [];

@@ -95,9 +95,16 @@ export async function group(a: SdrsApi, name: string, region = 'cn-north-4'): Pr
 	return g;
 }
 
-/** The tab of the Markdown preview showing `doc` (reports open rendered, locked to their document), if there is one. */
+/**
+ * The tab of the locked Markdown preview showing `doc` (reports open rendered, locked to their
+ * document: its title is "[Preview] <name>"), if there is exactly one such tab.
+ */
 export function previewTabOf(doc: vscode.TextDocument, active = false): vscode.Tab | undefined {
-	const name = decodeURIComponent(doc.uri.path.split('/').pop() ?? '');
-	const tabs = active ? [vscode.window.tabGroups.activeTabGroup.activeTab] : vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-	return tabs.find((t) => t?.input instanceof vscode.TabInputWebview && t.input.viewType.includes('markdown.preview') && t.label.endsWith(` ${name}`));
+	const label = `[Preview] ${decodeURIComponent(doc.uri.path.split('/').pop() ?? '')}`;
+	const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('markdown.preview') && t.label === label);
+	const active_ = vscode.window.tabGroups.activeTabGroup.activeTab;
+	return tabs.length === 1 && (!active || tabs[0] === active_) ? tabs[0] : undefined;
 }
+
+/** A report's place in the order reports were opened (its URI is /<n>/<name>.md). */
+export const reportNumber = (doc: vscode.TextDocument): number => Number(doc.uri.path.split('/')[1]);

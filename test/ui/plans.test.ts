@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { answerInput, hoverUntil, notification, openFromExplorer, openSdrs, openWorkbench, previewText, ROOT, runCommand, treeItem, type Workbench } from './workbench';
+import { answerInput, hoverUntil, notification, openFromExplorer, openSdrs, openWorkbench, preview, previewText, ROOT, runCommand, treeItem, type Workbench } from './workbench';
 
 const PLAN = 'shop.sdrs-plan.json';
 const PLAN_NAME = 'Shop: move to the DR site';
@@ -141,11 +141,17 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		await confirmPlan(wb, new RegExp(`Planned Failover \\(Switchover\\): plan “${PLAN_NAME}”, 8 protection groups in 4 steps\\?`), 'plan-04-run-confirm');
 		await answerPrompt(wb, 'plan-05-run-prompt');
 		await notification(page, new RegExp(`Plan “${PLAN_NAME}” \\(Planned Failover \\(Switchover\\)\\): ended\\.`)).waitFor({ timeout: 150_000 });
-		const report = await previewText(page, /^Recovery plan “Shop: move to the DR site”: Planned Failover \(Switchover\)$/m);
+		const { text: report, h2 } = await preview(page, /^Recovery plan “Shop: move to the DR site”: Planned Failover \(Switchover\)$/m);
 		await wb.shot('plan-06-run-report');
 
 		// The report: every step, each group's row succeeded, and the achieved RTO of each group step.
 		assert.match(report, /^Outcome: ended/m);
+		// Its sections are the four steps, and nothing else (a failover has no drill servers).
+		assert.deepEqual(
+			h2.map((t) => t.replace(/:.*/s, '')),
+			['Step 1 of 4', 'Step 2 of 4', 'Step 3 of 4', 'Step 4 of 4'],
+			report,
+		);
 		const steps = report.split(/^(?=Step \d of 4: )/m).slice(1);
 		assert.equal(steps.length, 4, report);
 		const expected: [RegExp, string[]][] = [
@@ -199,13 +205,17 @@ describe('recovery plans in the workbench (Chromium + code-server)', () => {
 		await confirmPlan(wb, new RegExp(`Rehearsal \\(DR drills\\): plan “${PLAN_NAME}”, 8 protection groups in 4 steps\\?`), 'plan-08-rehearse-confirm');
 		await answerPrompt(wb, 'plan-09-rehearse-prompt');
 		await notification(page, new RegExp(`Plan “${PLAN_NAME}” \\(Rehearsal \\(DR drills\\)\\): ended\\.`)).waitFor({ timeout: 150_000 });
-		const report = await previewText(page, /^Recovery plan “Shop: move to the DR site”: Rehearsal \(DR drills\)$/m);
+		const { text: report, h2 } = await preview(page, /^Recovery plan “Shop: move to the DR site”: Rehearsal \(DR drills\)$/m);
 		await wb.shot('plan-10-rehearsal-report');
 		for (const g of GROUPS) {
 			assert.match(report, new RegExp(`^${g}\\tStart DR Drill\\t[^\\n]*\\tsucceeded$`, 'm'), report);
 			assert.match(report, new RegExp(`^${g}: drill “[^”]+”, servers: \\S`, 'm'), report);
 		}
-		assert.match(report, /^Drill servers that exist now$/m, report);
+		assert.deepEqual(
+			h2.map((t) => t.replace(/^(Step \d of 4):.*/s, '$1')),
+			['Step 1 of 4', 'Step 2 of 4', 'Step 3 of 4', 'Step 4 of 4', 'Drill servers that exist now'],
+			report,
+		);
 		assert.match(report, /Reminder: run “Clean Up Drills” to delete these drills and their servers\./, report);
 
 		// Clean Up Drills from the Command Palette: one question naming them all, whose selected

@@ -178,19 +178,22 @@ export async function notificationTexts(page: Page): Promise<string[]> {
 }
 
 /**
- * The text of the Markdown preview (a webview: frames inside the workbench's page) that shows
- * `has`, as the browser renders it: a table row is its cells joined by tabs, a heading or list item
- * its own line, without Markdown's marks. The workbench's own page (its notifications) never counts.
+ * The Markdown preview (a webview: frames inside the workbench's page) that shows `has`, as the
+ * browser renders it: its text (a table row is its cells joined by tabs, a heading or list item
+ * its own line, without Markdown's marks) and its second-level headings. The workbench's own page
+ * (its notifications) never counts.
  */
-export async function previewText(page: Page, has: RegExp, timeoutMs = 60_000): Promise<string> {
+export async function preview(page: Page, has: RegExp, timeoutMs = 60_000): Promise<{ text: string; h2: string[] }> {
 	for (const until = Date.now() + timeoutMs; ;) {
 		for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
-			const text = await frame
-				.locator('body')
-				.innerText({ timeout: 1000 })
-				.catch(() => '');
+			const text = (
+				await frame
+					.locator('body')
+					.innerText({ timeout: 1000 })
+					.catch(() => '')
+			).replace(/\u00a0/g, ' ');
 			if (has.test(text)) {
-				return text.replace(/\u00a0/g, ' ');
+				return { text, h2: await frame.locator('h2').allInnerTexts() };
 			}
 		}
 		if (Date.now() > until) {
@@ -198,6 +201,11 @@ export async function previewText(page: Page, has: RegExp, timeoutMs = 60_000): 
 		}
 		await page.waitForTimeout(250);
 	}
+}
+
+/** The text of the Markdown preview that shows `has` (see preview). */
+export async function previewText(page: Page, has: RegExp, timeoutMs = 60_000): Promise<string> {
+	return (await preview(page, has, timeoutMs)).text;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { toGroup, toJob } from '../../src/core/model';
+import MarkdownIt from 'markdown-it';
 import { defang, markdownText, safeText } from '../../src/core/safeText';
 
 describe('server text is text in every sink', () => {
@@ -76,5 +77,38 @@ describe('server text is text in every sink', () => {
 		assert.doesNotMatch(md, /\n/, 'one table cell');
 		assert.doesNotMatch(md, /(?<!\\)\|/, 'a | cannot end the cell');
 		assert.doesNotMatch(md, autolink);
+	});
+
+	it('a report rendered as VS Code’s Markdown preview renders it (markdown-it, linkify on, fuzzy links off): no link, image, HTML or character reference; the words as typed', () => {
+		// The preview's renderer, configured as the preview configures it (markdown.preview.linkify on).
+		const renderer = new MarkdownIt({ html: true, linkify: true });
+		renderer.linkify.set({ fuzzyLink: false });
+		const decode = (html: string): string =>
+			html
+				.replace(/<[^>]*>/g, '')
+				.replace(/&lt;/g, '<')
+				.replace(/&gt;/g, '>')
+				.replace(/&quot;/g, '"')
+				.replace(/&amp;/g, '&')
+				.trim();
+		const hostile = [
+			'see //evil.example/x',
+			'https://evil.example/x and HTTP://evil',
+			'///evil.example',
+			'ftp://x mailto:a@b.example www.evil.example admin@evil.example',
+			'&#x202E;gnp.exe &#58; &amp; &lt;b&gt;',
+			'<img src=x onerror=alert(1)> <script>alert(1)</script> <a href="command:sdrs.removeProfile">x</a>',
+			'[click](command:sdrs.removeProfile) ![i](https://evil.example/i.png) <https://evil.example>',
+			'\\//evil.example \\[x](y)',
+			'12/5/2026, 12:39:20 AM · docs/plans/shop.sdrs-plan.json',
+		];
+		for (const input of hostile) {
+			const cell = markdownText(input);
+			for (const html of [renderer.renderInline(cell), renderer.render(`| h |\n|---|\n| ${cell} |\n`), renderer.render(`- ${cell}\n\n## ${cell}\n`)]) {
+				assert.doesNotMatch(html, /<(a|img|script)[\s>]|<[^>]*\s(href|src)=/i, `${input} → ${html}`);
+				assert.doesNotMatch(html, anyBidi, input);
+			}
+			assert.equal(decode(renderer.renderInline(cell)), defang(safeText(input, 'markdown')), 'the words as typed (defanged)');
+		}
 	});
 });
