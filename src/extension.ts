@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): SdrsApi | undefined 
 	const reports = new ReportDocuments();
 	context.subscriptions.push(profiles, tree, view, filters, demo, workflow, store, jobsView, jobsTree, planFiles, reports);
 
-	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, planFiles, reports, log: channel });
+	const commandIds = registerCommands(context, { context, profiles, clients, approvals, filters, tree, view, store, workflow, demo, ports, planFiles, reports, log: logger });
 	ports.profileOf = (id) => profiles.get(id);
 	workflow.plans.planPorts = editorPlanPorts({
 		prompts: () => ports.prompts,

@@ -12,10 +12,12 @@ import type { ProfileStore } from '../services/profiles';
 import type { Node, ProtectionGroupsProvider } from '../views/groupsTree';
 import type { PlanFiles } from '../planFiles';
 import type { ReportDocuments } from '../services/reportDocs';
+import type { CommandLog } from '../services/log';
 
 export interface CommandContext {
 	context: vscode.ExtensionContext;
-	log: vscode.LogOutputChannel;
+	/** The one log, every line through safeText and redactSecrets (server and file text reach it). */
+	log: CommandLog;
 	profiles: ProfileStore;
 	clients: ClientCache;
 	approvals: HostApprovals;

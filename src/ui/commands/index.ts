@@ -4,8 +4,6 @@
 import * as vscode from 'vscode';
 import { say } from '../say';
 import { consoleUrl } from '../../core/endpoints';
-import { redactSecrets } from '../../core/http';
-import { safeText } from '../../core/safeText';
 import type { StoredJob } from '../../core/records';
 import type { CommandContext } from './context';
 import { describeError } from '../text';
@@ -149,7 +147,7 @@ export function registerCommands(context: vscode.ExtensionContext, c: CommandCon
 				try {
 					return await handler(...args);
 				} catch (e) {
-					c.log.error(safeText(redactSecrets(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`), 'log'));
+					c.log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 					const choice = await say.error(describeError(e), vscode.l10n.t('Show Log'));
 					if (choice) {
 						c.log.show(true);
