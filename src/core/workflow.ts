@@ -75,6 +75,7 @@ export class Workflow {
 			batches: this.batches,
 			check: { store: deps.store, clientFor: (id) => deps.clientFor(id), announce, maxConcurrentRequests: () => deps.maxConcurrentRequests?.() ?? 4 },
 			startDrill: (target, name, alert) => this.startDrillQuietly(target, name, alert),
+			deleteDrill: (target, drill, alert) => this.deleteDrillQuietly(target, drill, alert),
 		});
 		// A batch of an unfinished plan run is kept until the run has ended (its step waits for it).
 		deps.store.pinned = (b) => {

@@ -4,6 +4,7 @@
 // piece of it goes through markdownText (escaped, never a link) or safeText.
 import * as vscode from 'vscode';
 import { markdownText } from '../core/safeText';
+import { drillsLeft } from '../core/plans/cleanUp';
 import { RUN_REASON, type GroupEnd, type PlanMode, type RunGroup, type RunStep, type StoredPlanRun } from '../core/plans/types';
 import { unsentText } from './batchReport';
 import { checkDetail, checkTitle } from './checkText';
@@ -139,11 +140,6 @@ function groupRow(run: StoredPlanRun, g: RunGroup): string {
 	const why = g.end === 'skipped' ? skippedText(g) : (g.result?.failReason ?? reasonText(g.error));
 	const outcome = `${groupEndText(g.end)}${why ? ` (${why})` : ''}${(g.errorCode ?? g.result?.errorCode) ? ` ${g.errorCode ?? g.result?.errorCode}` : ''}`;
 	return `| ${cell(g.groupName)} | ${cell(action)} | ${cell(g.jobId ?? g.result?.jobId)} | ${cell(at(g.result?.startedAt))} | ${cell(at(g.result?.endedAt))} | ${cell(took(g.result?.startedAt, g.result?.endedAt))} | ${cell(outcome)} |`;
-}
-
-/** The drill servers a rehearsal left (until Clean Up Drills ran). */
-export function drillsLeft(run: StoredPlanRun): RunGroup[] {
-	return run.mode === 'drill' && !run.cleanedUpAt ? run.steps.flatMap((s) => (s.groups ?? []).filter((g) => g.drill?.id && !g.drill.deletedAt)) : [];
 }
 
 /** The run report: a Markdown document for the change ticket. */

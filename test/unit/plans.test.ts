@@ -3,6 +3,7 @@
 // planned failover, resume after a reload (never a new step without the user), RTOs, rehearsals.
 import * as assert from 'node:assert/strict';
 import type { Project } from '../../src/core/model';
+import { drillsLeft } from '../../src/core/plans/cleanUp';
 import type { PlanMode, ResolvedPlan, ResolvedStep, StoredPlanRun } from '../../src/core/plans/types';
 import { MemoryState } from '../../src/core/sharedState';
 import { FAILOVER_REGION, LIFECYCLE_REGION, projectIdFor } from '../../src/simulator/seed';
@@ -297,5 +298,41 @@ describe('recovery plans: running a plan', function () {
 		}
 		assertInOrder(h, run);
 		assert.equal(Object.keys(r.sim.stats.actionPosts).length, 0, 'no group action was sent');
+	});
+
+	it('Clean Up deletes the drills a rehearsal left, counts one deleted meanwhile as gone, records each, and retries only the one that failed', async () => {
+		const p = plan('Rehearsal', lifecycle, [groupsStep(r, lifecycle, ['dr-drill-ready', 'dr-syncing']), groupsStep(r, lifecycle, ['dr-switchover-ready'])]);
+		const run = (await (await started(h, p, 'drill')).done)!;
+		const [deletedMeanwhile, failing, plain] = run.steps.flatMap((s) => s.groups ?? []);
+		assert.deepEqual(
+			drillsLeft(run).map((g) => g.groupName),
+			['dr-drill-ready', 'dr-syncing', 'dr-switchover-ready'],
+		);
+		// One deleted in the console meanwhile; one whose deletion fails on the service side.
+		r.sim.data.drills = r.sim.data.drills.filter((d) => d.id !== deletedMeanwhile.drill!.id);
+		r.sim.data.drills.find((d) => d.id === failing.drill!.id)!.failDelete = true;
+		const deletes = (): number => Object.entries(r.sim.stats.byRoute).reduce((n, [route, count]) => n + (route.startsWith('DELETE ') ? count : 0), 0);
+		const ended: number[] = [];
+		const first = await h.workflow.plans.cleanUp(h.workflow.plans.runs.get(run.runId)!, (n, total) => ended.push(n * 10 + total));
+		assert.deepEqual(first, { deleted: 2, notDeleted: [failing.drill!.name] });
+		assert.deepEqual(ended, [13, 23, 33], 'told after each drill ended, out of 3');
+		assert.equal(deletes(), 2, 'one DELETE per drill still there (the one gone is found gone when read first)');
+		const afterFirst = h.workflow.plans.runs.get(run.runId)!;
+		assert.deepEqual(
+			drillsLeft(afterFirst).map((g) => g.groupName),
+			['dr-syncing'],
+			'the drill gone and the one deleted are recorded; the failed one is left',
+		);
+		assert.equal(afterFirst.cleanedUpAt, undefined);
+		assert.ok(!r.sim.data.drills.some((d) => d.id === plain.drill!.id), 'the drill and its servers are gone from the service');
+		assert.equal(r.sim.data.drills.find((d) => d.id === failing.drill!.id)?.status, 'error-deleting');
+		// Clean Up again: only the failed one is sent, and the run is then cleaned up.
+		const second = await h.workflow.plans.cleanUp(afterFirst);
+		assert.deepEqual(second, { deleted: 1, notDeleted: [] });
+		assert.equal(deletes(), 3, 'only the failed drill was sent again');
+		const afterSecond = h.workflow.plans.runs.get(run.runId)!;
+		assert.ok(afterSecond.cleanedUpAt, 'the run is marked cleaned up');
+		assert.deepEqual(drillsLeft(afterSecond), []);
+		assert.ok(!r.sim.data.drills.some((d) => run.steps.some((s) => s.groups?.some((g) => g.drill?.id === d.id))), 'no drill of the rehearsal is left');
 	});
 });

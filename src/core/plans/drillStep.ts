@@ -58,14 +58,7 @@ export async function runDrillStep(deps: StepDeps, runId: string, index: number,
 	const { runs, ports, log } = deps;
 	const step = runs.get(runId)!.steps[index];
 	const resumed = step.state === 'running';
-	const patchGroup = (g: RunGroup, fields: Partial<RunGroup>): Promise<void> =>
-		runs.write((all) =>
-			all.map((r) =>
-				r.runId !== runId
-					? r
-					: { ...r, steps: r.steps.map((s, i) => (i !== index ? s : { ...s, groups: s.groups?.map((x) => (x.projectId === g.projectId && x.groupId === g.groupId ? { ...x, ...fields } : x)) })) },
-			),
-		);
+	const patchGroup = (g: RunGroup, fields: Partial<RunGroup>): Promise<void> => runs.patchGroup(runId, index, g, (x) => ({ ...x, ...fields }));
 	if (!resumed) {
 		await runs.patchStep(runId, index, { state: 'running', startedAt: ports.clock.now() });
 	}

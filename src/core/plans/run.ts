@@ -6,6 +6,7 @@
 import { TAKEOVER_GRACE_BEATS, type Batches } from '../batch/batches';
 import type { JobStore } from '../jobStore';
 import type { Logger } from '../logger';
+import type { Drill } from '../model';
 import type { ActionTarget, Ports } from '../ports';
 import type { RunResult } from '../workflow';
 import type { PlanPorts } from './planPorts';
@@ -13,6 +14,7 @@ import { newRunRecord, overlappingRun, targetsOf } from './record';
 import { checkPlan, typedConfirmation, type CheckDeps, type PlanCheck } from './prepare';
 import { runEnded, type PlanRunStore } from './runStore';
 import { runSteps, type RunOutcome } from './loop';
+import { cleanUpDrills, type CleanUpEnd } from './cleanUp';
 import type { StepControl, StepDeps } from './steps';
 import { RUN_REASON, type PlanMode, type ResolvedPlan, type StoredPlanRun } from './types';
 
@@ -28,6 +30,8 @@ export interface PlanRunnerDeps extends Omit<StepDeps, 'runs' | 'check'> {
 	log: Logger;
 	planPorts?: PlanPorts;
 	startDrill(target: ActionTarget, name: string, alert: Ports['alert']): Promise<RunResult>;
+	/** Delete DR Drill for Clean Up: already confirmed, no message of its own; a refusal goes to `alert`. */
+	deleteDrill(target: ActionTarget, drill: Drill, alert: Ports['alert']): Promise<RunResult>;
 	heartbeatMs?: number;
 }
 
@@ -64,6 +68,11 @@ export class PlanRunner {
 	/** The record of every run. */
 	get runs(): PlanRunStore {
 		return this.deps.runs;
+	}
+
+	/** Clean Up Drills of an ended rehearsal (cleanUp.ts), after the UI's one confirmation. */
+	cleanUp(run: StoredPlanRun, onEnded?: (ended: number, total: number) => void): Promise<CleanUpEnd> {
+		return cleanUpDrills(this.deps, run, onEnded);
 	}
 
 	/** Runs being run in this window. */

@@ -6,7 +6,7 @@
 import { Emitter } from '../events';
 import { LEASE_MS } from '../records';
 import { updateState, type SharedState } from '../sharedState';
-import type { RunStep, StoredPlanRun } from './types';
+import type { RunGroup, RunStep, StoredPlanRun } from './types';
 
 const RUNS_KEY = 'sdrs.planRuns';
 /** Ended runs kept (each with its own copy of every group's end). */
@@ -66,6 +66,25 @@ export class PlanRunStore {
 
 	patchStep(runId: string, index: number, fields: Partial<RunStep>): Promise<void> {
 		return this.write((runs) => runs.map((r) => (r.runId !== runId || runEnded(r) ? r : { ...r, steps: r.steps.map((s, i) => (i === index ? { ...s, ...fields } : s)) })));
+	}
+
+	/**
+	 * Changes one group of a run: in step `index`, or in every step (a group is in one step of a
+	 * run, and Clean Up marks its drill wherever it is). Ended runs too: Clean Up marks their drills.
+	 */
+	patchGroup(runId: string, index: number | undefined, group: Pick<RunGroup, 'projectId' | 'groupId'>, change: (g: RunGroup) => RunGroup): Promise<void> {
+		return this.write((runs) =>
+			runs.map((r) =>
+				r.runId !== runId
+					? r
+					: {
+							...r,
+							steps: r.steps.map((s, i) =>
+								index !== undefined && i !== index ? s : { ...s, groups: s.groups?.map((x) => (x.projectId === group.projectId && x.groupId === group.groupId ? change(x) : x)) },
+							),
+						},
+			),
+		);
 	}
 
 	/** Takes the lease of an unfinished run when it is free, expired or already ours. */

@@ -4,18 +4,13 @@
 // restricted workspace nothing is run, and its words are shown as text only.
 import * as vscode from 'vscode';
 import { noteText, pickText, say } from '../say';
-import { drillGone } from '../../core/drills';
-import { Semaphore } from '../../core/semaphore';
-import { readSettings } from '../services/settings';
 import type { PlanMode, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
 import { loadPlan } from '../../core/plans/resolve';
 import { planDirectory } from '../services/planDirectory';
 import { planText, whichPlan } from './planCheck';
 import { runEnded } from '../../core/plans/runStore';
-import { projectOf } from '../../core/records';
-import type { Drill, ProtectionGroup } from '../../core/model';
-import { drillsLeft, modeExplanation, modeTitle, planProgressText, planReportMarkdown, runStateText } from '../planReport';
-import { describeError } from '../text';
+import { drillsLeft } from '../../core/plans/cleanUp';
+import { modeExplanation, modeTitle, planProgressText, planReportMarkdown, runStateText } from '../planReport';
 import type { CommandContext } from './context';
 
 /** Plans run only in a trusted workspace: the file comes from a repository. */
@@ -181,67 +176,12 @@ export async function cleanUpPlanDrills(c: CommandContext, given?: { run: Stored
 		void say.error(vscode.l10n.t('The profile of this rehearsal no longer exists; nothing was deleted.'));
 		return 0;
 	}
-	const project = projectOf(run);
-	// A few at a time (sdrs.maxConcurrentRequests), each followed to its end, under one progress:
-	// one message at the end, not one per drill. Each drill deleted (or found gone) is recorded, so
-	// running Clean Up again retries only the others; the report stops reminding once none is left.
-	const sem = new Semaphore(Math.max(1, readSettings().maxConcurrentRequests));
-	let deleted = 0;
-	const notDeleted: string[] = [];
-	const markDeleted = (g: (typeof left)[number]): Promise<void> =>
-		c.workflow.plans.runs.write((all) =>
-			all.map((r) =>
-				r.runId !== run.runId
-					? r
-					: {
-							...r,
-							steps: r.steps.map((s) => ({
-								...s,
-								groups: s.groups?.map((x) => (x.projectId === g.projectId && x.groupId === g.groupId && x.drill ? { ...x, drill: { ...x.drill, deletedAt: Date.now() } } : x)),
-							})),
-						},
-			),
-		);
-	await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Cleaning up the drills of rehearsal “{0}”', run.planName)) }, (progress) =>
-		Promise.all(
-			left.map(async (g) => {
-				const drill = { id: g.drill!.id!, name: g.drill!.name } as Drill;
-				let gone = false;
-				await sem.acquire();
-				try {
-					const result = await c.workflow.deleteDrillQuietly({ profileId: run.profile, project, group: { id: g.groupId, name: g.groupName } as ProtectionGroup }, drill, (alert) => {
-						// Deleted meanwhile (the console, another window): nothing left to clean up.
-						gone = alert.kind === 'refused' && drillGone(alert.error);
-						c.log.warn(
-							`Clean up drill ${drill.id} of ${g.groupName}: ${
-								alert.kind === 'refused'
-									? alert.error.toString()
-									: alert.checks
-											.filter((x) => !x.ok)
-											.map((x) => x.detail)
-											.join('; ')
-							}`,
-						);
-						return Promise.resolve();
-					});
-					if (gone || (result.kind === 'started' && (await result.followed) !== undefined && c.store.get(result.job.jobId)?.outcome === 'SUCCESS')) {
-						deleted++;
-						await markDeleted(g);
-					} else {
-						notDeleted.push(g.drill?.name ?? g.groupName);
-					}
-				} catch (e) {
-					notDeleted.push(g.drill?.name ?? g.groupName);
-					c.log.error(`Clean up drill ${g.drill?.id}: ${describeError(e)}`);
-				} finally {
-					sem.release();
-					progress.report({ message: vscode.l10n.t('{0} of {1} ended', deleted + notDeleted.length, left.length), increment: 100 / left.length });
-				}
-			}),
-		),
+	// Each followed to its end under one progress: one message at the end, not one per drill.
+	const { deleted, notDeleted } = await vscode.window.withProgress(
+		{ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Cleaning up the drills of rehearsal “{0}”', run.planName)) },
+		(progress) => c.workflow.plans.cleanUp(run, (ended, total) => progress.report({ message: vscode.l10n.t('{0} of {1} ended', ended, total), increment: 100 / total })),
 	);
 	if (deleted === left.length) {
-		await c.workflow.plans.runs.patch(run.runId, { cleanedUpAt: Date.now() });
 		void say.info(vscode.l10n.t('Deleted {0} of {1} DR drills of rehearsal “{2}”.', deleted, left.length, run.planName));
 	} else {
 		void say.warn(

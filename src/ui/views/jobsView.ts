@@ -15,7 +15,8 @@ import { actionTitle, explain, formatElapsed, jobState, moveText, siteText } fro
 import { untrustedLines } from './untrusted';
 import { runEnded, type PlanRunStore } from '../../core/plans/runStore';
 import type { StoredPlanRun } from '../../core/plans/types';
-import { drillsLeft, modeTitle, planProgressText, runStateText } from '../planReport';
+import { drillsLeft } from '../../core/plans/cleanUp';
+import { modeTitle, planProgressText, runStateText } from '../planReport';
 
 /** A batch in the Jobs view: one parent, its groups as children. */
 export interface BatchItem {
