@@ -6,11 +6,10 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEMO_AGENCY, startSimulator, type Simulator } from '../../src/simulator/simulator';
-import { answerInput, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, runCommand, treeItem, type Workbench } from './workbench';
+import { answerInput, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, runCommand, treeItem, useWorkbench, type Workbench } from './workbench';
 
 describe('Agency profiles in the workbench (Chromium + code-server)', () => {
 	let sim: Simulator;
-	let wb: Workbench;
 	// Base keys made up for this run (temporary ones, so the simulator knows them): a leak if seen.
 	const base = {
 		accessKey: `UIBASE${randomBytes(7).toString('hex').toUpperCase()}`,
@@ -21,22 +20,19 @@ describe('Agency profiles in the workbench (Chromium + code-server)', () => {
 
 	before(async () => {
 		sim = await startSimulator({ temporaryCredentials: { [base.accessKey]: { secretKey: base.secretKey, securityToken: base.securityToken, expiresAt: Date.now() + 3_600_000 } } });
-		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } });
 	});
-	afterEach(async function () {
+	const wb = useWorkbench('agency', () => openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } }));
+	after(async () => {
+		await sim?.stop();
+	});
+	afterEach(async () => {
+		// Every notification shown along the way, for the secret scan at the end.
 		seen.push(
 			...(await wb.page
 				.locator('.notifications-toasts .notification-toast')
 				.allInnerTexts()
 				.catch(() => [])),
 		);
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-		}
-	});
-	after(async () => {
-		await wb?.close();
-		await sim?.stop();
 	});
 
 	async function allowHost(page: Workbench['page']): Promise<void> {

@@ -2,21 +2,10 @@
 // menus and tooltips read in Chinese. VS Code's own chrome stays English here because no
 // language pack can be installed offline; the extension's strings do not depend on one.
 import * as assert from 'node:assert/strict';
-import { contextMenu, hoverUntil, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+import { contextMenu, hoverUntil, notification, openSdrs, openWorkbench, treeItem, useWorkbench } from './workbench';
 
 describe('SDRS Explorer in Simplified Chinese', () => {
-	let wb: Workbench;
-	before(async () => {
-		wb = await openWorkbench({ locale: 'zh-cn' });
-	});
-	after(async () => {
-		await wb?.close();
-	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot(`failed-zh-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
-		}
-	});
+	const wb = useWorkbench('zh', () => openWorkbench({ locale: 'zh-cn' }));
 
 	it('shows the welcome view, the demo, the tree and a pre-flight refusal in Chinese', async () => {
 		const { page } = wb;

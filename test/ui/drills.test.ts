@@ -3,21 +3,10 @@
 // Quick Pick, the drill's end naming its drill servers, then right-click Delete DR Drill on the
 // drill and its question, whose selected answer is Cancel: Enter deletes nothing; the action is
 // chosen with the mouse.
-import { contextMenu, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+import { contextMenu, notification, openSdrs, openWorkbench, treeItem, useWorkbench } from './workbench';
 
 describe('DR drills in the workbench (Chromium + code-server)', () => {
-	let wb: Workbench;
-	before(async () => {
-		wb = await openWorkbench();
-	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot(`failed-drill-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
-		}
-	});
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench('drill', () => openWorkbench());
 
 	it('starts a drill on dr-drill-ready into vpc-santiago-drill from the tree, then deletes it', async () => {
 		const { page } = wb;

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
 import { readFileSync } from 'node:fs';
-import { answerInput, contextMenu, runCommand, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, previewText, treeItem, type Workbench } from './workbench';
+import { answerInput, contextMenu, runCommand, filesUnder, notification, notificationTexts, openSdrs, openWorkbench, previewText, treeItem, useWorkbench, type Workbench } from './workbench';
 
 /** Collapses every expanded project, so the next one's groups are in view. */
 async function collapseProjects(page: Workbench['page']): Promise<void> {
@@ -17,7 +17,6 @@ async function collapseProjects(page: Workbench['page']): Promise<void> {
 
 describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 	let sim: Simulator;
-	let wb: Workbench;
 
 	// Temporary credentials made up for this run: if they show up anywhere, it is a leak.
 	const creds = {
@@ -31,15 +30,9 @@ describe('SDRS Explorer in the workbench (Chromium + code-server)', () => {
 			jobDurationMs: 5000,
 			temporaryCredentials: { [creds.accessKey]: { secretKey: creds.secretKey, securityToken: creds.securityToken, expiresAt: Date.now() + 3_600_000 } },
 		});
-		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } });
 	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-		}
-	});
+	const wb = useWorkbench('explorer', () => openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } }));
 	after(async () => {
-		await wb?.close();
 		await sim?.stop();
 	});
 

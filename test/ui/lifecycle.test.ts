@@ -6,13 +6,12 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
-import { answerInput, contextMenu, hoverUntil, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+import { answerInput, contextMenu, hoverUntil, notification, openSdrs, openWorkbench, treeItem, useWorkbench } from './workbench';
 
 const NAME = 'dr-drill-ready';
 
 describe('the DR loop in the workbench (Chromium + code-server)', () => {
 	let sim: Simulator;
-	let wb: Workbench;
 	const creds = {
 		accessKey: `UITEST${randomBytes(7).toString('hex').toUpperCase()}`,
 		secretKey: randomBytes(20).toString('base64url'),
@@ -24,15 +23,9 @@ describe('the DR loop in the workbench (Chromium + code-server)', () => {
 			jobDurationMs: 3000,
 			temporaryCredentials: { [creds.accessKey]: { secretKey: creds.secretKey, securityToken: creds.securityToken, expiresAt: Date.now() + 3_600_000 } },
 		});
-		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } });
 	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot(`failed-loop-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-		}
-	});
+	const wb = useWorkbench('loop', () => openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } } }));
 	after(async () => {
-		await wb?.close();
 		await sim?.stop();
 	});
 

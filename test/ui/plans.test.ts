@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { answerInput, hoverUntil, notification, openFromExplorer, openSdrs, openWorkbench, preview, previewText, ROOT, runCommand, treeItem, type Workbench } from './workbench';
+import { answerInput, hoverUntil, notification, openFromExplorer, openSdrs, openWorkbench, preview, previewText, ROOT, runCommand, treeItem, useWorkbench, type Workbench } from './workbench';
 
 const PLAN = 'shop.sdrs-plan.json';
 const PLAN_NAME = 'Shop: move to the DR site';
@@ -60,21 +60,15 @@ async function answerPrompt(wb: Workbench, shot: string): Promise<void> {
 }
 
 describe('recovery plans in the workbench (Chromium + code-server)', () => {
-	let wb: Workbench;
-	before(async () => {
-		wb = await openWorkbench({ files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') } });
-	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot(`failed-plan-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
-			// A question left open would stand in the next test's way.
-			await wb?.page.keyboard.press('Escape');
-			await wb?.page.keyboard.press('Escape');
-		}
-	});
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench(
+		'plan',
+		() => openWorkbench({ files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') } }),
+		// A question left open would stand in the next test's way.
+		async (opened) => {
+			await opened.page.keyboard.press('Escape');
+			await opened.page.keyboard.press('Escape');
+		},
+	);
 
 	it('opens the demo plan, sees a schema error on its line in the Problems panel, and checks the plan', async () => {
 		const { page } = wb;

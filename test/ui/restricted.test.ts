@@ -6,24 +6,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openFromExplorer, openSdrs, openWorkbench, paletteTitles, previewText, ROOT, type Workbench } from './workbench';
+import { openFromExplorer, openSdrs, openWorkbench, paletteTitles, previewText, ROOT, useWorkbench } from './workbench';
 
 const PLAN = 'shop.sdrs-plan.json';
 const PLAN_NAME = 'Shop: move to the DR site';
 
 describe('a recovery plan in a restricted workspace (Chromium + code-server, the folder not trusted)', () => {
-	let wb: Workbench;
-	before(async () => {
-		wb = await openWorkbench({ untrusted: true, files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') } });
-	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot(`failed-restricted-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`);
-		}
-	});
-	after(async () => {
-		await wb?.close();
-	});
+	const wb = useWorkbench('restricted', () => openWorkbench({ untrusted: true, files: { [PLAN]: readFileSync(join(ROOT, 'docs', 'examples', PLAN), 'utf8') } }));
 
 	it('offers Check Plan only: no CodeLens or palette entry runs or rehearses the plan, and the check opens its report', async () => {
 		const { page } = wb;

@@ -5,11 +5,10 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator';
-import { answerInput, contextMenu, notification, openSdrs, openWorkbench, treeItem, type Workbench } from './workbench';
+import { answerInput, contextMenu, notification, openSdrs, openWorkbench, treeItem, useWorkbench } from './workbench';
 
 describe('two workbench windows on the same user data', () => {
 	let sim: Simulator;
-	let wb: Workbench;
 	let second: Page;
 	const creds = { accessKey: `WINTEST${randomBytes(6).toString('hex').toUpperCase()}`, secretKey: randomBytes(20).toString('base64url'), securityToken: `tok-${randomBytes(16).toString('hex')}` };
 	const jobGets = (): number => sim.stats.byRoute['GET /v1/{id}/jobs/{id}'] ?? 0;
@@ -19,17 +18,14 @@ describe('two workbench windows on the same user data', () => {
 			jobDurationMs: 40_000,
 			temporaryCredentials: { [creds.accessKey]: { secretKey: creds.secretKey, securityToken: creds.securityToken, expiresAt: Date.now() + 3_600_000 } },
 		});
+	});
+	const wb = useWorkbench(
+		'windows',
 		// A closed window's extension host ends 5 s after its page goes (code-server keeps it for reconnection by default).
-		wb = await openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } }, extraArgs: ['--reconnection-grace-time', '5'] });
-	});
-	afterEach(async function () {
-		if (this.currentTest?.state === 'failed') {
-			await wb?.shot('failed-two-windows');
-			await second?.screenshot({ path: wb.runDir + '/second.png' }).catch(() => undefined);
-		}
-	});
+		() => openWorkbench({ settings: { 'sdrs.endpoints': { iam: sim.url, sdrs: sim.url, ecs: sim.url } }, extraArgs: ['--reconnection-grace-time', '5'] }),
+		(opened) => second?.screenshot({ path: opened.runDir + '/second.png' }).catch(() => undefined) ?? Promise.resolve(),
+	);
 	after(async () => {
-		await wb?.close();
 		await sim?.stop();
 	});
 

@@ -20,6 +20,46 @@ export interface Workbench {
 	shot(name: string): Promise<string>;
 }
 
+/**
+ * One workbench for a suite: opened before its tests (by `open`, after any `before` hook the suite
+ * registered first, such as its simulator's), a screenshot named `failed-<name>-<test>` of each test
+ * that failed, then `onFailed`; closed after the tests. The Workbench returned stands for the one
+ * opened (using it before it is open throws).
+ */
+export function useWorkbench(name: string, open: () => Promise<Workbench>, onFailed?: (wb: Workbench) => Promise<unknown>): Workbench {
+	let opened: Workbench | undefined;
+	const current = (): Workbench => {
+		if (!opened) {
+			throw new Error(`the workbench of "${name}" is not open`);
+		}
+		return opened;
+	};
+	before(async () => {
+		opened = await open();
+	});
+	afterEach(async function () {
+		if (opened && this.currentTest?.state === 'failed') {
+			await opened.shot(`failed-${name}-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+			await onFailed?.(opened);
+		}
+	});
+	after(async () => {
+		await opened?.close();
+		opened = undefined;
+	});
+	return {
+		get page() {
+			return current().page;
+		},
+		get runDir() {
+			return current().runDir;
+		},
+		openWindow: () => current().openWindow(),
+		close: () => current().close(),
+		shot: (shot) => current().shot(shot),
+	};
+}
+
 export async function openWorkbench(
 	opts: {
 		settings?: Record<string, unknown>;
