@@ -78,15 +78,15 @@ export default tseslint.config(
 		rules: { 'layering/imports': 'error' },
 	},
 	{
-		// Every message goes through src/ui/say.ts, which makes server text safe for its sink.
+		// Every message, progress and input box goes through src/ui/say.ts, which makes server text safe for its sink.
 		files: ['src/**/*.ts'],
 		ignores: ['src/ui/say.ts'],
 		rules: {
 			'no-restricted-syntax': [
 				'error',
 				{
-					selector: 'MemberExpression[property.name=/^(show(Error|Warning|Information)Message|setStatusBarMessage)$/]',
-					message: 'Show messages through src/ui/say.ts (server text made safe for each sink).',
+					selector: 'MemberExpression[property.name=/^(show(Error|Warning|Information)Message|setStatusBarMessage|withProgress|showInputBox|createInputBox)$/]',
+					message: 'Show messages, progress and input boxes through src/ui/say.ts (server text made safe for each sink).',
 				},
 			],
 		},

@@ -132,9 +132,10 @@ export function parseErrorResponse(status: number, body: string, requestId?: str
 			found = undefined;
 		}
 	}
-	const reqId = requestId ?? bodyRequestId;
+	// The request ID and the code are the server's text too: shown in trees, notifications and reports.
+	const reqId = clean(requestId ?? bodyRequestId, 128);
 	if (found?.code || found?.message) {
-		return new SdrsError(clean(found.message) ?? `HTTP ${status}`, 'http', status, found.code, reqId);
+		return new SdrsError(clean(found.message) ?? `HTTP ${status}`, 'http', status, clean(found.code, 64), reqId);
 	}
 	let summary: string;
 	if (trimmed === '') {

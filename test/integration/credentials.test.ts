@@ -301,6 +301,53 @@ describe('credentials: agencies and KooCLI profiles', () => {
 			assert.equal(asked.find((o) => /Secret Access Key/.test(o.title ?? ''))?.password, true);
 		});
 
+		it('an agency based on a profile sends that profile’s keys to a host off Huawei Cloud only under that profile’s own allowance', async () => {
+			await vscode.workspace.getConfiguration('sdrs').update('endpoints', { iam: sim.url, sdrs: sim.url, ecs: sim.url }, vscode.ConfigurationTarget.Global);
+			const base = await a.profiles.save({ name: 'kc-base', kind: 'aksk', temporary: false }, { ...DEMO_CREDENTIALS });
+			const assumed = (): number => sim.stats.byRoute[ASSUME] ?? 0;
+			const before = assumed();
+			const add = async (allowBase: boolean): Promise<{ added: Profile | undefined; asked: string[] }> => {
+				const asked: string[] = [];
+				answer([
+					[/delegating account/, DEMO_AGENCY.domainName],
+					[/agency name/, DEMO_AGENCY.agencyName],
+					[/duration/, '3600'],
+					[/Name this profile/, 'kc-via-base'],
+				]);
+				a.ports.prompts.pick = <T extends vscode.QuickPickItem>(items: readonly T[]) => Promise.resolve(items.find((i) => (i as { profile?: Profile }).profile?.id === base.id));
+				a.ports.prompts.confirm = (m) => (asked.push(m), Promise.resolve(allowBase || !/kc-base/.test(m)));
+				a.ports.prompts.alert = () => Promise.resolve();
+				// A refusal is said in an error notification the command waits on: dismissed here.
+				let settled = false;
+				const running = vscode.commands.executeCommand<Profile | undefined>('sdrs.addAgencyProfile').then((p) => ((settled = true), p));
+				await waitFor('the command to end', async () => {
+					await new Promise((r) => setTimeout(r, 200));
+					await vscode.commands.executeCommand('notifications.clearAll');
+					return settled;
+				});
+				return { added: await running, asked };
+			};
+			// The base profile's keys: the question names it, and its No sends nothing.
+			const refused = await add(false);
+			assert.equal(refused.added, undefined, 'not saved');
+			assert.ok(
+				refused.asked.some((m) => /Send the keys of “kc-base” to 127\.0\.0\.1:\d+\?/.test(m)),
+				refused.asked.join('\n'),
+			);
+			assert.equal(assumed(), before, 'the agency was not assumed: the base keys were not sent');
+			assert.ok(!a.approvals.isApproved(base.id, new URL(sim.url).host));
+			// Allowed for the base profile: kept under it, and the temporary keys are asked for the new profile.
+			a.approvals.clearRefusals();
+			const allowed = await add(true);
+			assert.equal(allowed.added?.name, 'kc-via-base', allowed.asked.join('\n'));
+			assert.ok(assumed() > before, 'the agency was assumed');
+			assert.ok(a.approvals.isApproved(base.id, new URL(sim.url).host), 'the allowance is the base profile’s');
+			assert.ok(
+				allowed.asked.some((m) => /“the new profile”/.test(m)),
+				allowed.asked.join('\n'),
+			);
+		});
+
 		it('refuses a file over the size cap before reading it', async () => {
 			const big = join(dir, 'big.json');
 			writeFileSync(big, `{"profiles":[],"pad":"${'x'.repeat(1024 * 1024)}"}`);

@@ -33,6 +33,14 @@ describe('error parsing', () => {
 		assert.equal(parseErrorResponse(401, '{"error_code":"APIGW.0301","error_msg":"x","request_id":"abc"}').requestId, 'abc');
 	});
 
+	it('cleans the code and the request id too: no control or bidi character, a bounded length', () => {
+		const e = parseErrorResponse(400, JSON.stringify({ error_code: 'SDRS.\u202e1002\u0007' + 'x'.repeat(500), error_msg: 'm', request_id: 'r\u2066-1\u001b' + 'y'.repeat(500) }));
+		// eslint-disable-next-line no-control-regex
+		assert.doesNotMatch(`${e.code}${e.requestId}`, /[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
+		assert.ok(e.code!.startsWith('SDRS.1002') && e.code!.length <= 65, e.code);
+		assert.ok(e.requestId!.startsWith('r-1') && e.requestId!.length <= 129, e.requestId);
+	});
+
 	it('strips control characters and caps long messages', () => {
 		const e = parseErrorResponse(400, JSON.stringify({ error: { code: 'SDRS.0201', message: 'bad\u0007\u001b[31m' + 'x'.repeat(2000) } }));
 		// eslint-disable-next-line no-control-regex

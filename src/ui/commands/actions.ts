@@ -28,7 +28,7 @@ export async function runAction(c: CommandContext, action: ActionKind, node?: No
 }
 
 export async function startDemo(c: CommandContext): Promise<void> {
-	const profile = await vscode.window.withProgress({ location: { viewId: 'sdrs.protectionGroups' }, title: vscode.l10n.t('Starting the simulated SDRS…') }, () => c.demo.ensure());
+	const profile = await say.progress({ location: { viewId: 'sdrs.protectionGroups' }, title: vscode.l10n.t('Starting the simulated SDRS…') }, () => c.demo.ensure());
 	await c.profiles.setActive(profile.id);
 	await vscode.commands.executeCommand('sdrs.protectionGroups.focus');
 	// A second account, reached through an agency, shows several accounts side by side.

@@ -117,9 +117,12 @@ export async function checkAndSaveAgency(
 	const id = randomUUID();
 	const target: AgencyTarget = { domainId: agency.domainId, domainName: agency.domainName, agencyName: agency.agencyName, durationSeconds: agency.durationSeconds };
 	const approve = opts.simulated ? undefined : (host: string): Promise<void> => c.approvals.approve(id, vscode.l10n.t('the new profile'), host);
+	// A base profile's keys go to IAM's host under that profile's own allowance (its name asked).
+	const base = agency.baseProfileId ? c.profiles.get(agency.baseProfileId) : undefined;
+	const approveBase = opts.simulated || !base ? approve : (host: string): Promise<void> => c.approvals.approve(base.id, base.name, host);
 	const projects = await checkWithIam(
 		c,
-		() => createAgencyClient(keys, target, opts.endpoints, c.log, approve).client,
+		() => createAgencyClient(keys, target, opts.endpoints, c.log, approve, approveBase).client,
 		(cause) => vscode.l10n.t('The agency profile was not saved: {0}', cause),
 	);
 	if (projects === 'retry') {

@@ -88,7 +88,7 @@ export async function planAndRun(c: CommandContext, action: ActionKind, groups: 
 		return undefined;
 	}
 	const targets = groups.map((g) => ({ profileId: g.profile.id, project: g.project, group: g.group }));
-	const plan = await vscode.window.withProgress(
+	const plan = await say.progress(
 		{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking {1} protection groups…', title, targets.length), cancellable: true },
 		(progress, token) => {
 			const stop = new AbortController();
@@ -162,9 +162,7 @@ export async function projectPlan(c: CommandContext, action: ActionKind, node?: 
 	}
 	const { profile, project } = picked;
 	const filter = c.filters.get(profile.id);
-	const all = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () =>
-		c.clients.client(profile).listGroups(project, filter),
-	);
+	const all = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => c.clients.client(profile).listGroups(project, filter));
 	const groups = all.filter((g) => actionsFor(g.status).includes(action)).map((group): GroupNode => ({ type: 'group', profile, project, group }));
 	if (!groups.length) {
 		void say.info(vscode.l10n.t('No protection group in {0} is waiting for {1} (status {2}).', project.name, actionTitle(action), statusesText(ACTIONS[action].from)));

@@ -167,7 +167,7 @@ export async function checkWithIam(
 	what = (cause: string): string => vscode.l10n.t('The credentials were not saved: {0}', cause),
 ): Promise<Project[] | 'retry' | undefined> {
 	try {
-		return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client().listProjects());
+		return await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the credentials with IAM…') }, () => client().listProjects());
 	} catch (e) {
 		const retry = vscode.l10n.t('Try Again');
 		const choice = await say.error(what(describeError(e)), retry, vscode.l10n.t('Show Log'));

@@ -46,7 +46,7 @@ async function askSpec(c: CommandContext, client: SdrsClient, project: Project, 
 	let vpcs: Vpc[] = [];
 	let listError: string | undefined;
 	try {
-		vpcs = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading the VPCs of {0}…', project.name) }, () => client.listVpcs(project));
+		vpcs = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading the VPCs of {0}…', project.name) }, () => client.listVpcs(project));
 	} catch (e) {
 		listError = describeError(e);
 		c.log.warn(`Listing the VPCs of ${project.id}: ${String(e)}`);
@@ -139,7 +139,7 @@ async function groupsOf(c: CommandContext, title: string): Promise<{ profile: Pr
 		return undefined;
 	}
 	const client = c.clients.client(picked.profile);
-	const groups = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(picked.project));
+	const groups = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(picked.project));
 	return { ...picked, groups };
 }
 

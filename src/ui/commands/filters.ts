@@ -1,6 +1,7 @@
 // Filter Protection Groups… and Clear Filter: the service's own filters, one per profile (kept by FilterState).
 import * as vscode from 'vscode';
 import type { GroupFilter } from '../../core/client';
+import { say } from '../say';
 import { filterLabel } from '../text';
 import type { CommandContext } from './context';
 import { pickProfile } from './pickers';
@@ -25,7 +26,7 @@ export async function setFilter(c: CommandContext): Promise<void> {
 	}
 	let filter = pick.filter ?? {};
 	if (pick.askName) {
-		const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Name contains'), value: current.name ?? '', prompt: vscode.l10n.t('Sent to SDRS as the name filter (a fuzzy match).') });
+		const name = await say.input({ title: vscode.l10n.t('Name contains'), value: current.name ?? '', prompt: vscode.l10n.t('Sent to SDRS as the name filter (a fuzzy match).') });
 		if (name === undefined) {
 			return;
 		}

@@ -58,7 +58,7 @@ export async function pickProject(c: CommandContext, title: string): Promise<{ p
 		return undefined;
 	}
 	const client = c.clients.client(profile);
-	const projects = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading projects…') }, () => client.listProjects());
+	const projects = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading projects…') }, () => client.listProjects());
 	const visible = visibleProjects(projects);
 	const projectPick = await vscode.window.showQuickPick(
 		visible.map((p) => ({ label: pickText(p.name), description: pickText(p.isSubProject ? vscode.l10n.t('sub-project of {0}', p.region) : p.id), project: p })),
@@ -75,7 +75,7 @@ export async function pickGroup(c: CommandContext, action: ActionKind): Promise<
 	}
 	const { profile, project } = picked;
 	const client = c.clients.client(profile);
-	const groups = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(project));
+	const groups = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading protection groups…') }, () => client.listGroups(project));
 	const items = groupPickItems(groups, action, (id) => c.store.runningJobFor(project.id, id));
 	for (;;) {
 		const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('{0}: choose a protection group', title), matchOnDescription: true, matchOnDetail: true });

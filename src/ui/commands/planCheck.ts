@@ -63,37 +63,34 @@ export async function checkPlanCommand(c: CommandContext, given?: vscode.Uri): P
 	}
 	const source = vscode.workspace.asRelativePath(uri);
 	const dir = planDirectory(c, false);
-	const report = await vscode.window.withProgress(
-		{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the plan {0}…', source), cancellable: true },
-		async (_progress, token) => {
-			const abort = new AbortController();
-			const sub = token.onCancellationRequested(() => abort.abort());
-			try {
-				const { resolved, problems } = await loadPlan(text, source, dir, abort.signal);
-				const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
-				c.planFiles.show(doc, problems);
-				const errors = problems.filter((p) => p.severity === 'error').length;
-				if (!resolved || errors) {
-					return { markdown: undefined, problems: errors || problems.length };
-				}
-				const readiness = await checkPlan(
-					{
-						clientFor: (id) => {
-							const profile = c.profiles.get(id);
-							return profile && c.clients.client(profile);
-						},
-						inFlight: (projectId, groupId) => ({ jobId: c.store.runningJobFor(projectId, groupId), inBatch: c.store.queuedInBatch(projectId, groupId) }),
-						concurrency: Math.min(4, readSettings().maxConcurrentRequests),
-					},
-					resolved,
-					abort.signal,
-				);
-				return { markdown: planReadinessMarkdown(readiness, c.profiles.get(resolved.profileId)?.name), problems: 0 };
-			} finally {
-				sub.dispose();
+	const report = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the plan {0}…', source), cancellable: true }, async (_progress, token) => {
+		const abort = new AbortController();
+		const sub = token.onCancellationRequested(() => abort.abort());
+		try {
+			const { resolved, problems } = await loadPlan(text, source, dir, abort.signal);
+			const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+			c.planFiles.show(doc, problems);
+			const errors = problems.filter((p) => p.severity === 'error').length;
+			if (!resolved || errors) {
+				return { markdown: undefined, problems: errors || problems.length };
 			}
-		},
-	);
+			const readiness = await checkPlan(
+				{
+					clientFor: (id) => {
+						const profile = c.profiles.get(id);
+						return profile && c.clients.client(profile);
+					},
+					inFlight: (projectId, groupId) => ({ jobId: c.store.runningJobFor(projectId, groupId), inBatch: c.store.queuedInBatch(projectId, groupId) }),
+					concurrency: Math.min(4, readSettings().maxConcurrentRequests),
+				},
+				resolved,
+				abort.signal,
+			);
+			return { markdown: planReadinessMarkdown(readiness, c.profiles.get(resolved.profileId)?.name), problems: 0 };
+		} finally {
+			sub.dispose();
+		}
+	});
 	if (report.markdown === undefined) {
 		// Not awaited: the command ends here whether or not the message is answered.
 		void say

@@ -29,7 +29,7 @@ async function resolved(c: CommandContext, uri: vscode.Uri): Promise<ResolvedPla
 		return undefined;
 	}
 	const source = vscode.workspace.asRelativePath(uri);
-	const { resolved: plan, problems } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the plan…') }, () =>
+	const { resolved: plan, problems } = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the plan…') }, () =>
 		loadPlan(text, source, planDirectory(c, false)),
 	);
 	const errors = problems.filter((p) => p.severity === 'error');
@@ -53,14 +53,11 @@ async function startRun(c: CommandContext, uri: vscode.Uri | undefined, mode: Pl
 	let checked!: () => void;
 	const checking = new Promise<void>((resolve) => (checked = resolve));
 	let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
-	void vscode.window.withProgress(
-		{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking every group of “{1}”…', modeTitle(mode), plan.name), cancellable: true },
-		(p, token) => {
-			progress = p;
-			token.onCancellationRequested(() => stop.abort());
-			return checking;
-		},
-	);
+	void say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking every group of “{1}”…', modeTitle(mode), plan.name), cancellable: true }, (p, token) => {
+		progress = p;
+		token.onCancellationRequested(() => stop.abort());
+		return checking;
+	});
 	try {
 		const started = await c.workflow.plans.start(plan, mode, (done, total) => progress?.report({ message: vscode.l10n.t('{0} of {1}', done, total), increment: 100 / total }), stop.signal, checked);
 		return started.kind === 'started' ? started.run.runId : undefined;
@@ -177,7 +174,7 @@ export async function cleanUpPlanDrills(c: CommandContext, given?: { run: Stored
 		return 0;
 	}
 	// Each followed to its end under one progress: one message at the end, not one per drill.
-	const { deleted, notDeleted } = await vscode.window.withProgress(
+	const { deleted, notDeleted } = await say.progress(
 		{ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Cleaning up the drills of rehearsal “{0}”', run.planName)) },
 		(progress) => c.workflow.plans.cleanUp(run, (ended, total) => progress.report({ message: vscode.l10n.t('{0} of {1} ended', ended, total), increment: 100 / total })),
 	);

@@ -141,7 +141,16 @@ export class ClientCache {
 			}
 			throw e;
 		};
-		const { client, agency } = createAgencyClient(baseKeys, target, endpoints, this.logger, beforeSend, (a) => ({
+		// The agency is assumed with the base profile's own keys: a host off Huawei Cloud is allowed
+		// for them under the base profile (its name in the question, its answer kept), as for its own calls.
+		const base = profile.agency?.baseProfileId ? this.profiles.get(profile.agency.baseProfileId) : undefined;
+		const beforeBaseSend = async (host: string): Promise<void> => {
+			await beforeSend(host);
+			if (base && !isSimulated(profile)) {
+				await this.approvals.approve(base.id, base.name, host);
+			}
+		};
+		const { client, agency } = createAgencyClient(baseKeys, target, endpoints, this.logger, beforeSend, beforeBaseSend, (a) => ({
 			get: () =>
 				a
 					.get()
@@ -190,11 +199,13 @@ export function createAgencyClient(
 	endpoints: EndpointOverrides,
 	logger: Logger,
 	approveHost?: (host: string) => Promise<void>,
+	/** The hosts the base keys go to (IAM's, to assume the agency). */
+	approveBaseHost: ((host: string) => Promise<void>) | undefined = approveHost,
 	wrap: (agency: AgencyCredentials) => CredentialsProvider = (a) => a,
 ): { client: SdrsClient; agency: AgencyCredentials } {
 	const s = readSettings();
 	const options = { approveHost, logger, timeoutMs: s.requestTimeoutMs, maxConcurrentPerHost: s.maxConcurrentRequests };
-	const base = new HttpPipeline({ ...options, credentials: baseKeys });
+	const base = new HttpPipeline({ ...options, approveHost: approveBaseHost, credentials: baseKeys });
 	const agency = new AgencyCredentials({ base, iamUrl: endpointFor('iam', 'cn-north-4', endpoints), target, logger });
 	return { client: new SdrsClient(new HttpPipeline({ ...options, credentials: wrap(agency) }), endpoints), agency };
 }

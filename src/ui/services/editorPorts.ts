@@ -83,7 +83,7 @@ export const modalPrompts: Prompts = {
 	confirm: (message, detail, verb) => say.modalWarning(message, detail, verb).then((a) => a === verb),
 	alert: (message, detail) => say.modalError(message, detail).then(() => undefined),
 	choose: chooseMany,
-	input: (options) => vscode.window.showInputBox(options),
+	input: (options) => say.input(options),
 	pick: (items, options) => vscode.window.showQuickPick(items, options),
 	decide: showDecision,
 };
@@ -170,7 +170,7 @@ export class EditorPorts implements Ports {
 
 	progress<T>(what: ProgressOf, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
 		if (what.kind === 'checking') {
-			return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name)) }, () =>
+			return say.progress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name)) }, () =>
 				task(() => undefined),
 			);
 		}
@@ -180,7 +180,7 @@ export class EditorPorts implements Ports {
 		}
 		const { job } = what;
 		const title = noteText(vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName));
-		return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, async (progress) => {
+		return say.progress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, async (progress) => {
 			let status = job.lastStatus ?? 'INIT';
 			const tick = (): void => progress.report({ message: noteText(vscode.l10n.t('Job {0} · {1} elapsed · keeps running if you hide this', status, formatElapsed(Date.now() - job.startedAt))) });
 			tick();
@@ -199,7 +199,7 @@ export class EditorPorts implements Ports {
 	/** One notification for a whole batch; its Cancel button stops what has not been sent. */
 	private batchProgress<T>(what: Extract<ProgressOf, { kind: 'batch' }>, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
 		const title = noteText(vscode.l10n.t('{0} for {1} protection groups', actionTitle(what.action), what.counts().total));
-		return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+		return say.progress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
 			token.onCancellationRequested(() => what.stop());
 			let shown = '';
 			const tick = (): void => {

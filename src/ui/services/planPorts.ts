@@ -128,7 +128,7 @@ export function editorPlanPorts(ui: PlanUi): PlanPorts {
 					vscode.l10n.t('Continue'),
 				),
 		progress: (what, task) =>
-			vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Plan “{0}”', what.run()?.planName ?? '')), cancellable: true }, (progress, token) => {
+			say.progress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Plan “{0}”', what.run()?.planName ?? '')), cancellable: true }, (progress, token) => {
 				token.onCancellationRequested(() => what.stop());
 				let shown = '';
 				const tick = (): void => {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { allowedActions, groupContextValue, statusKind } from '../../core/actions';
 import { regionName } from '../../core/endpoints';
+import { safeText } from '../../core/safeText';
 import { parseTimestamp, type Project, type ProtectionGroup } from '../../core/model';
 import type { GroupFilter } from '../../core/client';
 import type { JobStore } from '../../core/jobStore';
@@ -293,9 +294,10 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 				item.iconPath = new vscode.ThemeIcon(project.isSubProject ? 'folder-library' : 'globe');
 				const region = regionName(project.region);
 				item.description = project.isSubProject ? vscode.l10n.t('sub-project of {0}', project.region) : (region ?? '');
-				item.tooltip = new vscode.MarkdownString().appendText(
-					`${project.name}\n${vscode.l10n.t('Region')}: ${project.region}${region ? ` (${region})` : ''}\n${vscode.l10n.t('Project ID')}: ${project.id}`,
-				);
+				item.tooltip = untrustedTooltip(project.name, [
+					[vscode.l10n.t('Region'), `${project.region}${region ? ` (${region})` : ''}`],
+					[vscode.l10n.t('Project ID'), project.id],
+				]);
 				item.contextValue = 'project';
 				return item;
 			}
@@ -310,7 +312,9 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 			case 'drill':
 				return detailItem(node, `${this.groupId(node)}/drill/${node.drill.id}`);
 			case 'message': {
-				const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+				// An error's words carry the server's message and code: no control or bidi character.
+				const label = safeText(node.label, 'tree');
+				const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
 				item.id = node.id;
 				item.iconPath =
 					node.kind === 'error'
@@ -318,7 +322,7 @@ export class ProtectionGroupsProvider implements vscode.TreeDataProvider<Node>, 
 						: node.warn
 							? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
 							: new vscode.ThemeIcon('info');
-				item.tooltip = node.label;
+				item.tooltip = label;
 				item.contextValue = node.kind === 'error' ? 'loadError' : 'message';
 				item.command = node.command ?? (node.retry ? { command: 'sdrs.refresh', title: vscode.l10n.t('Retry'), arguments: [node] } : undefined);
 				return item;
