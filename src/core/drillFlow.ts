@@ -70,7 +70,17 @@ async function recordAndFollow(
 	}
 	const reconcileMs = engine.deps.reconcileMs ?? RECONCILE_MS;
 	const job = recordOf(
-		{ profile: target.profileId, project: target.project, group, before: group, action: kind, at: startedAt, jobId: result.kind === 'started' ? result.jobId : undefined, drill },
+		{
+			profile: target.profileId,
+			project: target.project,
+			group,
+			before: group,
+			action: kind,
+			at: startedAt,
+			lostAt: ports.clock.now(),
+			jobId: result.kind === 'started' ? result.jobId : undefined,
+			drill,
+		},
 		reconcileMs,
 	);
 	await store.save(job);

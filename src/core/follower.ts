@@ -14,11 +14,13 @@ import { PROFILE_REMOVED, projectOf, type StoredJob } from './records';
 import { groupAsJob } from './sendAction';
 import { drillApplied, drillAsJob, drillServersOf, readDrill } from './drills';
 
-/** After a POST without an answer, how long a move of the group still proves it was applied. */
+/** After a POST's answer was lost, how long from that moment a move of the group still proves it was applied. */
 export const RECONCILE_MS = 60_000;
 const RECONCILE_READ_MS = 2000;
 /** Reads after the window when its last one failed, before the outcome is called unknown. */
 const LATE_READS = 3;
+/** Reads of the group that saw it unchanged, at least, before a lost answer is called not applied. */
+const MIN_READS = 3;
 
 /** How an unanswered action ended when it did not become a job to follow. */
 export type Reconciled = { kind: 'NOT_APPLIED' } | { kind: 'UNKNOWN' } | { kind: 'ABORTED' };
@@ -139,6 +141,7 @@ export class JobFollower {
 		let lastError: SdrsError | undefined;
 		let read: ProtectionGroup | undefined;
 		let lateReads = 0;
+		let reads = 0;
 		for (;;) {
 			try {
 				read = await client.getGroup(project, job.groupId, signal);
@@ -146,6 +149,7 @@ export class JobFollower {
 				// A drill request: its drill tells (a new drill of that name; the drill gone or deleting).
 				const drill = isDrillKind(kind) && job.drill ? await readDrill(client, project, job.groupId, job.drill, signal) : undefined;
 				lastError = undefined;
+				reads++;
 				if (isDrillKind(kind) ? job.drill !== undefined && drillApplied(kind, drill) : appliedEvidence(kind, window, read)) {
 					const drillRef = job.drill && drill && !job.drill.id ? { ...job.drill, id: drill.id } : job.drill;
 					await store.patch(job.jobId, { reconcile: undefined, lastStatus: read.status, ...(drillRef ? { drill: drillRef } : {}) });
@@ -165,12 +169,16 @@ export class JobFollower {
 			}
 			const readMs = this.deps.reconcileReadMs ?? RECONCILE_READ_MS;
 			if (ports.clock.now() >= window.until) {
-				// The window is over. When its last read failed, its end was not seen: a few more reads
-				// (each one shows the group as it is, a change still meaning applied) before "unknown".
-				if (!lastError || lateReads >= LATE_READS) {
+				// The window is over. "Not applied" only after a few reads that saw the group (a window
+				// that passed while no window watched it, after a reload, was not watched); when the last
+				// read failed, its end was not seen: a few more reads (each one shows the group as it is,
+				// a change still meaning applied) before "unknown".
+				if (lastError ? lateReads >= LATE_READS : reads >= MIN_READS) {
 					break;
 				}
-				lateReads++;
+				if (lastError) {
+					lateReads++;
+				}
 				await ports.clock.sleep(readMs);
 				continue;
 			}

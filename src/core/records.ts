@@ -147,6 +147,12 @@ export interface Sent {
 	before: Before;
 	action: JobKind;
 	at: number;
+	/**
+	 * When the answer was found lost (the POST failed after waiting, or a window found it still
+	 * sending after a reload): the window of evidence starts there, not at `at`, since the service
+	 * may still apply a request the gateway gave up on. `at` when not given.
+	 */
+	lostAt?: number;
 	jobId?: string;
 	batchId?: string;
 	drill?: DrillRef;
@@ -175,7 +181,7 @@ export function recordOf(sent: Sent, reconcileMs: number): StoredJob {
 		startedAt: at,
 		lastStatus: lost ? before.status : 'INIT',
 		before: beforeOf(before),
-		reconcile: lost ? { until: at + reconcileMs, status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation } : undefined,
+		reconcile: lost ? { until: Math.max(at, sent.lostAt ?? at) + reconcileMs, status: before.status, updatedAt: before.updatedAt, priorityStation: before.priorityStation } : undefined,
 		...(sent.drill ? { drill: sent.drill } : {}),
 	};
 }

@@ -188,7 +188,10 @@ export class Workflow {
 			return { kind: 'failed' };
 		}
 		const reconcileMs = this.deps.reconcileMs ?? RECONCILE_MS;
-		const job = recordOf({ profile: profileId, project, group, before: preflight.group, action, at: startedAt, jobId: result.kind === 'started' ? result.jobId : undefined }, reconcileMs);
+		const job = recordOf(
+			{ profile: profileId, project, group, before: preflight.group, action, at: startedAt, lostAt: this.ports.clock.now(), jobId: result.kind === 'started' ? result.jobId : undefined },
+			reconcileMs,
+		);
 		await store.save(job);
 		await store.claim(job.jobId);
 		if (result.kind === 'unanswered') {

@@ -128,9 +128,14 @@ function skippedText(g: RunGroup): string | undefined {
 /** Why the run halted or stopped, in words. */
 function haltText(run: StoredPlanRun): string | undefined {
 	if (run.halt) {
-		return run.halt.why === 'firstFailure'
-			? vscode.l10n.t('step {0} failed: a planned failover halts at the first failure', run.halt.step)
-			: vscode.l10n.t('step {0} halted: a group is in flight in another job, batch or run', run.halt.step);
+		switch (run.halt.why) {
+			case 'firstFailure':
+				return vscode.l10n.t('step {0} failed: a planned failover halts at the first failure', run.halt.step);
+			case 'endUnknown':
+				return vscode.l10n.t('step {0} halted: the end of a group is not known (it may still be moving); check the group, then run the rest of the plan', run.halt.step);
+			default:
+				return vscode.l10n.t('step {0} halted: a group is in flight in another job, batch or run', run.halt.step);
+		}
 	}
 	return reasonText(run.haltReason);
 }

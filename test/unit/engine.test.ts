@@ -219,6 +219,52 @@ describe('the job follower', () => {
 		assert.equal(r.sim.stats.actionPosts[g.id], undefined, 'nothing was sent');
 	});
 
+	it('a lost answer’s window starts when the answer was lost, not when the POST was sent: a POST that waited past it and was applied after is followed, not “not applied”', async () => {
+		r = await rig({ jobDurationMs: 600 });
+		const store = new JobStore(new MemoryState());
+		const said: Notice[] = [];
+		const g = r.sim.findGroup('crm-web');
+		// Sent 5 s ago (longer than the 1.5 s window), its answer lost now; the service applies it 0.8 s later.
+		const now = Date.now();
+		const rec = recordOf(
+			{ profile: 'p', project: r.project, group: { id: g.id, name: g.name }, before: { status: g.status, updatedAt: g.updated_at }, action: 'enable', at: now - 5000, lostAt: now },
+			1500,
+		);
+		assert.equal(rec.reconcile?.until, now + 1500);
+		await store.save(rec);
+		const applied = setTimeout(() => void r.client.startProtectionGroup(r.project, g.id), 800);
+		try {
+			const out = await follower(store, said).follow(rec);
+			assert.equal(out?.kind, 'SUCCESS', JSON.stringify(said.map((n) => n.kind)));
+			assert.deepEqual(
+				said.map((n) => n.kind),
+				['appliedAfterLostAnswer', 'succeeded'],
+			);
+		} finally {
+			clearTimeout(applied);
+		}
+	});
+
+	it('a lost answer whose window passed while no window watched it (a reload) is read a few times before “not applied”', async () => {
+		r = await rig({ jobDurationMs: 600 });
+		const store = new JobStore(new MemoryState());
+		const said: Notice[] = [];
+		const g = r.sim.findGroup('crm-web');
+		const rec = recordOf(
+			{ profile: 'p', project: r.project, group: { id: g.id, name: g.name }, before: { status: g.status, updatedAt: g.updated_at }, action: 'enable', at: Date.now() - 60_000 },
+			1500,
+		);
+		await store.save(rec);
+		const reads = (): number => Object.entries(r.sim.stats.byRoute).reduce((n, [route, count]) => n + (/^GET .*\/server-groups\/\{id\}$/.test(route) ? count : 0), 0);
+		const out = await follower(store, said).follow(rec);
+		assert.equal(out?.kind, 'NOT_APPLIED');
+		assert.equal(reads(), 3, 'three reads, not one');
+		assert.deepEqual(
+			said.map((n) => n.kind),
+			['notApplied'],
+		);
+	});
+
 	it('a lost answer whose window ends on a failed read is decided by a read after it, not called unknown', async () => {
 		r = await rig({ jobDurationMs: 600 });
 		const store = new JobStore(new MemoryState());

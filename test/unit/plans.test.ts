@@ -196,6 +196,30 @@ describe('recovery plans: running a plan', function () {
 		assert.deepEqual(posts(r, [gz(5), gz(6), gz(8)]), [1, 0, 0], 'gz-05 once (the other batch), nothing of the plan');
 	});
 
+	it('a group whose end is not known (its job past the timeout) halts Enable Again and Failover too: the next step never starts while it may still move', async () => {
+		await h.workflow.suspend();
+		h.workflow.dispose();
+		h = planHarness(r, new MemoryState(), 1500);
+		r.sim.patchGroup(r.sim.findGroup(gz(1)).id, { jobDurationMs: 60_000 });
+		const p = plan('Shop', failoverProject, [groupsStep(r, failoverProject, [gz(1), gz(2)]), groupsStep(r, failoverProject, [gz(3)])]);
+		const run = (await (await started(h, p, 'enableAgain')).done)!;
+		assert.equal(run.state, 'halted');
+		assert.deepEqual(run.halt, { step: 1, why: 'endUnknown' });
+		assert.match(run.haltReason ?? '', /the end of a group is not known/);
+		assert.deepEqual(
+			run.steps.map((s) => s.state),
+			['halted', 'pending'],
+		);
+		assert.deepEqual(
+			run.steps[0].groups!.map((g) => [g.groupName, g.end]),
+			[
+				[gz(1), 'notFollowed'],
+				[gz(2), 'succeeded'],
+			],
+		);
+		assert.deepEqual(posts(r, [gz(1), gz(2), gz(3)]), [1, 1, 0], 'nothing of step 2 was sent');
+	});
+
 	it('a second run over any of the same groups is refused while the first has not ended; nothing of it is sent', async () => {
 		let release!: (v: boolean) => void;
 		h.answer = () => new Promise<boolean>((res) => (release = res));

@@ -149,7 +149,7 @@ export class Batches {
 			} else if (e.state === 'sending') {
 				const job = store.jobsOf(batchId).find((j) => j.groupId === e.groupId && j.projectId === e.projectId);
 				// The POST may have been on the wire when the window went: only the group can tell.
-				await store.recordSent(batchId, job ?? entryRecord(this.deps, batch, e, e.sentAt ?? batch.startedAt));
+				await store.recordSent(batchId, job ?? entryRecord(this.deps, batch, e, e.sentAt ?? batch.startedAt, undefined, this.deps.ports.clock.now()));
 			}
 		}
 		log.info(`Resuming batch ${batchId}`);

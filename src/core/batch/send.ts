@@ -30,8 +30,8 @@ async function readBeforeSending(deps: BatchDeps, client: SdrsClient, project: P
 }
 
 /** The record of an entry's POST: its job, or (no `jobId`) a lost answer to reconcile. */
-export function entryRecord(deps: Pick<BatchDeps, 'record'>, batch: StoredBatch, e: BatchEntry, at: number, jobId?: string): StoredJob {
-	return deps.record({ profile: e.profile, project: projectOf(e), group: { id: e.groupId, name: e.groupName }, before: e.before, action: batch.action, at, jobId, batchId: batch.batchId });
+export function entryRecord(deps: Pick<BatchDeps, 'record'>, batch: StoredBatch, e: BatchEntry, at: number, jobId: string | undefined, lostAt: number): StoredJob {
+	return deps.record({ profile: e.profile, project: projectOf(e), group: { id: e.groupId, name: e.groupName }, before: e.before, action: batch.action, at, lostAt, jobId, batchId: batch.batchId });
 }
 
 /**
@@ -166,7 +166,7 @@ async function sendOne(deps: BatchDeps, run: Run, batch: StoredBatch, e: BatchEn
 		return 'other';
 	}
 	const lost = result.kind === 'unanswered';
-	const job = entryRecord(deps, batch, { ...e, before }, sentAt, result.kind === 'started' ? result.jobId : undefined);
+	const job = entryRecord(deps, batch, { ...e, before }, sentAt, result.kind === 'started' ? result.jobId : undefined, deps.ports.clock.now());
 	await store.recordSent(run.batchId, job);
 	if (lost) {
 		log.warn(`Batch ${run.batchId}: ${batch.action} on ${e.groupId}: no answer (${result.error.toString()}); not sent again; reading the group to find out whether it was applied.`);

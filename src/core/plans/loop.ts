@@ -45,6 +45,9 @@ export async function runSteps(deps: LoopDeps, runId: string, ctl: StepControl):
 				halt: { step: i + 1, why: run.mode === 'plannedFailover' ? 'firstFailure' : 'inFlight' },
 			};
 		}
+		if (end === 'haltUnknown') {
+			return { state: 'halted', reason: `step ${i + 1} halted: the end of a group is not known (it may still be moving)`, halt: { step: i + 1, why: 'endUnknown' } };
+		}
 		if (end === 'stopped') {
 			return { state: 'stopped', reason: RUN_REASON.stoppedByUser };
 		}

@@ -30,7 +30,8 @@ export interface StepDeps {
 }
 
 /** How a step ended: the run goes on, halts (planned failover), or stops (the user, or the window closing). */
-export type StepEnd = 'ok' | 'failed' | 'halt' | 'stopped' | 'closing';
+/** `haltUnknown`: a group's end is not known (it may still be moving): every mode halts there. */
+export type StepEnd = 'ok' | 'failed' | 'halt' | 'haltUnknown' | 'stopped' | 'closing';
 
 export interface StepControl {
 	/** Stop: nothing more is started. */
@@ -225,16 +226,22 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 	const groups = (step.groups ?? []).map((g) => (g.end === 'skipped' ? g : { ...g, ...(ended === 'gone' ? goneEnd(store, id, g) : entryEnd(ended, g, (j) => store.jobOrResult(j))) }));
 	const ends = groups.flatMap((g) => (g.result?.endedAt !== undefined && g.end !== 'skipped' ? [g.result.endedAt] : []));
 	const bad = groups.some((g) => failedEnd(g.end));
+	// A group whose end is not known (its job timed out, its lost answer could not be settled, it
+	// could not be read): it may still be moving, so the next step must not start, in any mode.
+	const unknown = groups.some((g) => g.end === 'notFollowed');
 	const stopped = ended !== 'gone' && !!ended.stopped && groups.some((g) => g.end === 'unsent');
 	// The user's Stop (its groups left unsent count as failed) ends the run stopped, not halted.
 	const userStop = ctl.stop.aborted || !!runs.get(runId)?.stopRequested;
-	const state: RunStep['state'] = bad ? (mode === 'plannedFailover' ? 'halted' : 'failed') : 'done';
+	const state: RunStep['state'] = bad ? (mode === 'plannedFailover' || unknown ? 'halted' : 'failed') : 'done';
 	await runs.patchStep(runId, index, { groups, state, endedAt: (ended !== 'gone' && ended.endedAt) || deps.ports.clock.now(), ...(ends.length ? { lastGroupEndAt: Math.max(...ends) } : {}) });
 	if (userStop) {
 		return 'stopped';
 	}
 	if (bad && mode === 'plannedFailover') {
 		return 'halt';
+	}
+	if (unknown && !stopped && !ctl.stop.aborted) {
+		return 'haltUnknown';
 	}
 	return stopped || ctl.stop.aborted ? 'stopped' : bad ? 'failed' : 'ok';
 }

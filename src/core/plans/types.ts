@@ -169,7 +169,7 @@ export interface StoredPlanRun {
 	/** Why the run halted (planned failover: the first failure), in English for the log. */
 	haltReason?: string;
 	/** The same as facts the report words: the step (1-based) and why (none in older records). */
-	halt?: { step: number; why: 'firstFailure' | 'inFlight' };
+	halt?: { step: number; why: 'firstFailure' | 'inFlight' | 'endUnknown' };
 	lease?: { owner: string; until: number };
 	reportedBy?: string;
 	/** The user pressed Stop (in any window): nothing more is started. */
