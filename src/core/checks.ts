@@ -40,6 +40,8 @@ export interface CheckFacts {
 	unidentified?: string[];
 	/** pairsInSync: pairs still synchronising (names); linkIntact: pairs whose link is broken. */
 	pairNames?: string[];
+	/** pairsInSync: pairs that report neither progress nor sync status, in a group that does not either (names). */
+	untoldPairs?: string[];
 	/** linkIntact: pairs whose production disk is failing (failover advised). */
 	advisedBy?: string[];
 	jobId?: string;
@@ -107,7 +109,7 @@ export async function runPreflight(
 		if (id === 'drServersStopped' || id === 'productionServersStopped') {
 			checks.push(await serversStopped(client, project, group, id, signal));
 		} else {
-			checks.push(pairsCheck(id, pairs ?? []));
+			checks.push(pairsCheck(id, pairs ?? [], group));
 		}
 	}
 	checks.push(inFlightResult(typeof inFlight === 'string' ? { jobId: inFlight } : (inFlight ?? {})));
@@ -186,18 +188,27 @@ async function serversStopped(client: SdrsClient, project: Project, group: Prote
 
 /**
  * pairsInSync: no pair still synchronising (a switchover of a pair that is copying would lose what
- * it has not copied; the service refuses with SDRS.1830). linkIntact: no pair whose replication link
+ * it has not copied; the service refuses with SDRS.1830), and each pair known to be in sync: by its
+ * progress (100), its sync status (active), or, when it reports neither (the status is legacy and
+ * may be null), by the group's own progress. When nothing says so the check fails: it cannot tell.
+ * linkIntact: no pair whose replication link
  * is broken (fault level 5: failover is impossible); pairs whose production disk is failing (fault
  * level 2) are named as the reason failover is advised.
  */
-function pairsCheck(id: 'pairsInSync' | 'linkIntact', pairs: Replication[]): CheckResult {
+function pairsCheck(id: 'pairsInSync' | 'linkIntact', pairs: Replication[], group: Pick<ProtectionGroup, 'progress'>): CheckResult {
 	if (id === 'pairsInSync') {
-		const syncing = pairs.filter((p) => p.replicationStatus === 'copying' || (p.progress !== undefined && p.progress < 100));
+		const untold = (p: Replication): boolean => p.progress === undefined && p.replicationStatus !== 'active' && p.replicationStatus !== 'copying';
+		const syncing = pairs.filter((p) => p.replicationStatus === 'copying' || (p.progress !== undefined && p.progress < 100) || (untold(p) && group.progress !== undefined && group.progress < 100));
+		const unknown = group.progress === undefined ? pairs.filter(untold) : [];
+		const problems = [
+			...(syncing.length ? [`synchronising: ${syncing.map((p) => p.name).join(', ')}`] : []),
+			...(unknown.length ? [`no sync progress reported: ${unknown.map((p) => p.name).join(', ')}`] : []),
+		];
 		return {
 			id,
-			ok: syncing.length === 0,
-			facts: { pairNames: syncing.map((p) => p.name) },
-			detail: syncing.length ? `synchronising: ${syncing.map((p) => p.name).join(', ')}` : 'every pair in sync',
+			ok: problems.length === 0,
+			facts: { pairNames: syncing.map((p) => p.name), ...(unknown.length ? { untoldPairs: unknown.map((p) => p.name) } : {}) },
+			detail: problems.length ? problems.join('; ') : 'every pair in sync',
 		};
 	}
 	const broken = pairs.filter((p) => p.faultLevel === 5);

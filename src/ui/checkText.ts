@@ -48,7 +48,9 @@ export function checkFix(check: CheckResult): string | undefined {
 			return fixes.length ? fixes.join(' ') : vscode.l10n.t('Check the protected instances of the group: their servers at that site could not be found.');
 		}
 		case 'pairsInSync':
-			return vscode.l10n.t('Wait until every replication pair is synchronised (100%), then try again.');
+			return check.facts.untoldPairs?.length && !check.facts.pairNames?.length
+				? vscode.l10n.t('Refresh the group. If the service still reports no progress for these pairs, check in the SDRS console that each is synchronised (100%) before switching over.')
+				: vscode.l10n.t('Wait until every replication pair is synchronised (100%), then try again.');
 		case 'linkIntact':
 			return vscode.l10n.t('Failover is impossible while a replication link is broken: contact Huawei Cloud support.');
 		case 'noJobInFlight':
@@ -103,8 +105,13 @@ export function checkDetail(check: CheckResult): string {
 			}
 			return dr ? vscode.l10n.t('{0} DR-site server(s) in {1} stopped', f.stopped ?? 0, az) : vscode.l10n.t('{0} production server(s) in {1} stopped', f.stopped ?? 0, az);
 		}
-		case 'pairsInSync':
-			return f.pairNames?.length ? vscode.l10n.t('still synchronising: {0}', f.pairNames.join(', ')) : vscode.l10n.t('every replication pair is in sync');
+		case 'pairsInSync': {
+			const found = [
+				...(f.pairNames?.length ? [vscode.l10n.t('still synchronising: {0}', f.pairNames.join(', '))] : []),
+				...(f.untoldPairs?.length ? [vscode.l10n.t('no synchronisation progress reported, so not known to be in sync: {0}', f.untoldPairs.join(', '))] : []),
+			];
+			return found.length ? found.join('; ') : vscode.l10n.t('every replication pair is in sync');
+		}
 		case 'linkIntact':
 			if (f.pairNames?.length) {
 				return vscode.l10n.t('replication link broken: {0}', f.pairNames.join(', '));

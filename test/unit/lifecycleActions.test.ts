@@ -130,6 +130,34 @@ describe('lifecycle actions: pre-flight checks on the la-south-2 demo groups', (
 		);
 	});
 
+	it('a pair that reports neither progress nor sync status is in sync only when the group says so: otherwise the switchover fails closed', async () => {
+		const g = r.sim.findGroup('dr-switchover-ready');
+		// The sync status is legacy (may be null) and the pair's progress UNCONFIRMED: an answer with neither.
+		const untold = JSON.stringify({
+			replications: [{ id: 'rep-untold', name: 'untold-rep1', status: 'protected', server_group_id: g.id, volume_ids: 'a,b', progress: null, replication_status: null, fault_level: '0' }],
+			count: 1,
+		});
+		r.sim.configure({ faults: [{ match: '^GET .*/replications$', kind: 'respond', status: 200, body: untold, rate: 1 }] });
+		const progress = g.progress;
+		try {
+			const pairs = async (): Promise<CheckResult> => (await check('dr-switchover-ready', 'plannedFailover')).all.find((c) => c.id === 'pairsInSync')!;
+			r.sim.patchGroup(g.id, { progress: 100 });
+			assert.equal((await pairs()).ok, true, 'the group reports 100%');
+			r.sim.patchGroup(g.id, { progress: 40 });
+			const syncing = await pairs();
+			assert.equal(syncing.ok, false);
+			assert.deepEqual(syncing.facts.pairNames, ['untold-rep1'], 'the group reports 40%: its pairs are synchronising');
+			r.sim.patchGroup(g.id, { progress: undefined });
+			const unknown = await pairs();
+			assert.equal(unknown.ok, false, 'nothing says the pair is in sync: the check cannot tell, and fails');
+			assert.deepEqual(unknown.facts.untoldPairs, ['untold-rep1']);
+			assert.match(unknown.detail, /no sync progress reported: untold-rep1/);
+		} finally {
+			r.sim.configure({ faults: [] });
+			r.sim.patchGroup(g.id, { progress });
+		}
+	});
+
 	it('a broken link refuses failover naming the pair; a degraded pair is named as why failover is advised', async () => {
 		const broken = await check('dr-failover-broken', 'failover');
 		assert.equal(broken.ok, false);
