@@ -229,7 +229,14 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
  * headers, so they must be printable ASCII of sane length; expires_at may carry microseconds.
  */
 export function parseCredential(body: string): { creds: Credentials; expiresAt: number } {
-	const c = (JSON.parse(body) as { credential?: Record<string, unknown> } | null)?.credential;
+	let parsed: { credential?: Record<string, unknown> } | null;
+	try {
+		parsed = JSON.parse(body) as typeof parsed;
+	} catch {
+		// Not V8's message: it quotes the text around the error, which here is the secret key.
+		throw new Error('the answer is not valid JSON');
+	}
+	const c = parsed?.credential;
 	const field = (name: string, max: number): string => {
 		const v = c?.[name];
 		if (typeof v !== 'string' || v.length === 0 || v.length > max || !PRINTABLE.test(v)) {

@@ -229,6 +229,13 @@ describe('parseCredential', () => {
 		assert.throws(() => parseCredential('null'));
 		assert.throws(() => parseCredential('{"credential":[]}'));
 	});
+	it('an answer that is not JSON is refused without quoting it (the text around the error is the secret key)', () => {
+		const body = '{"credential":{"access":"SIMTMPABC123","secret":SECRETKEYVALUE1234567","securitytoken":"tok"}}';
+		assert.throws(
+			() => parseCredential(body),
+			(e: Error) => e.message === 'the answer is not valid JSON' && !e.message.includes('SECRET'),
+		);
+	});
 });
 
 async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
