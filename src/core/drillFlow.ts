@@ -10,7 +10,7 @@ import { RECONCILE_MS, type JobFollower } from './follower';
 import type { Heartbeat } from './heartbeat';
 import type { Drill, ProtectionGroup } from './model';
 import type { ActionTarget, GroupRead } from './ports';
-import { recordOf, type DrillRef } from './records';
+import { recordOf, type DrillRef, type Sent } from './records';
 import { sendOnce, type StartResult } from './sendAction';
 import type { RunResult, WorkflowDeps } from './workflow';
 
@@ -52,39 +52,40 @@ function precheck(engine: DrillEngine, target: ActionTarget): SdrsClient | undef
 	return client;
 }
 
-/** Records the request just sent and follows its job (or, when the answer was lost, the drill). */
-async function recordAndFollow(
+/**
+ * Sends the request once with its job recorded first (follower.sendRecorded: a reload meanwhile
+ * reconciles it from the group's drills), then follows the job (or, when the answer was lost, the drill).
+ */
+async function sendAndFollow(
 	engine: DrillEngine,
 	target: ActionTarget,
 	group: ProtectionGroup,
 	kind: 'createDrill' | 'deleteDrill',
 	drill: DrillRef,
-	startedAt: number,
-	result: StartResult,
+	send: () => Promise<StartResult>,
 ): Promise<RunResult> {
-	const { store, log, ports } = engine.deps;
+	const { log, ports } = engine.deps;
+	const reconcileMs = engine.deps.reconcileMs ?? RECONCILE_MS;
+	const sent: Sent = { profile: target.profileId, project: target.project, group, before: group, action: kind, at: ports.clock.now(), drill };
+	const sending = await engine.follower.sendRecorded(recordOf(sent, reconcileMs), send, (r) =>
+		r.kind === 'refused' ? undefined : recordOf({ ...sent, lostAt: ports.clock.now(), jobId: r.kind === 'started' ? r.jobId : undefined }, reconcileMs),
+	);
+	if (sending === 'closed') {
+		return { kind: 'failed' }; // the window goes away: the window that takes the job up finds out
+	}
+	if (sending === 'conflict') {
+		ports.notify({ kind: 'jobRunning', group });
+		return { kind: 'refused' };
+	}
+	const { result, job } = sending;
 	if (result.kind === 'refused') {
 		log.error(`${kind} on ${group.id} refused: ${result.error.toString()}`);
 		await ports.alert({ kind: 'refused', action: kind, group, error: result.error });
 		return { kind: 'failed' };
 	}
-	const reconcileMs = engine.deps.reconcileMs ?? RECONCILE_MS;
-	const job = recordOf(
-		{
-			profile: target.profileId,
-			project: target.project,
-			group,
-			before: group,
-			action: kind,
-			at: startedAt,
-			lostAt: ports.clock.now(),
-			jobId: result.kind === 'started' ? result.jobId : undefined,
-			drill,
-		},
-		reconcileMs,
-	);
-	await store.save(job);
-	await store.claim(job.jobId);
+	if (!job) {
+		return { kind: 'failed' }; // not reached: every answer but a refusal is recorded
+	}
 	if (result.kind === 'unanswered') {
 		log.warn(`${kind} on ${group.id}: no answer (${result.error.toString()}); not sent again; reading the group's drills to find out whether it was applied.`);
 		ports.notify({ kind: 'noAnswer', action: kind, group, error: result.error, windowMs: reconcileMs });
@@ -132,9 +133,9 @@ export async function startDrill(engine: DrillEngine, target: ActionTarget, ques
 		await ports.alert({ kind: 'refused', action: 'createDrill', group, error: toSdrsError(e) });
 		return { kind: 'failed' };
 	}
-	const startedAt = ports.clock.now();
-	const result = await sendOnce(() => client.createDrill(project, { serverGroupId: group.id, name: spec.name, drillVpcId: spec.drillVpcId }));
-	return recordAndFollow(engine, target, group, 'createDrill', { name: spec.name, vpcId: spec.drillVpcId, priorIds }, startedAt, result);
+	return sendAndFollow(engine, target, group, 'createDrill', { name: spec.name, vpcId: spec.drillVpcId, priorIds }, () =>
+		sendOnce(() => client.createDrill(project, { serverGroupId: group.id, name: spec.name, drillVpcId: spec.drillVpcId })),
+	);
 }
 
 /** Delete DR Drill: the drill re-read and checked, the user's confirmation, the DELETE sent once, the job followed. */
@@ -178,7 +179,5 @@ export async function deleteDrill(engine: DrillEngine, target: ActionTarget, dri
 		ports.notify({ kind: 'jobRunning', group });
 		return { kind: 'refused' };
 	}
-	const startedAt = ports.clock.now();
-	const result = await sendOnce(() => client.deleteDrill(project, live.id));
-	return recordAndFollow(engine, target, group, 'deleteDrill', { name: live.name, id: live.id, vpcId: live.drillVpcId }, startedAt, result);
+	return sendAndFollow(engine, target, group, 'deleteDrill', { name: live.name, id: live.id, vpcId: live.drillVpcId, status: live.status }, () => sendOnce(() => client.deleteDrill(project, live.id)));
 }

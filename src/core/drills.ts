@@ -96,13 +96,13 @@ export async function readDrill(client: SdrsClient, project: Project, groupId: s
 /**
  * Whether a drill request whose answer was lost was applied, from the drill as read now: a create
  * is applied when a new drill of that name exists; a delete when the drill is gone or deleting (or
- * its deletion failed: the service took it).
+ * its deletion failed: the service took it, unless the drill was in that status already, a retry).
  */
-export function drillApplied(kind: DrillKind, now: Drill | undefined): boolean {
+export function drillApplied(kind: DrillKind, now: Drill | undefined, ref?: Pick<DrillRef, 'status'>): boolean {
 	if (kind === 'createDrill') {
 		return now !== undefined;
 	}
-	return now === undefined || now.status === DRILL.delete.transitional || now.status === DRILL.delete.failure;
+	return now === undefined || now.status === DRILL.delete.transitional || (now.status === DRILL.delete.failure && ref?.status !== DRILL.delete.failure);
 }
 
 /** The drill as the job left it, for its end: the drill servers it made (empty when unknown). */

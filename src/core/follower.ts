@@ -48,12 +48,44 @@ export interface FollowerDeps {
 export class JobFollower {
 	/** Jobs this window follows: job id → stop. */
 	private readonly following = new Map<string, AbortController>();
+	/** Placeholders of requests on the wire from this window (JobStore.recordSending). */
+	private readonly sending = new Set<string>();
 
 	constructor(private readonly deps: FollowerDeps) {}
 
-	/** The jobs this window follows (their leases are renewed by the heartbeat). */
+	/** The jobs this window follows or is sending (their leases are renewed by the heartbeat). */
 	held(): string[] {
-		return [...this.following.keys()];
+		return [...this.following.keys(), ...this.sending];
+	}
+
+	/**
+	 * Sends a one-group request with its job recorded first: `placeholder` (recordOf without a job
+	 * id) is written before the request leaves and held by this window while it is on the wire (its
+	 * lease renewed, never taken up by a resume here). If the window goes away meanwhile, the window
+	 * that finds it reconciles it from the group, as a lost answer; and no other action is sent to
+	 * the group from the moment it is written. `record` turns the answer into the job that replaces
+	 * the placeholder (none: the request was refused, and the placeholder goes). 'conflict': the
+	 * group already had an unfinished job, and nothing was sent. 'closed': the window suspended
+	 * while the request was on the wire; the placeholder is left to the window that takes it up.
+	 */
+	async sendRecorded<R>(placeholder: StoredJob, send: () => Promise<R>, record: (result: R) => StoredJob | undefined): Promise<{ result: R; job?: StoredJob } | 'conflict' | 'closed'> {
+		const { store } = this.deps;
+		if ((await store.recordSending(placeholder)) !== 'ok') {
+			return 'conflict';
+		}
+		this.sending.add(placeholder.jobId);
+		this.deps.heartbeat.start();
+		try {
+			const result = await send();
+			if (!this.sending.has(placeholder.jobId)) {
+				return 'closed';
+			}
+			const job = record(result);
+			await store.settleSending(placeholder.jobId, job);
+			return { result, job };
+		} finally {
+			this.sending.delete(placeholder.jobId);
+		}
 	}
 
 	/**
@@ -65,7 +97,7 @@ export class JobFollower {
 		const { store } = this.deps;
 		const now = this.deps.ports.clock.now();
 		let taken = 0;
-		for (const job of store.followable().filter((j) => !this.following.has(j.jobId) && !j.batchId)) {
+		for (const job of store.followable().filter((j) => !this.following.has(j.jobId) && !this.sending.has(j.jobId) && !j.batchId)) {
 			if (!this.deps.clientFor(job.profile)) {
 				void store.finish(job.jobId, { outcome: 'ERROR', failReason: PROFILE_REMOVED });
 				continue;
@@ -107,6 +139,7 @@ export class JobFollower {
 			c.abort();
 		}
 		this.following.clear();
+		this.sending.clear();
 		if (mine.length) {
 			await this.deps.store.release(mine);
 		}
@@ -138,6 +171,11 @@ export class JobFollower {
 	private async reconcile(job: StoredJob, client: SdrsClient, project: Project, signal: AbortSignal, report: (status: string) => void, ports: Ports): Promise<Reconciled | undefined> {
 		const { store, log } = this.deps;
 		const window = job.reconcile!;
+		if (job.sending) {
+			// Taken up from a window that went away with the request on the wire: a lost answer now.
+			await store.patch(job.jobId, { sending: undefined });
+			job.sending = undefined;
+		}
 		let lastError: SdrsError | undefined;
 		let read: ProtectionGroup | undefined;
 		let lateReads = 0;
@@ -150,7 +188,7 @@ export class JobFollower {
 				const drill = isDrillKind(kind) && job.drill ? await readDrill(client, project, job.groupId, job.drill, signal) : undefined;
 				lastError = undefined;
 				reads++;
-				if (isDrillKind(kind) ? job.drill !== undefined && drillApplied(kind, drill) : appliedEvidence(kind, window, read)) {
+				if (isDrillKind(kind) ? job.drill !== undefined && drillApplied(kind, drill, job.drill) : appliedEvidence(kind, window, read)) {
 					const drillRef = job.drill && drill && !job.drill.id ? { ...job.drill, id: drill.id } : job.drill;
 					await store.patch(job.jobId, { reconcile: undefined, lastStatus: read.status, ...(drillRef ? { drill: drillRef } : {}) });
 					job.reconcile = undefined;

@@ -190,6 +190,31 @@ export class JobStore {
 		return this.write((jobs) => jobs.map((j) => (j.jobId === jobId ? { ...j, ...fields } : j)));
 	}
 
+	/**
+	 * Records a one-group request before it is sent (a placeholder naming the group, `sending`, held
+	 * by this window), in one checked write: 'conflict' (nothing written) when the group already has
+	 * an unfinished job. From then on the group is guarded, in every window.
+	 */
+	async recordSending(job: StoredJob): Promise<'ok' | 'conflict'> {
+		let verdict: 'ok' | 'conflict' = 'conflict';
+		await this.write((jobs) => {
+			if (jobs.some((j) => j.projectId === job.projectId && j.groupId === job.groupId && !j.outcome)) {
+				return jobs;
+			}
+			verdict = 'ok';
+			return [...jobs, { ...job, sending: true, lease: { owner: this.owner, until: this.now() + LEASE_MS } }];
+		});
+		return verdict;
+	}
+
+	/** The request's answer: its placeholder becomes `job` (held by this window), or goes when it was refused. */
+	settleSending(placeholderId: string, job: StoredJob | undefined): Promise<void> {
+		return this.write((jobs) => {
+			const rest = jobs.filter((j) => j.jobId !== placeholderId);
+			return job ? [...rest.filter((j) => j.jobId !== job.jobId), { ...job, sending: undefined, lease: { owner: this.owner, until: this.now() + LEASE_MS } }] : rest;
+		});
+	}
+
 	/** Takes the lease of an unfinished job when it is free, expired or already ours. */
 	async claim(jobId: string): Promise<boolean> {
 		let taken = false;

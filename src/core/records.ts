@@ -25,6 +25,12 @@ export interface StoredJob extends JobRecord {
 	 * applied: the group as it was before the POST, and until when a change still counts.
 	 */
 	reconcile?: { until: number } & Before;
+	/**
+	 * Recorded before a one-group request left: it is on the wire in the window holding the lease,
+	 * and its answer is not known yet. A window that finds it with the lease expired (the window that
+	 * sent it went away) reconciles it from the group, as a lost answer.
+	 */
+	sending?: boolean;
 	/** Which window follows the job, and until when (renewed by its heartbeat). */
 	lease?: { owner: string; until: number };
 	/** The window that reported the outcome (each outcome is reported once). */
@@ -55,6 +61,8 @@ export interface DrillRef {
 	vpcId?: string;
 	/** A create: the group's drills of this name before it was sent (not evidence of it). */
 	priorIds?: string[];
+	/** A delete: the drill's status when it was sent (a retry from error-deleting: that status is no evidence). */
+	status?: string;
 }
 
 /**

@@ -20,7 +20,7 @@ import type { Logger } from './logger';
 import { quietPorts, type ActionTarget, type GroupRead, type Ports } from './ports';
 import { PlanRunner, type PlanPorts } from './plans/run';
 import { PlanRunStore, runEnded } from './plans/runStore';
-import { recordOf, type StoredJob } from './records';
+import { recordOf, type Sent, type StoredJob } from './records';
 import { sendActionOnce } from './sendAction';
 
 export interface WorkflowDeps {
@@ -180,20 +180,31 @@ export class Workflow {
 			this.ports.notify({ kind: 'jobRunning', group });
 			return { kind: 'refused' };
 		}
-		const startedAt = this.ports.clock.now();
-		const result = await sendActionOnce(client, project, preflight.group, action);
+		const reconcileMs = this.deps.reconcileMs ?? RECONCILE_MS;
+		const sent: Sent = { profile: profileId, project, group, before: preflight.group, action, at: this.ports.clock.now() };
+		// Recorded before it leaves (follower.sendRecorded): a reload meanwhile reconciles it, and no
+		// other action goes to the group in any window.
+		const sending = await this.follower.sendRecorded(
+			recordOf(sent, reconcileMs),
+			() => sendActionOnce(client, project, preflight.group, action),
+			(r) => (r.kind === 'refused' ? undefined : recordOf({ ...sent, lostAt: this.ports.clock.now(), jobId: r.kind === 'started' ? r.jobId : undefined }, reconcileMs)),
+		);
+		if (sending === 'closed') {
+			return { kind: 'failed' }; // the window goes away: the window that takes the job up finds out
+		}
+		if (sending === 'conflict') {
+			this.ports.notify({ kind: 'jobRunning', group });
+			return { kind: 'refused' };
+		}
+		const { result, job } = sending;
 		if (result.kind === 'refused') {
 			log.error(`${action} on ${group.id} refused: ${result.error.toString()}`);
 			await this.ports.alert({ kind: 'refused', action, group, error: result.error });
 			return { kind: 'failed' };
 		}
-		const reconcileMs = this.deps.reconcileMs ?? RECONCILE_MS;
-		const job = recordOf(
-			{ profile: profileId, project, group, before: preflight.group, action, at: startedAt, lostAt: this.ports.clock.now(), jobId: result.kind === 'started' ? result.jobId : undefined },
-			reconcileMs,
-		);
-		await store.save(job);
-		await store.claim(job.jobId);
+		if (!job) {
+			return { kind: 'failed' }; // not reached: every answer but a refusal is recorded
+		}
 		if (result.kind === 'unanswered') {
 			log.warn(`${action} on ${group.id}: no answer (${result.error.toString()}); not sent again; reading the group to find out whether it was applied.`);
 			this.ports.notify({ kind: 'noAnswer', action, group, error: result.error, windowMs: reconcileMs });

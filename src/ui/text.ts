@@ -216,6 +216,9 @@ export function jobState(job: StoredJob): string {
 			? vscode.l10n.t('not followed: still {0} after the timeout', job.lastStatus ?? '…')
 			: vscode.l10n.t('not followed: the service did not say how it went');
 	}
+	if (!job.outcome && job.sending) {
+		return vscode.l10n.t('sending…');
+	}
 	if (!job.outcome) {
 		return vscode.l10n.t('running ({0})', job.lastStatus ?? '…');
 	}

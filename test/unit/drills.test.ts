@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DRILL, groupContextValue } from '../../src/core/actions';
 import { SdrsClient, VPC_MAX_PAGES, VPC_PAGE_SIZE } from '../../src/core/client';
-import { defaultDrillName, drillAsJob, drillNameProblem } from '../../src/core/drills';
+import { defaultDrillName, drillApplied, drillAsJob, drillNameProblem } from '../../src/core/drills';
 import { explainCode } from '../../src/core/explanations';
 import { explainZh } from '../support/explainZh';
 import { HttpPipeline } from '../../src/core/http';
@@ -74,6 +74,15 @@ describe('DR drills: name, rule and words', () => {
 		assert.equal(drillAsJob('deleteDrill', d('deleting'), 'g').status, 'RUNNING');
 		assert.equal(drillAsJob('deleteDrill', d('error-deleting'), 'g').status, 'FAIL');
 		assert.equal(drillAsJob('deleteDrill', undefined, 'g').status, 'SUCCESS');
+	});
+
+	it('a lost delete’s evidence: the drill gone or deleting, or error-deleting unless it was error-deleting already (a retry)', () => {
+		const d = (status: string) => ({ id: 'd', name: 'n', status, drillVpcId: 'v' });
+		assert.equal(drillApplied('deleteDrill', undefined, { status: 'available' }), true);
+		assert.equal(drillApplied('deleteDrill', d('deleting'), { status: 'error-deleting' }), true);
+		assert.equal(drillApplied('deleteDrill', d('error-deleting'), { status: 'available' }), true, 'the service took it, and it failed');
+		assert.equal(drillApplied('deleteDrill', d('error-deleting'), { status: 'error-deleting' }), false, 'a retry: the status it started from proves nothing');
+		assert.equal(drillApplied('deleteDrill', d('available'), { status: 'available' }), false);
 	});
 
 	it('explains the drill codes in English and Chinese', () => {

@@ -8,6 +8,8 @@ import { JobStore } from '../../src/core/jobStore';
 import { silentLogger } from '../../src/core/logger';
 import type { Notice, Ports } from '../../src/core/ports';
 import { LEASE_MS, recordOf, type StoredBatch } from '../../src/core/records';
+import type { ActionTarget } from '../../src/core/ports';
+import { Workflow } from '../../src/core/workflow';
 import { MemoryState } from '../../src/core/sharedState';
 import { storedJob } from '../support/records';
 import { rig, type Rig } from '../support/sim';
@@ -290,5 +292,112 @@ describe('the job follower', () => {
 			clearTimeout(on);
 			clearTimeout(off);
 		}
+	});
+});
+
+describe('a one-group request recorded before it leaves', () => {
+	let r: Rig;
+	const made: Workflow[] = [];
+	afterEach(async () => {
+		for (const wf of made.splice(0)) {
+			await wf.suspend();
+			wf.dispose();
+		}
+		await r?.sim.stop();
+	});
+
+	/** A window: its own store on the shared state, its own workflow. */
+	const windowOn = (state: MemoryState): { wf: Workflow; store: JobStore; said: Notice[] } => {
+		const store = new JobStore(state);
+		const said: Notice[] = [];
+		const ports: Ports = {
+			confirm: () => Promise.resolve(true),
+			alert: () => Promise.resolve(),
+			notify: (n) => said.push(n),
+			progress: (_w, task) => task(() => undefined),
+			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
+		};
+		const wf = new Workflow({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 30_000, reconcileMs: 1000, reconcileReadMs: 100, heartbeatMs: 1e9 });
+		made.push(wf);
+		return { wf, store, said };
+	};
+	const target = async (name: string): Promise<ActionTarget> => ({ profileId: 'p', project: r.project, group: await r.client.getGroup(r.project, r.sim.findGroup(name).id) });
+	const until = async (what: string, probe: () => boolean): Promise<void> => {
+		for (let i = 0; !probe(); i++) {
+			assert.ok(i < 200, `timed out waiting for ${what}`);
+			await new Promise((res) => setTimeout(res, 20));
+		}
+	};
+
+	it('while the POST is on the wire the group is guarded in every window, and this window does not take its own request up; the answer replaces the record', async () => {
+		// The POST hangs until the client gives up (2 s): not applied.
+		r = await rig({ jobDurationMs: 300, faults: [{ match: '^POST .*/action$', kind: 'hang', count: 1 }] });
+		const state = new MemoryState();
+		const [one, two] = [windowOn(state), windowOn(state)];
+		const g = r.sim.findGroup('crm-web');
+		const running = one.wf.runAction(await target('crm-web'), 'enable');
+		await until('the request to be recorded', () => !!one.store.runningJobFor(r.project.id, g.id));
+		const placeholder = one.store.get(one.store.runningJobFor(r.project.id, g.id)!)!;
+		assert.equal(placeholder.sending, true);
+		assert.equal(placeholder.trackBy, 'group');
+		assert.equal(placeholder.lease?.owner, one.store.owner);
+		assert.equal(one.wf.resumeAll(), 0, 'this window does not take up its own request on the wire');
+		// Another window is refused the group before anything is sent.
+		assert.deepEqual(await two.wf.runAction(await target('crm-web'), 'enable'), { kind: 'refused' });
+		assert.deepEqual(
+			two.said.map((n) => n.kind),
+			['jobRunning'],
+		);
+		assert.equal(r.sim.stats.actionPosts[g.id], 1, 'one POST in all');
+		const run = await running;
+		assert.equal(run.kind, 'started');
+		const out = run.kind === 'started' ? await run.followed : undefined;
+		assert.equal(out?.kind, 'NOT_APPLIED');
+		const jobs = one.store.all().filter((j) => j.groupId === g.id);
+		assert.equal(jobs.length, 1, 'the placeholder became the job: one record');
+		assert.equal(jobs[0].sending, undefined);
+		assert.equal(jobs[0].outcome, 'NOT_APPLIED');
+	});
+
+	it('a request refused by the service leaves no record; one answered becomes its job', async () => {
+		r = await rig({ jobDurationMs: 300 });
+		const { wf, store } = windowOn(new MemoryState());
+		const refused = await wf.runAction(await target('reporting'), 'enableAgain');
+		assert.equal(refused.kind, 'refused', 'reporting is error-starting: Enable Again is refused by the pre-flight, nothing recorded');
+		r.sim.configure({ faults: [{ match: '^POST .*/action$', kind: 'respond', status: 400, body: JSON.stringify({ error: { code: 'SDRS.1002', message: 'no' } }), count: 1 }] });
+		const failed = await wf.runAction(await target('reporting'), 'enable');
+		assert.equal(failed.kind, 'failed');
+		assert.deepEqual(store.all(), [], 'the placeholder of the refused request is gone');
+		const started = await wf.runAction(await target('reporting'), 'enable');
+		assert.equal(started.kind, 'started');
+		assert.equal(started.kind === 'started' && (await started.followed)?.kind, 'SUCCESS');
+		assert.deepEqual(
+			store.all().map((j) => [j.groupId, j.trackBy, j.outcome, j.sending]),
+			[[r.sim.findGroup('reporting').id, 'job', 'SUCCESS', undefined]],
+		);
+	});
+
+	it('the window goes away with the request on the wire: another window takes the record up and finds out from the group', async () => {
+		r = await rig({ jobDurationMs: 300, faults: [{ match: '^POST .*/action$', kind: 'hang', count: 1 }] });
+		const state = new MemoryState();
+		const [one, two] = [windowOn(state), windowOn(state)];
+		const g = r.sim.findGroup('crm-web');
+		const running = one.wf.runAction(await target('crm-web'), 'enable');
+		await until('the request to be recorded', () => !!one.store.runningJobFor(r.project.id, g.id));
+		// The window closes (its leases given up); the service applies the request meanwhile.
+		await one.wf.suspend();
+		await r.client.startProtectionGroup(r.project, g.id);
+		assert.equal(two.wf.resumeAll(), 1, 'the other window takes the record up');
+		await until('the other window to report', () => two.said.some((n) => n.kind === 'succeeded'));
+		assert.deepEqual(
+			two.said.map((n) => n.kind),
+			['appliedAfterLostAnswer', 'succeeded'],
+		);
+		assert.deepEqual(await running, { kind: 'failed' }, 'the closed window writes nothing more');
+		const jobs = two.store.all().filter((j) => j.groupId === g.id);
+		assert.deepEqual(
+			jobs.map((j) => [j.outcome, j.sending]),
+			[['SUCCESS', undefined]],
+		);
 	});
 });

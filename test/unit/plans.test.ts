@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { Project } from '../../src/core/model';
 import { drillsLeft } from '../../src/core/plans/cleanUp';
 import type { PlanMode, ResolvedPlan, ResolvedStep, StoredPlanRun } from '../../src/core/plans/types';
+import { PlanRunStore } from '../../src/core/plans/runStore';
 import { MemoryState } from '../../src/core/sharedState';
 import { FAILOVER_REGION, LIFECYCLE_REGION, projectIdFor } from '../../src/simulator/seed';
 import { stepOrderProblems } from '../support/chaosPlans';
@@ -218,6 +219,33 @@ describe('recovery plans: running a plan', function () {
 			],
 		);
 		assert.deepEqual(posts(r, [gz(1), gz(2), gz(3)]), [1, 1, 0], 'nothing of step 2 was sent');
+	});
+
+	it('Stop pressed in another window while a step is being sent: the window running it sends nothing more', async () => {
+		await h.workflow.suspend();
+		h.workflow.dispose();
+		const state = new MemoryState();
+		h = planHarness(r, state);
+		const names = [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 13, 14].map(gz);
+		const p = plan('Shop', failoverProject, [groupsStep(r, failoverProject, names), groupsStep(r, failoverProject, [gz(16)])]);
+		const { run, done } = await started(h, p, 'enableAgain');
+		// Each group read again and sent at 250 ms a request, four at a time: the step takes seconds.
+		r.sim.configure({ latencyMs: 250 });
+		while (!h.workflow.plans.runs.get(run.runId)?.steps[0].batchId || posts(r, names).every((n) => n === 0)) {
+			await new Promise((res) => setTimeout(res, 20));
+		}
+		// The other window writes the Stop into the run's record (it does not run the step).
+		await new PlanRunStore(state, 'the-other-window').patch(run.runId, { stopRequested: true });
+		const ended = (await done)!;
+		r.sim.configure({ latencyMs: 0 });
+		assert.equal(ended.state, 'stopped');
+		const sent = posts(r, names).reduce((a, b) => a + b, 0);
+		assert.ok(sent < names.length, `the rest of the step was not sent (${sent} of ${names.length} sent)`);
+		assert.ok(
+			ended.steps[0].groups!.some((g) => g.end === 'unsent'),
+			JSON.stringify(ended.steps[0].groups!.map((g) => g.end)),
+		);
+		assert.deepEqual(posts(r, [gz(16)]), [0], 'the next step never started');
 	});
 
 	it('a second run over any of the same groups is refused while the first has not ended; nothing of it is sent', async () => {

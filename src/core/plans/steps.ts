@@ -206,6 +206,11 @@ export async function runGroupStep(deps: StepDeps, runId: string, index: number,
 	}
 	const id = batchId;
 	const stopOnFailure = (b: StoredBatch): void => {
+		// Stop pressed in another window reaches this one through the run's record (read on every
+		// change and every second): nothing more of the step is sent.
+		if (!b.endedAt && runs.get(runId)?.stopRequested && batches.stop(id)) {
+			log.warn(`Plan run ${runId}: Stop was pressed (in another window); nothing more of step ${index + 1} is sent.`);
+		}
 		// Planned failover: the first failure halts the run, and nothing more of the step is sent.
 		const c = batchCounts(b, (j) => store.jobOrResult(j));
 		if (mode === 'plannedFailover' && !b.endedAt && c.failed + c.refused + c.notApplied + c.notFollowed + c.unsent > 0 && batches.stop(id)) {
