@@ -147,28 +147,24 @@ export class JobStore {
 				wroteBatches = true;
 			}
 		}
+		const nextJobs = wroteJobs ? keepRecent(this.now(), jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED) : undefined;
+		const nextBatches = wroteBatches ? keepRecent(this.now(), batches, (b) => (this.pinned(b) ? undefined : b.endedAt), KEEP_FINISHED_BATCHES) : undefined;
+		// A list that did not change is not written: an idle window's heartbeat (nothing to renew)
+		// never writes its copy over one another window has just changed (the editor has no
+		// compare-and-set between windows).
+		const jobsChanged = nextJobs !== undefined && !sameList(before, nextJobs);
+		const batchesChanged = nextBatches !== undefined && !sameList(this.batches(), nextBatches);
 		try {
 			// Both lists are set before either write is awaited: no other window's write comes between.
-			await Promise.all([
-				wroteJobs &&
-					updateState(
-						this.state,
-						JOBS_KEY,
-						keepRecent(this.now(), jobs, (j) => (j.outcome ? (j.endedAt ?? this.now()) : undefined), KEEP_FINISHED),
-					),
-				wroteBatches &&
-					updateState(
-						this.state,
-						BATCHES_KEY,
-						keepRecent(this.now(), batches, (b) => (this.pinned(b) ? undefined : b.endedAt), KEEP_FINISHED_BATCHES),
-					),
-			]);
+			await Promise.all([jobsChanged && updateState(this.state, JOBS_KEY, nextJobs), batchesChanged && updateState(this.state, BATCHES_KEY, nextBatches)]);
 		} catch (e) {
 			changes.forEach((c) => c.done(e instanceof Error ? e : new Error(String(e))));
 			return;
 		}
 		changes.forEach((c, i) => c.done(failed.get(i)));
-		this.changed.fire();
+		if (jobsChanged || batchesChanged) {
+			this.changed.fire();
+		}
 	}
 
 	/** Every unfinished item and the last `keep` finished ones of the past 7 days. */
@@ -418,4 +414,9 @@ export class JobStore {
 		);
 		return first;
 	}
+}
+
+/** The same records in the same order (a record unchanged is usually the same object). */
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+	return a.length === b.length && a.every((x, i) => x === b[i] || JSON.stringify(x) === JSON.stringify(b[i]));
 }

@@ -71,6 +71,24 @@ describe('the job store', () => {
 		assert.equal(state.writes['sdrs.jobs'], 2);
 	});
 
+	it('a change that changes nothing is not written: an idle window’s heartbeat never writes its copy over another window’s', async () => {
+		const state = countingState();
+		const store = new JobStore(state);
+		await store.save(job('a'));
+		await store.saveBatch(batchOf('x', store.owner, ['g1']));
+		const writes = { ...state.writes };
+		let events = 0;
+		store.onDidChange(() => events++);
+		await Promise.all([store.renew([]), store.leaseBatches([]), store.patch('no-such-job', { lastStatus: 'RUNNING' }), store.patch('a', { lastStatus: job('a').lastStatus })]);
+		assert.deepEqual(state.writes, writes, 'nothing written');
+		assert.equal(events, 0, 'and nothing announced');
+		await store.claim('a');
+		await new Promise((res) => setTimeout(res, 5));
+		await store.renew(['a']);
+		assert.equal(state.writes['sdrs.jobs'], writes['sdrs.jobs'] + 2, 'a lease taken and renewed is written');
+		assert.equal(events, 2);
+	});
+
 	it('a change that throws fails alone; the others are written', async () => {
 		const store = new JobStore(new MemoryState());
 		const bad = store.write(() => {

@@ -41,14 +41,16 @@ export class PlanRunStore {
 	/** The one write path: one change at a time; ended runs beyond the last 20 are dropped. */
 	write(change: (runs: StoredPlanRun[]) => StoredPlanRun[]): Promise<void> {
 		const next = this.queue.then(async () => {
-			const runs = change(this.all());
+			const before = this.all();
+			const runs = change(before);
 			const ended = runs.filter(runEnded);
 			const drop = new Set(ended.slice(0, Math.max(0, ended.length - KEEP_ENDED)).map((r) => r.runId));
-			await updateState(
-				this.state,
-				RUNS_KEY,
-				runs.filter((r) => !drop.has(r.runId)),
-			);
+			const kept = runs.filter((r) => !drop.has(r.runId));
+			// Unchanged, not written: an idle window's lease renewal never writes its copy over another's.
+			if (kept.length === before.length && kept.every((r, i) => r === before[i] || JSON.stringify(r) === JSON.stringify(before[i]))) {
+				return;
+			}
+			await updateState(this.state, RUNS_KEY, kept);
 			this.changed.fire();
 		});
 		this.queue = next.catch(() => undefined);
