@@ -5,7 +5,7 @@
 // it while it follows, and any window may take a job whose lease expired.
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './events';
-import { LEASE_MS, UNSENT, inFlightElsewhere, isPlaceholder, keepRecent, mirrorEnds, type BatchEntry, type StoredBatch, type StoredJob } from './records';
+import { LEASE_MS, UNSENT, inFlightElsewhere, keepRecent, linkSent, mirrorEnds, sameRecords, type BatchEntry, type StoredBatch, type StoredJob } from './records';
 import { updateState, type SharedState } from './sharedState';
 
 const JOBS_KEY = 'sdrs.jobs';
@@ -152,8 +152,8 @@ export class JobStore {
 		// A list that did not change is not written: an idle window's heartbeat (nothing to renew)
 		// never writes its copy over one another window has just changed (the editor has no
 		// compare-and-set between windows).
-		const jobsChanged = nextJobs !== undefined && !sameList(before, nextJobs);
-		const batchesChanged = nextBatches !== undefined && !sameList(this.batches(), nextBatches);
+		const jobsChanged = nextJobs !== undefined && !sameRecords(before, nextJobs);
+		const batchesChanged = nextBatches !== undefined && !sameRecords(this.batches(), nextBatches);
 		try {
 			// Both lists are set before either write is awaited: no other window's write comes between.
 			await Promise.all([jobsChanged && updateState(this.state, JOBS_KEY, nextJobs), batchesChanged && updateState(this.state, BATCHES_KEY, nextBatches)]);
@@ -334,29 +334,11 @@ export class JobStore {
 	async recordSent(batchId: string, job: StoredJob): Promise<void> {
 		let replaced: string | undefined;
 		let already = false;
-		const link = this.writeBatches((batches) =>
-			batches.map((b) => {
-				if (b.batchId !== batchId) {
-					return b;
-				}
-				return {
-					...b,
-					entries: b.entries.map((e) => {
-						if (e.projectId !== job.projectId || e.groupId !== job.groupId) {
-							return e;
-						}
-						if (e.jobId && e.jobId !== job.jobId && isPlaceholder(e.jobId) && job.trackBy === 'job') {
-							replaced = e.jobId;
-						} else if (e.state === 'sent' && e.jobId && e.jobId !== job.jobId) {
-							// A second lost answer for a group already reconciled from its group adds nothing.
-							already = isPlaceholder(e.jobId) && job.trackBy === 'group';
-							return e;
-						}
-						return { ...e, state: 'sent' as const, jobId: job.jobId, result: undefined };
-					}),
-				};
-			}),
-		);
+		const link = this.writeBatches((batches) => {
+			const linked = linkSent(batches, batchId, job);
+			({ replaced, already } = linked);
+			return linked.batches;
+		});
 		const save = this.write((jobs) => {
 			if (already) {
 				return jobs;
@@ -414,9 +396,4 @@ export class JobStore {
 		);
 		return first;
 	}
-}
-
-/** The same records in the same order (a record unchanged is usually the same object). */
-function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
-	return a.length === b.length && a.every((x, i) => x === b[i] || JSON.stringify(x) === JSON.stringify(b[i]));
 }

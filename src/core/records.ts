@@ -261,3 +261,39 @@ export function keepRecent<T>(now: number, items: T[], endedAt: (item: T) => num
 	const finished = items.filter((i) => endedAt(i) !== undefined && now - endedAt(i)! < KEEP_FINISHED_MS).slice(-keep);
 	return [...items.filter((i) => endedAt(i) === undefined), ...finished];
 }
+
+/** The same records in the same order (a record unchanged is usually the same object). */
+export function sameRecords<T>(a: readonly T[], b: readonly T[]): boolean {
+	return a.length === b.length && a.every((x, i) => x === b[i] || JSON.stringify(x) === JSON.stringify(b[i]));
+}
+
+/**
+ * A batch's entry linked to the job its POST answered (JobStore.recordSent): `replaced` names a
+ * lost answer's placeholder the job replaces (a window that lost the batch while its POST was on
+ * the wire still records the truth); `already` when the group was already reconciled from its
+ * group and a second lost answer adds nothing.
+ */
+export function linkSent(batches: StoredBatch[], batchId: string, job: StoredJob): { batches: StoredBatch[]; replaced?: string; already: boolean } {
+	let replaced: string | undefined;
+	let already = false;
+	const linked = batches.map((b) =>
+		b.batchId !== batchId
+			? b
+			: {
+					...b,
+					entries: b.entries.map((e) => {
+						if (e.projectId !== job.projectId || e.groupId !== job.groupId) {
+							return e;
+						}
+						if (e.jobId && e.jobId !== job.jobId && isPlaceholder(e.jobId) && job.trackBy === 'job') {
+							replaced = e.jobId;
+						} else if (e.state === 'sent' && e.jobId && e.jobId !== job.jobId) {
+							already = isPlaceholder(e.jobId) && job.trackBy === 'group';
+							return e;
+						}
+						return { ...e, state: 'sent' as const, jobId: job.jobId, result: undefined };
+					}),
+				},
+	);
+	return { batches: linked, replaced, already };
+}

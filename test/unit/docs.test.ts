@@ -1,5 +1,6 @@
 // The maintainer's map stays true: docs/architecture.md's file tree names every source file, so a
-// new file cannot land without its line saying what it is for.
+// new file cannot land without its line saying what it is for; and no source file grows past 400
+// lines (a file that does is doing two things).
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -26,5 +27,14 @@ describe('docs/architecture.md', () => {
 		assert.deepEqual(unnamed(tree, files), []);
 		// The check itself says no: a file the tree does not name is reported.
 		assert.deepEqual(unnamed(tree, [...files, 'core/plans/notInTheTree.ts']), ['core/plans/notInTheTree.ts']);
+	});
+});
+
+describe('the source files', () => {
+	it('none is over 400 lines', () => {
+		const files = sources(join(ROOT, 'src'));
+		const long = files.map((f) => [relative(ROOT, f), readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, lines]) => lines > 400);
+		assert.ok(files.length > 50);
+		assert.deepEqual(long, []);
 	});
 });

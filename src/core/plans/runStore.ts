@@ -4,7 +4,7 @@
 // which window runs it (any window may take a run whose lease is free or expired, and then asks
 // the user before going on).
 import { Emitter } from '../events';
-import { LEASE_MS } from '../records';
+import { LEASE_MS, sameRecords } from '../records';
 import { updateState, type SharedState } from '../sharedState';
 import type { RunGroup, RunStep, StoredPlanRun } from './types';
 
@@ -47,7 +47,7 @@ export class PlanRunStore {
 			const drop = new Set(ended.slice(0, Math.max(0, ended.length - KEEP_ENDED)).map((r) => r.runId));
 			const kept = runs.filter((r) => !drop.has(r.runId));
 			// Unchanged, not written: an idle window's lease renewal never writes its copy over another's.
-			if (kept.length === before.length && kept.every((r, i) => r === before[i] || JSON.stringify(r) === JSON.stringify(before[i]))) {
+			if (sameRecords(before, kept)) {
 				return;
 			}
 			await updateState(this.state, RUNS_KEY, kept);
