@@ -6,12 +6,11 @@ import { drillChecks, inFlightResult, type CheckResult } from './checks';
 import type { DrillSpec, SdrsClient } from './client';
 import { drillNameProblem } from './drills';
 import { SdrsError, toSdrsError } from './errors';
-import { RECONCILE_MS, type JobFollower } from './follower';
+import type { JobFollower } from './follower';
 import type { Heartbeat } from './heartbeat';
 import type { Drill, ProtectionGroup } from './model';
 import type { ActionTarget, GroupRead } from './ports';
-import { recordOf, type DrillRef, type Sent } from './records';
-import { sendOnce, type StartResult } from './sendAction';
+import { sendOnce } from './sendAction';
 import type { RunResult, WorkflowDeps } from './workflow';
 
 /** What the editor asks for a drill: its name and VPC (undefined: the user stopped), and the delete's confirmation. */
@@ -52,50 +51,6 @@ function precheck(engine: DrillEngine, target: ActionTarget): SdrsClient | undef
 	return client;
 }
 
-/**
- * Sends the request once with its job recorded first (follower.sendRecorded: a reload meanwhile
- * reconciles it from the group's drills), then follows the job (or, when the answer was lost, the drill).
- */
-async function sendAndFollow(
-	engine: DrillEngine,
-	target: ActionTarget,
-	group: ProtectionGroup,
-	kind: 'createDrill' | 'deleteDrill',
-	drill: DrillRef,
-	send: () => Promise<StartResult>,
-): Promise<RunResult> {
-	const { log, ports } = engine.deps;
-	const reconcileMs = engine.deps.reconcileMs ?? RECONCILE_MS;
-	const sent: Sent = { profile: target.profileId, project: target.project, group, before: group, action: kind, at: ports.clock.now(), drill };
-	const sending = await engine.follower.sendRecorded(recordOf(sent, reconcileMs), send, (r) =>
-		r.kind === 'refused' ? undefined : recordOf({ ...sent, lostAt: ports.clock.now(), jobId: r.kind === 'started' ? r.jobId : undefined }, reconcileMs),
-	);
-	if (sending === 'closed') {
-		return { kind: 'failed' }; // the window goes away: the window that takes the job up finds out
-	}
-	if (sending === 'conflict') {
-		ports.notify({ kind: 'jobRunning', group });
-		return { kind: 'refused' };
-	}
-	const { result, job } = sending;
-	if (result.kind === 'refused') {
-		log.error(`${kind} on ${group.id} refused: ${result.error.toString()}`);
-		await ports.alert({ kind: 'refused', action: kind, group, error: result.error });
-		return { kind: 'failed' };
-	}
-	if (!job) {
-		return { kind: 'failed' }; // not reached: every answer but a refusal is recorded
-	}
-	if (result.kind === 'unanswered') {
-		log.warn(`${kind} on ${group.id}: no answer (${result.error.toString()}); not sent again; reading the group's drills to find out whether it was applied.`);
-		ports.notify({ kind: 'noAnswer', action: kind, group, error: result.error, windowMs: reconcileMs });
-	} else {
-		log.info(`Started ${kind} on ${group.id} (drill “${drill.name}”): job ${result.jobId}`);
-	}
-	engine.heartbeat.start();
-	return { kind: 'started', job, followed: engine.follower.follow(job, job.startedAt, ports) };
-}
-
 /** Start DR Drill: the group re-read and checked, name and VPC asked, the POST sent once, the job followed. */
 export async function startDrill(engine: DrillEngine, target: ActionTarget, questions: DrillQuestions): Promise<RunResult> {
 	const { ports, log } = engine.deps;
@@ -133,9 +88,8 @@ export async function startDrill(engine: DrillEngine, target: ActionTarget, ques
 		await ports.alert({ kind: 'refused', action: 'createDrill', group, error: toSdrsError(e) });
 		return { kind: 'failed' };
 	}
-	return sendAndFollow(engine, target, group, 'createDrill', { name: spec.name, vpcId: spec.drillVpcId, priorIds }, () =>
-		sendOnce(() => client.createDrill(project, { serverGroupId: group.id, name: spec.name, drillVpcId: spec.drillVpcId })),
-	);
+	const sent = { profile: target.profileId, project, group, before: group, action: 'createDrill' as const, at: ports.clock.now(), drill: { name: spec.name, vpcId: spec.drillVpcId, priorIds } };
+	return engine.follower.sendAndFollow(sent, () => sendOnce(() => client.createDrill(project, { serverGroupId: group.id, name: spec.name, drillVpcId: spec.drillVpcId })), ports);
 }
 
 /** Delete DR Drill: the drill re-read and checked, the user's confirmation, the DELETE sent once, the job followed. */
@@ -179,5 +133,14 @@ export async function deleteDrill(engine: DrillEngine, target: ActionTarget, dri
 		ports.notify({ kind: 'jobRunning', group });
 		return { kind: 'refused' };
 	}
-	return sendAndFollow(engine, target, group, 'deleteDrill', { name: live.name, id: live.id, vpcId: live.drillVpcId, status: live.status }, () => sendOnce(() => client.deleteDrill(project, live.id)));
+	const sent = {
+		profile: target.profileId,
+		project,
+		group,
+		before: group,
+		action: 'deleteDrill' as const,
+		at: ports.clock.now(),
+		drill: { name: live.name, id: live.id, vpcId: live.drillVpcId, status: live.status },
+	};
+	return engine.follower.sendAndFollow(sent, () => sendOnce(() => client.deleteDrill(project, live.id)), ports);
 }

@@ -10,8 +10,8 @@ import { trackJob, type JobOutcome } from './jobTracker';
 import type { Logger } from './logger';
 import type { Project, ProtectionGroup } from './model';
 import type { GroupRead, Ports } from './ports';
-import { PROFILE_REMOVED, projectOf, type StoredJob } from './records';
-import { groupAsJob } from './sendAction';
+import { PROFILE_REMOVED, projectOf, recordOf, type Sent, type StoredJob } from './records';
+import { groupAsJob, type StartResult } from './sendAction';
 import { drillApplied, drillAsJob, drillServersOf, readDrill } from './drills';
 
 /** After a POST's answer was lost, how long from that moment a move of the group still proves it was applied. */
@@ -21,6 +21,9 @@ const RECONCILE_READ_MS = 2000;
 const LATE_READS = 3;
 /** Reads of the group that saw it unchanged, at least, before a lost answer is called not applied. */
 const MIN_READS = 3;
+
+/** A request sent (its job followed), refused by its checks or the service, or not sent. */
+export type SendResult = { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | Reconciled | undefined> } | { kind: 'refused' | 'failed' };
 
 /** How an unanswered action ended when it did not become a job to follow. */
 export type Reconciled = { kind: 'NOT_APPLIED' } | { kind: 'UNKNOWN' } | { kind: 'ABORTED' };
@@ -59,6 +62,44 @@ export class JobFollower {
 	}
 
 	/**
+	 * A one-group request (an action, a DR drill's create or delete) from the moment it is sent:
+	 * sent once with its job recorded first (sendRecorded), a refusal alerted, a lost answer said,
+	 * and the job followed with `ports` (the flow's own: quiet for a plan's drills).
+	 */
+	async sendAndFollow(sent: Sent & { group: ProtectionGroup }, send: () => Promise<StartResult>, ports: Ports): Promise<SendResult> {
+		const { log } = this.deps;
+		const { action, group } = sent;
+		const reconcileMs = this.deps.reconcileMs ?? RECONCILE_MS;
+		const sending = await this.sendRecorded(recordOf(sent, reconcileMs), send, (r) =>
+			r.kind === 'refused' ? undefined : recordOf({ ...sent, lostAt: ports.clock.now(), jobId: r.kind === 'started' ? r.jobId : undefined }, reconcileMs),
+		);
+		if (sending === 'closed') {
+			return { kind: 'failed' }; // the window goes away: the window that takes the job up finds out
+		}
+		if (sending === 'conflict') {
+			ports.notify({ kind: 'jobRunning', group });
+			return { kind: 'refused' };
+		}
+		const { result, job } = sending;
+		if (result.kind === 'refused') {
+			log.error(`${action} on ${group.id} refused: ${result.error.toString()}`);
+			await ports.alert({ kind: 'refused', action, group, error: result.error });
+			return { kind: 'failed' };
+		}
+		if (!job) {
+			return { kind: 'failed' }; // not reached: every answer but a refusal is recorded
+		}
+		if (result.kind === 'unanswered') {
+			log.warn(`${action} on ${group.id}: no answer (${result.error.toString()}); not sent again; reading the group${sent.drill ? "'s drills" : ''} to find out whether it was applied.`);
+			ports.notify({ kind: 'noAnswer', action, group, error: result.error, windowMs: reconcileMs });
+		} else {
+			log.info(`Started ${action} on ${group.id}${sent.drill ? ` (drill “${sent.drill.name}”)` : ''}: job ${result.jobId}`);
+		}
+		this.deps.heartbeat.start();
+		return { kind: 'started', job, followed: this.follow(job, job.startedAt, ports) };
+	}
+
+	/**
 	 * Sends a one-group request with its job recorded first: `placeholder` (recordOf without a job
 	 * id) is written before the request leaves and held by this window while it is on the wire (its
 	 * lease renewed, never taken up by a resume here). If the window goes away meanwhile, the window
@@ -68,7 +109,7 @@ export class JobFollower {
 	 * group already had an unfinished job, and nothing was sent. 'closed': the window suspended
 	 * while the request was on the wire; the placeholder is left to the window that takes it up.
 	 */
-	async sendRecorded<R>(placeholder: StoredJob, send: () => Promise<R>, record: (result: R) => StoredJob | undefined): Promise<{ result: R; job?: StoredJob } | 'conflict' | 'closed'> {
+	private async sendRecorded<R>(placeholder: StoredJob, send: () => Promise<R>, record: (result: R) => StoredJob | undefined): Promise<{ result: R; job?: StoredJob } | 'conflict' | 'closed'> {
 		const { store } = this.deps;
 		if ((await store.recordSending(placeholder)) !== 'ok') {
 			return 'conflict';

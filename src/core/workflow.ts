@@ -11,16 +11,16 @@ import { deleteDrill, startDrill, type DrillQuestions } from './drillFlow';
 import type { SdrsClient } from './client';
 import { SdrsError } from './errors';
 import { Emitter } from './events';
-import { JobFollower, RECONCILE_MS, type Reconciled } from './follower';
+import { JobFollower, RECONCILE_MS, type Reconciled, type SendResult } from './follower';
 import { Heartbeat } from './heartbeat';
-import type { JobStore } from './jobStore';
 import type { JobOutcome } from './jobTracker';
+import type { JobStore } from './jobStore';
 import type { Drill, ProtectionGroup } from './model';
 import type { Logger } from './logger';
 import { quietPorts, type ActionTarget, type GroupRead, type Ports } from './ports';
 import { PlanRunner, type PlanPorts } from './plans/run';
 import { PlanRunStore, runEnded } from './plans/runStore';
-import { recordOf, type Sent, type StoredJob } from './records';
+import { recordOf } from './records';
 import { sendActionOnce } from './sendAction';
 
 export interface WorkflowDeps {
@@ -43,7 +43,7 @@ export interface WorkflowDeps {
 	planPorts?: PlanPorts;
 }
 
-export type RunResult = { kind: 'started'; job: StoredJob; followed: Promise<JobOutcome | Reconciled | undefined> } | { kind: 'cancelled' | 'refused' | 'failed' };
+export type RunResult = SendResult | { kind: 'cancelled' };
 
 export class Workflow {
 	private readonly groupRead = new Emitter<GroupRead>();
@@ -180,39 +180,10 @@ export class Workflow {
 			this.ports.notify({ kind: 'jobRunning', group });
 			return { kind: 'refused' };
 		}
-		const reconcileMs = this.deps.reconcileMs ?? RECONCILE_MS;
-		const sent: Sent = { profile: profileId, project, group, before: preflight.group, action, at: this.ports.clock.now() };
-		// Recorded before it leaves (follower.sendRecorded): a reload meanwhile reconciles it, and no
-		// other action goes to the group in any window.
-		const sending = await this.follower.sendRecorded(
-			recordOf(sent, reconcileMs),
-			() => sendActionOnce(client, project, preflight.group, action),
-			(r) => (r.kind === 'refused' ? undefined : recordOf({ ...sent, lostAt: this.ports.clock.now(), jobId: r.kind === 'started' ? r.jobId : undefined }, reconcileMs)),
-		);
-		if (sending === 'closed') {
-			return { kind: 'failed' }; // the window goes away: the window that takes the job up finds out
-		}
-		if (sending === 'conflict') {
-			this.ports.notify({ kind: 'jobRunning', group });
-			return { kind: 'refused' };
-		}
-		const { result, job } = sending;
-		if (result.kind === 'refused') {
-			log.error(`${action} on ${group.id} refused: ${result.error.toString()}`);
-			await this.ports.alert({ kind: 'refused', action, group, error: result.error });
-			return { kind: 'failed' };
-		}
-		if (!job) {
-			return { kind: 'failed' }; // not reached: every answer but a refusal is recorded
-		}
-		if (result.kind === 'unanswered') {
-			log.warn(`${action} on ${group.id}: no answer (${result.error.toString()}); not sent again; reading the group to find out whether it was applied.`);
-			this.ports.notify({ kind: 'noAnswer', action, group, error: result.error, windowMs: reconcileMs });
-		} else {
-			log.info(`Started ${action} on ${group.id}: job ${result.jobId}`);
-		}
-		this.heartbeat.start();
-		return { kind: 'started', job, followed: this.follower.follow(job) };
+		// Recorded before it leaves: a reload meanwhile reconciles it, and no other action goes to the
+		// group in any window.
+		const sent = { profile: profileId, project, group, before: preflight.group, action, at: this.ports.clock.now() };
+		return this.follower.sendAndFollow(sent, () => sendActionOnce(client, project, preflight.group, action), this.ports);
 	}
 
 	/**

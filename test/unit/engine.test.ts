@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/core/logger';
 import type { Notice, Ports } from '../../src/core/ports';
 import { LEASE_MS, recordOf, type StoredBatch } from '../../src/core/records';
 import type { ActionTarget } from '../../src/core/ports';
-import { Workflow } from '../../src/core/workflow';
+import { Workflow, type RunResult } from '../../src/core/workflow';
 import { MemoryState } from '../../src/core/sharedState';
 import { storedJob } from '../support/records';
 import { rig, type Rig } from '../support/sim';
@@ -35,6 +35,15 @@ function countingState(): MemoryState & { writes: Record<string, number> } {
 	};
 	return state;
 }
+
+/** Ports that answer yes to every question and record every notice in `said`. */
+const recordingPorts = (said: Notice[]): Ports => ({
+	confirm: () => Promise.resolve(true),
+	alert: () => Promise.resolve(),
+	notify: (n) => said.push(n),
+	progress: (_w, task) => task(() => undefined),
+	clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
+});
 
 describe('the batch’s adaptive limit', () => {
 	it('halves on a throttle with a 2–5 s pause, and grows by one after a run of successes as long as the limit', () => {
@@ -185,17 +194,10 @@ describe('the job follower', () => {
 	});
 
 	const followerDeps = (store: JobStore, said: Notice[]): ConstructorParameters<typeof JobFollower>[0] => {
-		const ports: Ports = {
-			confirm: () => Promise.resolve(true),
-			alert: () => Promise.resolve(),
-			notify: (n) => said.push(n),
-			progress: (_w, task) => task(() => undefined),
-			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
-		};
 		return {
 			store,
 			clientFor: () => r.client,
-			ports,
+			ports: recordingPorts(said),
 			log: silentLogger,
 			jobTimeoutMs: () => 30_000,
 			reconcileMs: 1500,
@@ -328,14 +330,16 @@ describe('a one-group request recorded before it leaves', () => {
 	const windowOn = (state: MemoryState): { wf: Workflow; store: JobStore; said: Notice[] } => {
 		const store = new JobStore(state);
 		const said: Notice[] = [];
-		const ports: Ports = {
-			confirm: () => Promise.resolve(true),
-			alert: () => Promise.resolve(),
-			notify: (n) => said.push(n),
-			progress: (_w, task) => task(() => undefined),
-			clock: { now: () => Date.now(), sleep: (ms) => new Promise((res) => setTimeout(res, ms)) },
-		};
-		const wf = new Workflow({ store, clientFor: () => r.client, ports, log: silentLogger, jobTimeoutMs: () => 30_000, reconcileMs: 1000, reconcileReadMs: 100, heartbeatMs: 1e9 });
+		const wf = new Workflow({
+			store,
+			clientFor: () => r.client,
+			ports: recordingPorts(said),
+			log: silentLogger,
+			jobTimeoutMs: () => 30_000,
+			reconcileMs: 1000,
+			reconcileReadMs: 100,
+			heartbeatMs: 1e9,
+		});
 		made.push(wf);
 		return { wf, store, said };
 	};
@@ -347,14 +351,19 @@ describe('a one-group request recorded before it leaves', () => {
 		}
 	};
 
-	it('while the POST is on the wire the group is guarded in every window, and this window does not take its own request up; the answer replaces the record', async () => {
-		// The POST hangs until the client gives up (2 s): not applied.
+	/** Two windows; Enable Protection on crm-web from the first, its POST hanging (not applied) until the client gives up (2 s), recorded. */
+	const hangingRequest = async (): Promise<{ one: ReturnType<typeof windowOn>; two: ReturnType<typeof windowOn>; g: ReturnType<Rig['sim']['findGroup']>; running: Promise<RunResult> }> => {
 		r = await rig({ jobDurationMs: 300, faults: [{ match: '^POST .*/action$', kind: 'hang', count: 1 }] });
 		const state = new MemoryState();
 		const [one, two] = [windowOn(state), windowOn(state)];
 		const g = r.sim.findGroup('crm-web');
 		const running = one.wf.runAction(await target('crm-web'), 'enable');
 		await until('the request to be recorded', () => !!one.store.runningJobFor(r.project.id, g.id));
+		return { one, two, g, running };
+	};
+
+	it('while the POST is on the wire the group is guarded in every window, and this window does not take its own request up; the answer replaces the record', async () => {
+		const { one, two, g, running } = await hangingRequest();
 		const placeholder = one.store.get(one.store.runningJobFor(r.project.id, g.id)!)!;
 		assert.equal(placeholder.sending, true);
 		assert.equal(placeholder.trackBy, 'group');
@@ -396,12 +405,7 @@ describe('a one-group request recorded before it leaves', () => {
 	});
 
 	it('the window goes away with the request on the wire: another window takes the record up and finds out from the group', async () => {
-		r = await rig({ jobDurationMs: 300, faults: [{ match: '^POST .*/action$', kind: 'hang', count: 1 }] });
-		const state = new MemoryState();
-		const [one, two] = [windowOn(state), windowOn(state)];
-		const g = r.sim.findGroup('crm-web');
-		const running = one.wf.runAction(await target('crm-web'), 'enable');
-		await until('the request to be recorded', () => !!one.store.runningJobFor(r.project.id, g.id));
+		const { one, two, g, running } = await hangingRequest();
 		// The window closes (its leases given up); the service applies the request meanwhile.
 		await one.wf.suspend();
 		await r.client.startProtectionGroup(r.project, g.id);
