@@ -47,8 +47,5 @@ export function inputOptions(options: vscode.InputBoxOptions): vscode.InputBoxOp
 	};
 }
 
-/** Text for a progress notification's title or message (rendered as a notification is). */
-export const noteText = (text: string): string => safeText(text, 'notification');
-
 /** Server text inside a QuickPick label, description or detail. */
 export const pickText = (text: string): string => safeText(text, 'quickPick');

@@ -4,7 +4,8 @@
 // calling the window's functions directly (test/unit/layering.test.ts shows it refuse).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { inputOptions, noteText, safeProgress } from '../../src/ui/say';
+import { safeText } from '../../src/core/safeText';
+import { inputOptions, safeProgress } from '../../src/ui/say';
 
 /** What VS Code would render as a link or an icon in a notification or an input box. */
 const live = (text: string): string[] => [...(text.match(/\]\s*\(|\b(command|https?):|\$\(/gi) ?? [])];
@@ -28,7 +29,7 @@ describe('the seam for messages, progress and input boxes (say.ts)', () => {
 		const text = await validate('x');
 		assert.equal(typeof text, 'string');
 		assert.deepEqual(live(text as string), []);
-		assert.equal(text, noteText(hostile), 'the message is the same words, made safe');
+		assert.equal(text, safeText(hostile, 'notification'), 'the message is the same words, made safe for a notification');
 		const message = (await validate('object')) as vscode.InputBoxValidationMessage;
 		assert.deepEqual(live(message.message), []);
 		assert.equal(message.severity, vscode.InputBoxValidationSeverity.Error);

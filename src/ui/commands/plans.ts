@@ -3,7 +3,7 @@
 // the active editor, or a *.sdrs-plan.json picked in the workspace. A plan is hostile input: in a
 // restricted workspace nothing is run, and its words are shown as text only.
 import * as vscode from 'vscode';
-import { noteText, pickText, say } from '../say';
+import { pickText, say } from '../say';
 import type { PlanMode, ResolvedPlan, StoredPlanRun } from '../../core/plans/types';
 import { loadPlan } from '../../core/plans/resolve';
 import { planDirectory } from '../services/planDirectory';
@@ -174,9 +174,8 @@ export async function cleanUpPlanDrills(c: CommandContext, given?: { run: Stored
 		return 0;
 	}
 	// Each followed to its end under one progress: one message at the end, not one per drill.
-	const { deleted, notDeleted } = await say.progress(
-		{ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Cleaning up the drills of rehearsal “{0}”', run.planName)) },
-		(progress) => c.workflow.plans.cleanUp(run, (ended, total) => progress.report({ message: vscode.l10n.t('{0} of {1} ended', ended, total), increment: 100 / total })),
+	const { deleted, notDeleted } = await say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cleaning up the drills of rehearsal “{0}”', run.planName) }, (progress) =>
+		c.workflow.plans.cleanUp(run, (ended, total) => progress.report({ message: vscode.l10n.t('{0} of {1} ended', ended, total), increment: 100 / total })),
 	);
 	if (deleted === left.length) {
 		void say.info(vscode.l10n.t('Deleted {0} of {1} DR drills of rehearsal “{2}”.', deleted, left.length, run.planName));

@@ -1,7 +1,7 @@
 // The workflow's ports in VS Code: modal questions, notifications and progress, each worded here in
 // the user's language (the workflow in src/core only says what happened).
 import * as vscode from 'vscode';
-import { noteText, pickText, say } from '../say';
+import { pickText, say } from '../say';
 import type { Logger } from '../../core/logger';
 import type { Job } from '../../core/model';
 import type { Alert, Notice, Ports, ProgressOf } from '../../core/ports';
@@ -138,8 +138,8 @@ export class EditorPorts implements Ports {
 			return asked;
 		}
 		const typed = await this.prompts.input({
-			title: noteText(vscode.l10n.t('{0} for protection group “{1}”', title, group.name)),
-			prompt: noteText(vscode.l10n.t('Type the name of the protection group to confirm: {0}', group.name)),
+			title: vscode.l10n.t('{0} for protection group “{1}”', title, group.name),
+			prompt: vscode.l10n.t('Type the name of the protection group to confirm: {0}', group.name),
 			ignoreFocusOut: true,
 			validateInput: (v) => (v.trim() === group.name ? undefined : vscode.l10n.t('Type the name exactly as shown.')),
 		});
@@ -170,19 +170,17 @@ export class EditorPorts implements Ports {
 
 	progress<T>(what: ProgressOf, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
 		if (what.kind === 'checking') {
-			return say.progress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name)) }, () =>
-				task(() => undefined),
-			);
+			return say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}: checking “{1}”…', actionTitle(what.action), what.group.name) }, () => task(() => undefined));
 		}
 		if (what.kind === 'batch') {
 			// A plan's step: the plan's one progress shows it.
 			return what.planRunId ? Promise.resolve(task(() => undefined)) : this.batchProgress(what, task);
 		}
 		const { job } = what;
-		const title = noteText(vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName));
+		const title = vscode.l10n.t('{0}: “{1}”', actionTitle(job.action), job.groupName);
 		return say.progress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, async (progress) => {
 			let status = job.lastStatus ?? 'INIT';
-			const tick = (): void => progress.report({ message: noteText(vscode.l10n.t('Job {0} · {1} elapsed · keeps running if you hide this', status, formatElapsed(Date.now() - job.startedAt))) });
+			const tick = (): void => progress.report({ message: vscode.l10n.t('Job {0} · {1} elapsed · keeps running if you hide this', status, formatElapsed(Date.now() - job.startedAt)) });
 			tick();
 			const timer = setInterval(tick, 1000);
 			try {
@@ -198,12 +196,12 @@ export class EditorPorts implements Ports {
 
 	/** One notification for a whole batch; its Cancel button stops what has not been sent. */
 	private batchProgress<T>(what: Extract<ProgressOf, { kind: 'batch' }>, task: (report: (status: string) => void) => Promise<T>): Thenable<T> {
-		const title = noteText(vscode.l10n.t('{0} for {1} protection groups', actionTitle(what.action), what.counts().total));
+		const title = vscode.l10n.t('{0} for {1} protection groups', actionTitle(what.action), what.counts().total);
 		return say.progress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
 			token.onCancellationRequested(() => what.stop());
 			let shown = '';
 			const tick = (): void => {
-				const text = noteText(batchProgressText(what.counts(), what.stopped()));
+				const text = batchProgressText(what.counts(), what.stopped());
 				if (text !== shown) {
 					shown = text;
 					progress.report({ message: text });

@@ -4,7 +4,7 @@
 // the run ends, and the question after a reload. Questions go through the Prompts seam, so
 // extension-host tests answer them.
 import * as vscode from 'vscode';
-import { noteText, say } from '../say';
+import { say } from '../say';
 import { markdownText } from '../../core/safeText';
 import type { PlanEntry } from '../../core/batch';
 import type { PlanPorts } from '../../core/plans/run';
@@ -108,8 +108,8 @@ export function editorPlanPorts(ui: PlanUi): PlanPorts {
 			}
 			const prompt = mode === 'failover' ? vscode.l10n.t('Type the plan’s name to confirm: {0}', plan.name) : vscode.l10n.t('Type {0}, the number of groups, to confirm.', typed);
 			const answer = await ui.prompts().input({
-				title: noteText(vscode.l10n.t('{0}: plan “{1}”', modeTitle(mode), plan.name)),
-				prompt: noteText(prompt),
+				title: vscode.l10n.t('{0}: plan “{1}”', modeTitle(mode), plan.name),
+				prompt: prompt,
 				placeHolder: mode === 'failover' ? undefined : typed,
 				ignoreFocusOut: true,
 				validateInput: (v) => (v.trim() === typed || v.trim() === '' ? undefined : prompt),
@@ -128,12 +128,12 @@ export function editorPlanPorts(ui: PlanUi): PlanPorts {
 					vscode.l10n.t('Continue'),
 				),
 		progress: (what, task) =>
-			say.progress({ location: vscode.ProgressLocation.Notification, title: noteText(vscode.l10n.t('Plan “{0}”', what.run()?.planName ?? '')), cancellable: true }, (progress, token) => {
+			say.progress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Plan “{0}”', what.run()?.planName ?? ''), cancellable: true }, (progress, token) => {
 				token.onCancellationRequested(() => what.stop());
 				let shown = '';
 				const tick = (): void => {
 					const run = what.run();
-					const text = run ? noteText(planProgressText(run)) : '';
+					const text = run ? planProgressText(run) : '';
 					if (text !== shown) {
 						shown = text;
 						progress.report({ message: text });
